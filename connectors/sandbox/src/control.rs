@@ -1,0 +1,139 @@
+//! The sandbox-only endpoints under `/_sandbox` through which tests play the user (phone,
+//! CAPTCHA answers), switch faults and count requests; and the index page at `/`.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::faults::Fault;
+use crate::html::{escape, page, respond};
+use crate::institutions::{self, INSTITUTIONS};
+use crate::world::Shared;
+
+pub fn routes(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/_sandbox/phone", get(phone))
+        .route("/_sandbox/captcha", get(captcha))
+        .route("/_sandbox/faults", get(list_faults).post(set_fault))
+        .route("/_sandbox/requests", get(requests))
+        .with_state(shared)
+}
+
+fn error(status: StatusCode, code: &str, message: String) -> Response {
+    (status, Json(json!({ "error": code, "message": message }))).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginQuery {
+    login: Option<String>,
+}
+
+/// GET /_sandbox/phone?login=ID → `{"messages": [...]}`, oldest first.
+async fn phone(State(shared): State<Arc<Shared>>, Query(query): Query<LoginQuery>) -> Response {
+    let Some(login) = query.login else {
+        return error(StatusCode::BAD_REQUEST, "missing_login", "?login=LOGIN_ID is required".into());
+    };
+    let world = shared.world();
+    Json(json!({ "messages": world.phone.messages(&login) })).into_response()
+}
+
+/// GET /_sandbox/captcha?login=ID → `{"answer": "12345"}` or 404.
+async fn captcha(State(shared): State<Arc<Shared>>, Query(query): Query<LoginQuery>) -> Response {
+    let Some(login) = query.login else {
+        return error(StatusCode::BAD_REQUEST, "missing_login", "?login=LOGIN_ID is required".into());
+    };
+    match shared.world().captchas.answer_for_login(&login) {
+        Some(answer) => Json(json!({ "answer": answer })).into_response(),
+        None => error(StatusCode::NOT_FOUND, "no_captcha", format!("no CAPTCHA is being shown to login {login:?}")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct FaultRequest {
+    institution: String,
+    fault: Option<String>,
+}
+
+/// POST /_sandbox/faults `{"institution": ID, "fault": NAME | null}`.
+async fn set_fault(State(shared): State<Arc<Shared>>, Json(request): Json<FaultRequest>) -> Response {
+    let Some(institution) = institutions::find(&request.institution) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_institution",
+            format!("no sandbox institution {:?}", request.institution),
+        );
+    };
+    let fault = match request.fault.as_deref() {
+        None => None,
+        Some(name) => match serde_json::from_value::<Fault>(json!(name)) {
+            Ok(fault) => Some(fault),
+            Err(_) => {
+                return error(StatusCode::BAD_REQUEST, "unknown_fault", format!("no fault {name:?}"));
+            }
+        },
+    };
+    let now = shared.clock.now();
+    let mut world = shared.world();
+    world.faults.set(institution.id, fault, now);
+    if fault == Some(Fault::Terms) {
+        // New terms: everyone has to accept them again.
+        world.terms_accepted.retain(|(id, _)| *id != institution.id);
+    }
+    Json(json!({ "institution": institution.id, "fault": fault })).into_response()
+}
+
+/// GET /_sandbox/faults → `{"faults": {ID: NAME}}`, the faults now on.
+async fn list_faults(State(shared): State<Arc<Shared>>) -> Response {
+    Json(json!({ "faults": shared.world().faults.all() })).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct InstitutionQuery {
+    institution: Option<String>,
+}
+
+/// GET /_sandbox/requests?institution=ID → `{"count": N}`.
+async fn requests(State(shared): State<Arc<Shared>>, Query(query): Query<InstitutionQuery>) -> Response {
+    let Some(institution) = query.institution.as_deref().and_then(institutions::find) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_institution",
+            format!("no sandbox institution {:?}", query.institution),
+        );
+    };
+    let count = shared.world().requests.get(institution.id).copied().unwrap_or(0);
+    Json(json!({ "count": count })).into_response()
+}
+
+/// GET / : the institutions, for people trying the demo.
+async fn index() -> Response {
+    let mut main = String::from(
+        "<p>GIMSのサンドボックス金融機関です。どのログインIDでも、パスワード <code>sandbox</code> でログインできます。</p>\n\
+         <table id=\"institutions\">\n<thead><tr><th>ID</th><th>名称</th><th>種別</th><th>認証</th></tr></thead>\n<tbody>\n",
+    );
+    for institution in INSTITUTIONS {
+        let entry = if institution.auth == institutions::AuthKind::Oauth {
+            format!("/{}/authorize", institution.id)
+        } else {
+            format!("/{}/login", institution.id)
+        };
+        let _ = writeln!(
+            main,
+            "<tr class=\"institution\" data-id=\"{id}\"><td>{id}</td><td><a href=\"{entry}\">{name}</a></td><td>{category}</td><td>{auth}</td></tr>",
+            id = institution.id,
+            name = escape(institution.name),
+            category = institution.category,
+            auth = institution.auth.as_str(),
+        );
+    }
+    main.push_str("</tbody>\n</table>");
+    respond(StatusCode::OK, page("sandbox", "GIMS サンドボックス", "サンドボックス金融機関", &main))
+}

@@ -1,0 +1,49 @@
+//! The sandbox's mutable state: sessions, faults, the phone, CAPTCHAs, approvals, OAuth grants and
+//! request counters of every institution, behind one mutex (never held across an `.await`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use crate::captcha::Captchas;
+use crate::clock::Clock;
+use crate::faults::Faults;
+use crate::institutions::oauth::Grants;
+use crate::login::Approval;
+use crate::phone::Phone;
+use crate::session::Sessions;
+
+pub struct Shared {
+    pub clock: Arc<dyn Clock>,
+    /// `http://127.0.0.1:PORT`, known once bound: approval links sent to the phone are absolute.
+    pub base_url: OnceLock<String>,
+    world: Mutex<World>,
+}
+
+#[derive(Default)]
+pub struct World {
+    pub sessions: Sessions,
+    pub faults: Faults,
+    pub phone: Phone,
+    pub captchas: Captchas,
+    /// Approval requests by token (the last path segment of the link sent to the phone).
+    pub approvals: HashMap<String, Approval>,
+    pub oauth: Grants,
+    /// (institution, login id) pairs that accepted the current terms (`terms` fault).
+    pub terms_accepted: HashSet<(&'static str, String)>,
+    pub requests: HashMap<&'static str, u64>,
+}
+
+impl Shared {
+    pub fn new(clock: Arc<dyn Clock>) -> Shared {
+        Shared { clock, base_url: OnceLock::new(), world: Mutex::new(World::default()) }
+    }
+
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        // A handler that panicked mid-update leaves plain data behind, still usable by the others.
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base_url.get().map(String::as_str).unwrap_or("")
+    }
+}

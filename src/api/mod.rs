@@ -1,0 +1,202 @@
+//! The core's API: what the CLI and the desktop shell call. Inputs arrive as text (from a
+//! terminal or over IPC) and are validated here, field by field, before anything is written;
+//! outputs are serialisable views. Errors carry a code from the closed list.
+
+use crate::error::{GimsError, Result};
+use crate::ledger::{
+    AccountRow, LATEST_SCHEMA_VERSION, Ledger, NewManualAccount, NewTransaction, TransactionFilter, TransactionRow,
+    TransactionSource, categories,
+};
+use crate::money::{Amount, Currency};
+use crate::vault::{KeyStore, Unlock, Vault};
+use gims_connectors::{AccountKind, Secret};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+#[derive(Debug, Serialize)]
+pub struct InitView {
+    pub vault: PathBuf,
+    pub key_source: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub vault: PathBuf,
+    pub schema_version: i64,
+    pub encrypted: bool,
+    pub key_source: &'static str,
+    pub connections: i64,
+    pub accounts: i64,
+    pub transactions: i64,
+}
+
+/// A manual account as typed by the user.
+#[derive(Debug, Default)]
+pub struct AddAccountInput {
+    pub name: String,
+    pub kind: String,
+    pub currency: String,
+    pub balance: Option<String>,
+}
+
+/// A manual transaction as typed by the user. No account means cash.
+#[derive(Debug, Default)]
+pub struct AddTransactionInput {
+    pub date: String,
+    pub amount: String,
+    pub description: String,
+    pub account: Option<i64>,
+    pub category: Option<String>,
+    pub memo: Option<String>,
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct TransactionQuery {
+    pub account: Option<i64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Creates a vault; the key goes to the keychain or comes from the passphrase.
+pub fn init(dir: &Path, unlock: Unlock<'_>) -> Result<InitView> {
+    let (vault, _ledger) = Vault::init(dir, unlock)?;
+    Ok(InitView { vault: vault.dir, key_source: vault.metadata.key_source.as_str() })
+}
+
+/// An open vault: the ledger and what describes it.
+pub struct Gims {
+    vault: Vault,
+    ledger: Ledger,
+}
+
+impl Gims {
+    pub fn open(dir: &Path, store: &dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<Gims> {
+        let (vault, ledger) = Vault::open(dir, store, passphrase)?;
+        Ok(Gims { vault, ledger })
+    }
+
+    pub fn status(&self) -> Result<StatusView> {
+        let counts = self.ledger.counts()?;
+        Ok(StatusView {
+            vault: self.vault.dir.clone(),
+            schema_version: self.ledger.schema_version()?,
+            encrypted: self.ledger.is_encrypted()?,
+            key_source: self.vault.metadata.key_source.as_str(),
+            connections: counts.connections,
+            accounts: counts.accounts,
+            transactions: counts.transactions,
+        })
+    }
+
+    pub fn accounts(&self) -> Result<Vec<AccountRow>> {
+        self.ledger.accounts()
+    }
+
+    pub fn add_manual_account(&mut self, input: &AddAccountInput) -> Result<AccountRow> {
+        let kind: AccountKind = input.kind.trim().parse().map_err(|e| GimsError::invalid("kind", e))?;
+        let currency = Currency::parse(&input.currency).map_err(|e| GimsError::invalid("currency", e))?;
+        let opening_balance = match &input.balance {
+            Some(text) => Amount::parse(text, &currency).map_err(|e| GimsError::invalid("balance", e))?,
+            None => Amount::from_minor(0, currency),
+        };
+        let account = NewManualAccount { name: input.name.clone(), kind, opening_balance };
+        self.ledger.add_manual_account(&account, &now())
+    }
+
+    pub fn transactions(&self, query: &TransactionQuery) -> Result<Vec<TransactionRow>> {
+        let filter = TransactionFilter {
+            account_id: query.account,
+            from: query.from.as_deref().map(|d| parse_date("from", d)).transpose()?,
+            to: query.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
+            limit: query.limit,
+        };
+        if let Some(id) = filter.account_id {
+            self.existing_account(id)?;
+        }
+        self.ledger.transactions(&filter)
+    }
+
+    pub fn add_transaction(&mut self, input: &AddTransactionInput) -> Result<TransactionRow> {
+        let date = parse_date("date", &input.date)?;
+        let description = input.description.trim();
+        if description.is_empty() {
+            return Err(GimsError::invalid("description", "a transaction needs a description"));
+        }
+        let requested_currency = input
+            .currency
+            .as_deref()
+            .map(Currency::parse)
+            .transpose()
+            .map_err(|e| GimsError::invalid("currency", e))?;
+        let currency = match input.account {
+            Some(id) => {
+                let account = self.existing_account(id)?;
+                let account_currency = Currency::parse(&account.currency).map_err(GimsError::internal)?;
+                if let Some(requested) = requested_currency.filter(|c| *c != account_currency) {
+                    return Err(GimsError::invalid(
+                        "currency",
+                        format!("account {id} is kept in {account_currency}, not {requested}"),
+                    ));
+                }
+                account_currency
+            }
+            None => requested_currency.unwrap_or_else(Currency::jpy),
+        };
+        let amount = Amount::parse(&input.amount, &currency).map_err(|e| GimsError::invalid("amount", e))?;
+        let category_id = input.category.as_deref().map(|c| categories::resolve(&self.ledger.conn, c)).transpose()?;
+        let row = NewTransaction {
+            date,
+            amount,
+            memo: input.memo.clone().unwrap_or_default(),
+            category_id,
+            ..NewTransaction::manual(input.account, description)
+        };
+        self.ledger.insert_transactions(std::slice::from_ref(&row), TransactionSource::Manual)?;
+        let id = self.ledger.conn.last_insert_rowid();
+        self.ledger.transaction(id)?.ok_or_else(|| GimsError::internal("the transaction just added is missing"))
+    }
+
+    pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {
+        categories::list(&self.ledger.conn)
+    }
+
+    fn existing_account(&self, id: i64) -> Result<AccountRow> {
+        self.ledger
+            .account(id)?
+            .ok_or_else(|| GimsError::invalid("account", format!("there is no account {id} (see `gims accounts`)")))
+    }
+}
+
+pub const SCHEMA_VERSION: i64 = LATEST_SCHEMA_VERSION;
+
+/// The current time as stored in the ledger (RFC 3339, UTC).
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc().format(&Rfc3339).expect("RFC 3339 formats every UTC time")
+}
+
+/// Accepts `YYYY-MM-DD` (and `YYYY/MM/DD`, as Japanese users write it); returns `YYYY-MM-DD`.
+pub fn parse_date(field: &str, text: &str) -> Result<String> {
+    let normalised = text.trim().replace('/', "-");
+    let format = format_description!("[year]-[month]-[day]");
+    time::Date::parse(&normalised, &format)
+        .map(|date| date.format(&format).expect("a parsed date formats"))
+        .map_err(|_| GimsError::invalid(field, format!("`{text}` is not a date (write YYYY-MM-DD)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked_and_normalised() {
+        assert_eq!(parse_date("date", "2026/11/28").unwrap(), "2026-11-28");
+        for bad in ["2026-13-01", "2026-02-30", "28/11/2026", "yesterday", ""] {
+            let error = parse_date("date", bad).unwrap_err();
+            assert!(error.message.starts_with("date:"), "{bad}: {}", error.message);
+        }
+    }
+}

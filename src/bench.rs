@@ -1,0 +1,145 @@
+//! `gims bench`: measures the encrypted ledger on this machine — the bulk insert rate of
+//! transactions (as imports and refresh saves write them) and the time to open a large ledger.
+//! Figures are printed, never asserted: speed is measured, not tested.
+
+use crate::error::Result;
+use crate::ledger::{DatabaseKey, Ledger, NewManualAccount, NewTransaction, TransactionSource};
+use crate::money::{Amount, Currency};
+use gims_connectors::AccountKind;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub struct BenchOptions {
+    pub rows: u32,
+    pub batch: u32,
+    pub opens: u32,
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BenchReport {
+    pub rows: u32,
+    pub batch: u32,
+    pub insert_seconds: f64,
+    pub rows_per_second: f64,
+    pub opens: u32,
+    pub open_median_ms: f64,
+    pub open_max_ms: f64,
+    pub ledger_bytes: u64,
+}
+
+const DESCRIPTIONS: &[&str] = &[
+    "セブンイレブン",
+    "ローソン",
+    "ファミリーマート",
+    "ＡＭＡＺＯＮ．ＣＯ．ＪＰ",
+    "振込 ﾀﾅｶ ﾀﾛｳ",
+    "東京電力",
+    "ＮＴＴドコモ",
+    "給与 カブシキガイシャ",
+    "スターバックス",
+    "ＪＲ東日本 モバイルＳｕｉｃａ",
+    "楽天市場",
+    "マツモトキヨシ",
+];
+
+pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchReport> {
+    let scratch = match &options.dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| crate::vault::io_error("create", dir, e))?;
+            Scratch::Kept(dir.clone())
+        }
+        None => Scratch::Temporary(
+            tempfile::Builder::new()
+                .prefix("gims-bench-")
+                .tempdir()
+                .map_err(|e| crate::vault::io_error("create a folder in", &std::env::temp_dir(), e))?,
+        ),
+    };
+    let path = scratch.path().join("bench-ledger.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let key = [0x5a; 32];
+    let mut ledger = Ledger::create(&path, DatabaseKey::from_bytes(key))?;
+    let now = crate::api::now();
+    let jpy = Currency::jpy();
+    let accounts: Vec<i64> = (0..10)
+        .map(|i| {
+            let account = NewManualAccount {
+                name: format!("口座{i}"),
+                kind: AccountKind::Bank,
+                opening_balance: Amount::from_minor(0, jpy.clone()),
+            };
+            ledger.add_manual_account(&account, &now).map(|a| a.id)
+        })
+        .collect::<Result<_>>()?;
+
+    let batch = options.batch.max(1);
+    let started = Instant::now();
+    let mut written = 0u32;
+    while written < options.rows {
+        let count = batch.min(options.rows - written);
+        let rows: Vec<NewTransaction> =
+            (written..written + count).map(|i| row(i, options.rows, &accounts, &jpy)).collect();
+        ledger.insert_transactions(&rows, TransactionSource::Import)?;
+        written += count;
+        let _ = writeln!(progress, "  inserted {written}/{}", options.rows);
+    }
+    let insert_seconds = started.elapsed().as_secs_f64();
+    drop(ledger);
+
+    let mut open_times = Vec::new();
+    for _ in 0..options.opens.max(1) {
+        let started = Instant::now();
+        let ledger = Ledger::open(&path, DatabaseKey::from_bytes(key))?;
+        open_times.push(started.elapsed().as_secs_f64() * 1000.0);
+        drop(ledger);
+    }
+    open_times.sort_by(f64::total_cmp);
+    let ledger_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    Ok(BenchReport {
+        rows: options.rows,
+        batch,
+        insert_seconds,
+        rows_per_second: f64::from(options.rows) / insert_seconds,
+        opens: open_times.len() as u32,
+        open_median_ms: open_times[open_times.len() / 2],
+        open_max_ms: *open_times.last().unwrap_or(&0.0),
+        ledger_bytes,
+    })
+}
+
+/// A plausible transaction: ten accounts, ten years of history in date order (as statements and
+/// refreshes deliver it), half with an institution id.
+fn row(i: u32, total: u32, accounts: &[i64], jpy: &Currency) -> NewTransaction {
+    let day = i64::from(i) * 3650 / i64::from(total.max(1));
+    let date =
+        time::Date::from_calendar_date(2016, time::Month::January, 1).expect("valid date") + time::Duration::days(day);
+    let amount = -(i64::from(i.wrapping_mul(2_654_435_761) % 50_000) + 100);
+    NewTransaction {
+        date: date.to_string(),
+        amount: Amount::from_minor(amount, jpy.clone()),
+        external_id: i.is_multiple_of(2).then(|| format!("FIT{i:09}")),
+        ..NewTransaction::manual(
+            Some(accounts[i as usize % accounts.len()]),
+            DESCRIPTIONS[i as usize % DESCRIPTIONS.len()],
+        )
+    }
+}
+
+enum Scratch {
+    Kept(PathBuf),
+    Temporary(tempfile::TempDir),
+}
+
+impl Scratch {
+    fn path(&self) -> &std::path::Path {
+        match self {
+            Scratch::Kept(dir) => dir,
+            Scratch::Temporary(dir) => dir.path(),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The command-line grammar. `shared/CLI.md` is the stable surface: extend, never rename.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "gims", version, about = "GIMS: your money, on your machine, encrypted")]
+pub struct Cli {
+    /// The vault folder (default: the platform data directory).
+    #[arg(long, global = true, env = "GIMS_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Print JSON on stdout (errors too: {"error": {"code", "message"}}).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Read the vault passphrase as one line from standard input (passphrase vaults).
+    #[arg(long, global = true)]
+    pub passphrase_stdin: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an encrypted vault; its key goes to the OS keychain (or comes from --passphrase-stdin).
+    Init,
+    /// Open the vault and say what is in it.
+    Status,
+    /// All accounts, linked and manual, with their balances.
+    Accounts,
+    /// Manage manual accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// List transactions, newest first.
+    Transactions {
+        /// Only this account's transactions.
+        #[arg(long)]
+        account: Option<i64>,
+        /// From this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Add transactions by hand.
+    #[command(subcommand)]
+    Tx(TxCommand),
+    /// The household categories (大項目/中項目).
+    Categories,
+    /// Measure the ledger: bulk insert rate and open time (for developers).
+    Bench(BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Add a manual account, for an institution GIMS does not reach.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// cash, bank, card, securities, pension, points, miles, emoney, crypto, loan, other.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        currency: String,
+        /// Its balance now, before any transaction you add.
+        #[arg(long, allow_hyphen_values = true)]
+        balance: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TxCommand {
+    /// Add a manual transaction; without --account it is cash.
+    Add {
+        #[arg(long)]
+        date: String,
+        /// Negative for money out: -1200.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long)]
+        description: String,
+        #[arg(long)]
+        account: Option<i64>,
+        /// 大項目/中項目 (食費/外食), or a name that is unique on its own.
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        memo: Option<String>,
+        /// For cash: the currency (default JPY). An account's currency is its own.
+        #[arg(long)]
+        currency: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Transactions to insert.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: u32,
+    /// Rows per SQLite transaction (as an import or a refresh save would batch them).
+    #[arg(long, default_value_t = 100_000)]
+    pub batch: u32,
+    /// How many times to time opening the filled ledger.
+    #[arg(long, default_value_t = 20)]
+    pub opens: u32,
+    /// Where to put the scratch ledger (default: a temporary folder, removed afterwards).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl BenchArgs {
+    pub fn to_options(&self) -> gims::bench::BenchOptions {
+        gims::bench::BenchOptions { rows: self.rows, batch: self.batch, opens: self.opens, dir: self.dir.clone() }
+    }
+}

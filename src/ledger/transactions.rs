@@ -1,0 +1,287 @@
+//! Transactions: inserted in batches inside one SQLite transaction (all or nothing), deduplicated
+//! by the institution's or file's own id per account, and listed with their category names.
+
+use super::Ledger;
+use super::categories;
+use crate::error::Result;
+use crate::money::{Amount, Currency};
+use rusqlite::{params, params_from_iter, types::Value};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionSource {
+    Manual,
+    Refresh,
+    Import,
+}
+
+impl TransactionSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionSource::Manual => "manual",
+            TransactionSource::Refresh => "refresh",
+            TransactionSource::Import => "import",
+        }
+    }
+}
+
+/// One transaction to insert. `date` is `YYYY-MM-DD`, already validated by the caller.
+#[derive(Clone, Debug)]
+pub struct NewTransaction {
+    pub account_id: Option<i64>,
+    pub date: String,
+    pub amount: Amount,
+    pub description: String,
+    pub memo: String,
+    /// `None`: 未分類.
+    pub category_id: Option<i64>,
+    pub transfer: bool,
+    pub included: bool,
+    pub external_id: Option<String>,
+    pub run_id: Option<i64>,
+}
+
+impl NewTransaction {
+    /// A plain manual row; fill in the rest with struct update syntax.
+    pub fn manual(account_id: Option<i64>, description: &str) -> Self {
+        NewTransaction {
+            account_id,
+            date: String::new(),
+            amount: Amount::from_minor(0, Currency::jpy()),
+            description: description.into(),
+            memo: String::new(),
+            category_id: None,
+            transfer: false,
+            included: true,
+            external_id: None,
+            run_id: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InsertOutcome {
+    pub inserted: usize,
+    /// Rows whose external id was already in the account: skipped, not overwritten.
+    pub duplicates: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TransactionRow {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub date: String,
+    /// Exact decimal string in `currency`.
+    pub amount: String,
+    pub currency: String,
+    pub description: String,
+    pub memo: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    pub transfer: bool,
+    pub included: bool,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TransactionFilter {
+    pub account_id: Option<i64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl Ledger {
+    /// Inserts all rows or none. Rows whose `(account, external_id)` already exists are counted
+    /// as duplicates; rows without an external id are always inserted (two identical same-day
+    /// purchases are two purchases).
+    pub fn insert_transactions(&mut self, rows: &[NewTransaction], source: TransactionSource) -> Result<InsertOutcome> {
+        let tx = self.conn.transaction()?;
+        let outcome = insert_in(&tx, rows, source)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    pub fn transaction(&self, id: i64) -> Result<Option<TransactionRow>> {
+        let mut rows = self.query_transactions("WHERE t.id = ?", vec![Value::Integer(id)], None)?;
+        Ok(rows.pop())
+    }
+
+    pub fn transactions(&self, filter: &TransactionFilter) -> Result<Vec<TransactionRow>> {
+        let mut conditions = Vec::new();
+        let mut values = Vec::new();
+        if let Some(account_id) = filter.account_id {
+            conditions.push("t.account_id = ?");
+            values.push(Value::Integer(account_id));
+        }
+        if let Some(from) = &filter.from {
+            conditions.push("t.date >= ?");
+            values.push(Value::Text(from.clone()));
+        }
+        if let Some(to) = &filter.to {
+            conditions.push("t.date <= ?");
+            values.push(Value::Text(to.clone()));
+        }
+        let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        self.query_transactions(&clause, values, filter.limit)
+    }
+
+    fn query_transactions(&self, clause: &str, values: Vec<Value>, limit: Option<u32>) -> Result<Vec<TransactionRow>> {
+        let limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+        let sql = format!(
+            "SELECT t.id, t.account_id, t.date, t.amount, t.currency, t.description, t.memo,
+                    coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END,
+                    t.transfer, t.included, t.source
+             FROM transactions t
+             JOIN categories c ON c.id = t.category_id
+             LEFT JOIN categories p ON p.id = c.parent_id
+             {clause}
+             ORDER BY t.date DESC, t.id DESC {limit}"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(params_from_iter(values), |row| {
+            let currency_text: String = row.get(4)?;
+            let amount = match Currency::parse(&currency_text) {
+                Ok(currency) => Amount::from_minor(row.get(3)?, currency).to_decimal_string(),
+                Err(_) => row.get::<_, i64>(3)?.to_string(),
+            };
+            Ok(TransactionRow {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                date: row.get(2)?,
+                amount,
+                currency: currency_text,
+                description: row.get(5)?,
+                memo: row.get(6)?,
+                category: row.get(7)?,
+                subcategory: row.get(8)?,
+                transfer: row.get(9)?,
+                included: row.get(10)?,
+                source: row.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+pub(crate) fn insert_in(
+    conn: &rusqlite::Connection,
+    rows: &[NewTransaction],
+    source: TransactionSource,
+) -> Result<InsertOutcome> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let uncategorised = categories::uncategorised_id(conn)?;
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO transactions
+            (account_id, date, amount, currency, description, memo, category_id, transfer, included, source, external_id, run_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING",
+    )?;
+    let mut outcome = InsertOutcome::default();
+    for row in rows {
+        let changed = statement.execute(params![
+            row.account_id,
+            row.date,
+            row.amount.minor,
+            row.amount.currency.code(),
+            row.description,
+            row.memo,
+            row.category_id.unwrap_or(uncategorised),
+            row.transfer,
+            row.included,
+            source.as_str(),
+            row.external_id,
+            row.run_id,
+            now,
+        ])?;
+        if changed == 1 {
+            outcome.inserted += 1;
+        } else {
+            outcome.duplicates += 1;
+        }
+    }
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{NewManualAccount, test_ledger};
+    use gims_connectors::AccountKind;
+
+    fn account(ledger: &mut Ledger) -> i64 {
+        ledger
+            .add_manual_account(
+                &NewManualAccount {
+                    name: "普通預金".into(),
+                    kind: AccountKind::Bank,
+                    opening_balance: Amount::from_minor(0, Currency::jpy()),
+                },
+                "2026-11-01T00:00:00Z",
+            )
+            .unwrap()
+            .id
+    }
+
+    fn purchase(account_id: i64, external_id: &str) -> NewTransaction {
+        NewTransaction {
+            date: "2026-11-03".into(),
+            amount: Amount::from_minor(-540, Currency::jpy()),
+            external_id: Some(external_id.into()),
+            ..NewTransaction::manual(Some(account_id), "セブンイレブン")
+        }
+    }
+
+    #[test]
+    fn the_same_external_id_is_a_duplicate_but_identical_purchases_both_survive() {
+        let (_dir, mut ledger) = test_ledger();
+        let id = account(&mut ledger);
+        let first =
+            ledger.insert_transactions(&[purchase(id, "A1"), purchase(id, "A2")], TransactionSource::Refresh).unwrap();
+        assert_eq!(first, InsertOutcome { inserted: 2, duplicates: 0 });
+        let again = ledger
+            .insert_transactions(
+                &[purchase(id, "A1"), purchase(id, "A2"), purchase(id, "A3")],
+                TransactionSource::Refresh,
+            )
+            .unwrap();
+        assert_eq!(again, InsertOutcome { inserted: 1, duplicates: 2 });
+        let listed = ledger.transactions(&TransactionFilter { account_id: Some(id), ..Default::default() }).unwrap();
+        assert_eq!(listed.len(), 3);
+        assert!(listed.iter().all(|t| t.amount == "-540" && t.category == "未分類" && t.subcategory.is_none()));
+    }
+
+    #[test]
+    fn a_failing_row_leaves_the_whole_batch_out() {
+        let (_dir, mut ledger) = test_ledger();
+        let id = account(&mut ledger);
+        let mut bad = purchase(id, "B2");
+        bad.account_id = Some(id + 100); // no such account: the foreign key refuses it
+        let result = ledger.insert_transactions(&[purchase(id, "B1"), bad], TransactionSource::Import);
+        assert!(result.is_err());
+        assert!(ledger.transactions(&TransactionFilter::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn listing_filters_by_date_and_orders_newest_first() {
+        let (_dir, mut ledger) = test_ledger();
+        let id = account(&mut ledger);
+        let rows: Vec<_> = ["2026-10-31", "2026-11-01", "2026-11-30", "2026-12-01"]
+            .iter()
+            .map(|date| NewTransaction { date: (*date).into(), ..purchase(id, date) })
+            .collect();
+        ledger.insert_transactions(&rows, TransactionSource::Import).unwrap();
+        let november = ledger
+            .transactions(&TransactionFilter {
+                from: Some("2026-11-01".into()),
+                to: Some("2026-11-30".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let dates: Vec<_> = november.iter().map(|t| t.date.as_str()).collect();
+        assert_eq!(dates, ["2026-11-30", "2026-11-01"]);
+        let limited = ledger.transactions(&TransactionFilter { limit: Some(1), ..Default::default() }).unwrap();
+        assert_eq!(limited[0].date, "2026-12-01");
+    }
+}

@@ -1,0 +1,11 @@
+//! GIMS core: the encrypted ledger, the keychain vault, money, and the API that the CLI and the
+//! desktop shell both call. Nothing here knows about Tauri or about any one institution.
+
+pub mod api;
+pub mod bench;
+pub mod error;
+pub mod ledger;
+pub mod money;
+pub mod vault;
+
+pub use error::{ErrorCode, GimsError};

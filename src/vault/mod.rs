@@ -1,0 +1,187 @@
+//! The vault: a folder holding the encrypted ledger, and the key that opens it.
+//!
+//! The key is 256 random bits kept in the OS keychain (one entry per vault), or — for machines
+//! without a keychain — derived from a passphrase with Argon2id. `vault.json` beside the ledger
+//! says which, and holds no secret. There is no plaintext mode and no fallback to one.
+//!
+//! Order matters at `init`: the key is written to the keychain and *read back* before the
+//! ledger is created with it, and nothing is ever created over an existing vault, so a keychain
+//! that silently drops writes cannot leave a ledger nobody can open.
+
+mod keychain;
+mod metadata;
+mod passphrase;
+
+pub use keychain::{KeyStore, SystemKeychain};
+pub use metadata::{KeySource, VaultMetadata};
+
+use crate::error::{ErrorCode, GimsError, Result};
+use crate::ledger::{DatabaseKey, Ledger};
+use gims_connectors::Secret;
+use std::path::{Path, PathBuf};
+
+pub const LEDGER_FILE: &str = "ledger.db";
+pub const METADATA_FILE: &str = "vault.json";
+
+/// How the caller wants the key of a new vault kept, or how it unlocks an existing one.
+pub enum Unlock<'a> {
+    Keychain(&'a dyn KeyStore),
+    Passphrase(Secret<String>),
+}
+
+#[derive(Debug)]
+pub struct Vault {
+    pub dir: PathBuf,
+    pub metadata: VaultMetadata,
+}
+
+impl Vault {
+    pub fn ledger_path(&self) -> PathBuf {
+        self.dir.join(LEDGER_FILE)
+    }
+
+    /// Creates a new vault in `dir` and returns it with its empty ledger.
+    pub fn init(dir: &Path, unlock: Unlock<'_>) -> Result<(Vault, Ledger)> {
+        let ledger_path = dir.join(LEDGER_FILE);
+        let metadata_path = dir.join(METADATA_FILE);
+        if ledger_path.exists() || metadata_path.exists() {
+            return Err(GimsError::new(
+                ErrorCode::VaultAlreadyExists,
+                format!(
+                    "a vault already exists at {}; nothing was changed (use it, or choose another folder with --vault)",
+                    dir.display()
+                ),
+            ));
+        }
+        let vault_id = uuid::Uuid::new_v4().to_string();
+        let mut keychain_used: Option<&dyn KeyStore> = None;
+        let (metadata, key) = match unlock {
+            Unlock::Keychain(store) => {
+                keychain_used = Some(store);
+                let key = DatabaseKey::random()?;
+                keychain::store_verified(store, &vault_id, &key)?;
+                (VaultMetadata::keychain(vault_id.clone()), key)
+            }
+            Unlock::Passphrase(passphrase) => {
+                passphrase::check_strength(&passphrase)?;
+                let kdf = passphrase::KdfParams::new_random()?;
+                let key = passphrase::derive(&passphrase, &kdf)?;
+                (VaultMetadata::passphrase(vault_id.clone(), kdf), key)
+            }
+        };
+        let created = create_private_dir(dir)
+            .and_then(|()| Ledger::create(&ledger_path, key))
+            .and_then(|ledger| metadata.write(&metadata_path).map(|()| ledger));
+        match created {
+            Ok(ledger) => Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger)),
+            Err(error) => {
+                // Leave nothing half-made: no ledger without its key, no key without its ledger.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(dir.join(format!("{LEDGER_FILE}{suffix}")));
+                }
+                let _ = std::fs::remove_file(&metadata_path);
+                if let Some(store) = keychain_used {
+                    let _ = store.delete(&keychain::entry_name(&vault_id));
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Opens an existing vault. The key comes from the keychain or the passphrase, whichever the
+    /// vault was made with; a missing key is an error, never a reason to make a new ledger.
+    pub fn open(dir: &Path, store: &dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<(Vault, Ledger)> {
+        let metadata = VaultMetadata::read(&dir.join(METADATA_FILE))?;
+        let ledger_path = dir.join(LEDGER_FILE);
+        if !ledger_path.exists() {
+            return Err(GimsError::new(
+                ErrorCode::VaultCorrupt,
+                format!(
+                    "{} is missing although {} describes a vault; restore it from a backup",
+                    ledger_path.display(),
+                    METADATA_FILE
+                ),
+            ));
+        }
+        let key = match (&metadata.key_source, passphrase) {
+            (KeySource::Keychain, _) => keychain::load(store, &metadata.vault_id)?,
+            (KeySource::Passphrase, Some(passphrase)) => {
+                let kdf = metadata.kdf.as_ref().ok_or_else(|| {
+                    GimsError::new(ErrorCode::VaultCorrupt, format!("{METADATA_FILE} has no key derivation parameters"))
+                })?;
+                passphrase::derive(&passphrase, kdf)?
+            }
+            (KeySource::Passphrase, None) => {
+                return Err(GimsError::new(
+                    ErrorCode::VaultWrongKey,
+                    "this vault is locked with a passphrase: pass --passphrase-stdin and type it on standard input",
+                ));
+            }
+        };
+        let ledger = Ledger::open(&ledger_path, key)?;
+        Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger))
+    }
+}
+
+/// The vault folder is readable by its owner only: the ledger is encrypted, but its size and
+/// timestamps are nobody else's business either.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| io_error("create the vault folder", dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| io_error("restrict access to", dir, e))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn io_error(doing: &str, path: &Path, error: std::io::Error) -> GimsError {
+    GimsError::new(ErrorCode::VaultIo, format!("could not {doing} {}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keychain::memory::MemoryKeyStore;
+    use super::*;
+
+    #[test]
+    fn a_keychain_that_drops_the_key_leaves_no_ledger_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault_dir = dir.path().join("vault");
+        let store = MemoryKeyStore { drop_writes: true, ..Default::default() };
+        let error = Vault::init(&vault_dir, Unlock::Keychain(&store)).err().unwrap();
+        assert_eq!(error.code, ErrorCode::VaultKeychainUnavailable);
+        assert!(!vault_dir.join(LEDGER_FILE).exists());
+        assert!(!vault_dir.join(METADATA_FILE).exists());
+    }
+
+    #[test]
+    fn a_vault_reopens_with_its_key_and_never_gets_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryKeyStore::default();
+        let (vault, ledger) = Vault::init(dir.path(), Unlock::Keychain(&store)).unwrap();
+        drop(ledger);
+        assert_eq!(store.entries.borrow().len(), 1);
+        let error = Vault::init(dir.path(), Unlock::Keychain(&store)).err().unwrap();
+        assert_eq!(error.code, ErrorCode::VaultAlreadyExists);
+        assert_eq!(store.entries.borrow().len(), 1, "no second key was made");
+        Vault::open(dir.path(), &store, None).unwrap();
+        store.entries.borrow_mut().clear();
+        let error = Vault::open(dir.path(), &store, None).err().unwrap();
+        assert_eq!(error.code, ErrorCode::VaultKeyNotFound);
+        assert!(error.message.contains(&vault.metadata.vault_id));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_vault_folder_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let vault_dir = dir.path().join("vault");
+        let store = MemoryKeyStore::default();
+        drop(Vault::init(&vault_dir, Unlock::Keychain(&store)).unwrap());
+        let mode = std::fs::metadata(&vault_dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+}

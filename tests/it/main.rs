@@ -1,0 +1,6 @@
+//! The integration suite: the real `gims` binary, a real SQLCipher file, and the real OS keychain
+//! (a gnome-keyring Secret Service on a private D-Bus bus per test). One binary, a module per area.
+
+mod cli_input;
+mod support;
+mod vault;

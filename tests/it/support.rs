@@ -1,0 +1,217 @@
+//! Test fixtures: a private, unlocked keychain per test and a runner for the `gims` binary.
+//!
+//! Each `Keychain` is a `dbus-daemon` and a `gnome-keyring-daemon` with their own HOME, so tests
+//! are isolated from each other and from the developer's own keychain, and "a fresh keychain" is
+//! simply a second `Keychain`.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Keychain {
+    pub home: tempfile::TempDir,
+    pub bus_address: String,
+    dbus: Child,
+    keyring: Child,
+}
+
+impl Keychain {
+    pub fn start() -> Keychain {
+        let home = tempfile::tempdir().expect("temp home");
+        let run = home.path().join("run");
+        std::fs::create_dir_all(&run).unwrap();
+        set_private(&run);
+        let socket = run.join("bus");
+        let bus_address = format!("unix:path={}", socket.display());
+        let dbus = isolated(Command::new("dbus-daemon"), home.path())
+            .args(["--session", "--nofork", "--nopidfile", &format!("--address={bus_address}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (apt-get install dbus) must be installed");
+        wait_for("the D-Bus socket", || socket.exists());
+        let mut keyring = isolated(Command::new("gnome-keyring-daemon"), home.path())
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (apt-get install gnome-keyring) must be installed");
+        // The login keyring's password, as a display manager would pass it.
+        keyring.stdin.take().unwrap().write_all(b"test-login-password").unwrap();
+        let keychain = Keychain { home, bus_address, dbus, keyring };
+        wait_for("the Secret Service on the bus", || keychain.secret_service_ready());
+        keychain
+    }
+
+    fn secret_service_ready(&self) -> bool {
+        Command::new("dbus-send")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+            .unwrap_or(false)
+    }
+
+    /// The entries stored in this keychain under GIMS's service name.
+    pub fn lookup(&self, entry: &str) -> Option<String> {
+        let out = isolated(Command::new("secret-tool"), self.home.path())
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .args(["lookup", "service", "gims", "username", entry])
+            .output()
+            .expect("secret-tool (apt-get install libsecret-tools) must be installed");
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+impl Drop for Keychain {
+    fn drop(&mut self) {
+        let _ = self.keyring.kill();
+        let _ = self.dbus.kill();
+        let _ = self.keyring.wait();
+        let _ = self.dbus.wait();
+    }
+}
+
+fn isolated(mut command: Command, home: &Path) -> Command {
+    command
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_RUNTIME_DIR", home.join("run"))
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    command
+}
+
+fn set_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+}
+
+fn wait_for(what: &str, ready: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// One user's machine: a vault folder and (optionally) a keychain.
+pub struct Machine<'k> {
+    pub dir: tempfile::TempDir,
+    pub keychain: Option<&'k Keychain>,
+}
+
+impl<'k> Machine<'k> {
+    pub fn with_keychain(keychain: &'k Keychain) -> Self {
+        Machine { dir: tempfile::tempdir().unwrap(), keychain: Some(keychain) }
+    }
+
+    pub fn without_dbus() -> Self {
+        Machine { dir: tempfile::tempdir().unwrap(), keychain: None }
+    }
+
+    pub fn vault(&self) -> PathBuf {
+        self.dir.path().join("vault")
+    }
+
+    pub fn command(&self) -> Command {
+        let home = self.keychain.map(|k| k.home.path().to_path_buf()).unwrap_or_else(|| self.dir.path().join("home"));
+        let mut command = isolated(Command::new(env!("CARGO_BIN_EXE_gims")), &home);
+        command.env("GIMS_VAULT", self.vault()).env("GIMS_LOG", "trace");
+        if let Some(keychain) = self.keychain {
+            command.env("DBUS_SESSION_BUS_ADDRESS", &keychain.bus_address);
+        }
+        command
+    }
+
+    /// Runs `gims --json ARGS` with `stdin` and returns the parsed stdout and the raw output.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = self
+            .command()
+            .arg("--json")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the gims binary runs");
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        Run::from(output)
+    }
+
+    pub fn ok(&self, args: &[&str]) -> Value {
+        self.run(args, "").ok()
+    }
+}
+
+pub struct Run {
+    pub output: Output,
+    pub json: Value,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let json = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+        Run { output, json }
+    }
+}
+
+impl Run {
+    pub fn ok(self) -> Value {
+        assert!(
+            self.output.status.success(),
+            "gims failed: {}\nstdout: {}\nstderr: {}",
+            self.output.status,
+            String::from_utf8_lossy(&self.output.stdout),
+            String::from_utf8_lossy(&self.output.stderr)
+        );
+        self.json
+    }
+
+    /// Asserts a failure with this code and returns its message.
+    pub fn fails_with(self, code: &str) -> String {
+        assert!(!self.output.status.success(), "expected {code}, but it succeeded: {}", self.json);
+        assert_eq!(self.json["error"]["code"], code, "stderr: {}", String::from_utf8_lossy(&self.output.stderr));
+        self.json["error"]["message"].as_str().unwrap().to_string()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+}
+
+/// Every file below `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}

@@ -1,0 +1,174 @@
+//! The vault against the real keychain: encryption at rest, keys that are never replaced, and
+//! the passphrase path for machines without a keychain.
+
+use crate::support::{Keychain, Machine, contains, files_under};
+use serde_json::Value;
+
+const CANARY: &str = "CANARY-7f3a9c-ローソン-unique";
+
+fn add_canary_data(machine: &Machine) -> Value {
+    machine.ok(&["account", "add", "--name", "財布", "--kind", "cash", "--currency", "JPY", "--balance", "10000"]);
+    machine.ok(&[
+        "tx",
+        "add",
+        "--date",
+        "2026-11-28",
+        "--amount",
+        "-1234",
+        "--description",
+        CANARY,
+        "--account",
+        "1",
+        "--memo",
+        CANARY,
+    ])
+}
+
+#[test]
+fn the_ledger_on_disk_is_encrypted_and_holds_no_plaintext() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    let init = machine.ok(&["init"]);
+    assert_eq!(init["key_source"], "keychain");
+    add_canary_data(&machine);
+
+    let ledger = machine.vault().join("ledger.db");
+    assert!(ledger.exists());
+    for suffix in ["", "-wal", "-shm"] {
+        let path = machine.vault().join(format!("ledger.db{suffix}"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            assert!(!bytes.starts_with(b"SQLite format 3"), "{} has a plaintext SQLite header", path.display());
+        }
+    }
+    // Nothing under the vault — nor anywhere this test's machine wrote — holds the canary.
+    for root in [machine.dir.path(), keychain.home.path()] {
+        for file in files_under(root) {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            assert!(!contains(&bytes, CANARY.as_bytes()), "{} contains the canary", file.display());
+        }
+    }
+    // A SQLite without the key cannot read it.
+    let sqlite = std::process::Command::new("sqlite3")
+        .arg(&ledger)
+        .arg("SELECT description FROM transactions;")
+        .output()
+        .expect("sqlite3 (apt-get install sqlite3) must be installed");
+    assert!(!sqlite.status.success());
+    assert!(String::from_utf8_lossy(&sqlite.stderr).contains("not a database"), "{:?}", sqlite);
+}
+
+#[test]
+fn a_new_process_sees_the_same_data() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let added = add_canary_data(&machine);
+    assert_eq!(added["description"], CANARY);
+    let status = machine.ok(&["status"]);
+    assert_eq!(status["encrypted"], true);
+    assert_eq!(status["accounts"], 1);
+    assert_eq!(status["transactions"], 1);
+    let accounts = machine.ok(&["accounts"]);
+    assert_eq!(accounts[0]["balance"], "8766");
+    let transactions = machine.ok(&["transactions"]);
+    assert_eq!(transactions[0]["amount"], "-1234");
+    assert_eq!(transactions[0]["memo"], CANARY);
+}
+
+#[test]
+fn the_key_lives_in_the_keychain_and_nowhere_in_the_vault() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let metadata: Value = serde_json::from_slice(&std::fs::read(machine.vault().join("vault.json")).unwrap()).unwrap();
+    let vault_id = metadata["vault_id"].as_str().unwrap();
+    let key = keychain.lookup(&format!("vault-key:{vault_id}")).expect("the key is in the keychain");
+    assert_eq!(key.trim().len(), 64, "a 256-bit key, hex encoded");
+    for file in files_under(&machine.vault()) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(!contains(&bytes, key.trim().as_bytes()), "{} holds the key", file.display());
+    }
+}
+
+#[test]
+fn a_fresh_keychain_is_key_not_found_and_never_a_new_ledger() {
+    let first = Keychain::start();
+    let machine = Machine::with_keychain(&first);
+    machine.ok(&["init"]);
+    add_canary_data(&machine);
+    let ledger = machine.vault().join("ledger.db");
+    let before = std::fs::read(&ledger).unwrap();
+
+    let fresh = Keychain::start();
+    let elsewhere = Machine { dir: tempfile::tempdir().unwrap(), keychain: Some(&fresh) };
+    for args in
+        [&["status"][..], &["accounts"], &["tx", "add", "--date", "2026-11-28", "--amount", "1", "--description", "x"]]
+    {
+        let mut command = elsewhere.command();
+        let out = command.env("GIMS_VAULT", machine.vault()).arg("--json").args(args).output().unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["error"]["code"], "vault.key_not_found", "{args:?}");
+        assert!(!out.status.success());
+    }
+    assert_eq!(std::fs::read(&ledger).unwrap(), before, "the ledger was not touched");
+    // And where the key is, the data is still there.
+    assert_eq!(machine.ok(&["status"])["transactions"], 1);
+}
+
+#[test]
+fn without_dbus_init_is_keychain_unavailable_and_leaves_nothing() {
+    let machine = Machine::without_dbus();
+    let message = machine.run(&["init"], "").fails_with("vault.keychain_unavailable");
+    assert!(message.contains("--passphrase-stdin"), "the message offers the passphrase path: {message}");
+    assert!(files_under(machine.dir.path()).is_empty(), "no ledger left behind: {:?}", files_under(machine.dir.path()));
+}
+
+#[test]
+fn init_over_an_existing_vault_is_refused_and_keeps_the_first_key() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    add_canary_data(&machine);
+    let vault_json = std::fs::read(machine.vault().join("vault.json")).unwrap();
+    machine.run(&["init"], "").fails_with("vault.already_exists");
+    machine.run(&["init", "--passphrase-stdin"], "another passphrase\n").fails_with("vault.already_exists");
+    assert_eq!(std::fs::read(machine.vault().join("vault.json")).unwrap(), vault_json);
+    assert_eq!(machine.ok(&["status"])["transactions"], 1);
+}
+
+#[test]
+fn a_passphrase_vault_works_without_any_keychain_and_refuses_a_wrong_passphrase() {
+    let machine = Machine::without_dbus();
+    let init = machine.run(&["--passphrase-stdin", "init"], "correct horse battery\n").ok();
+    assert_eq!(init["key_source"], "passphrase");
+    machine
+        .run(
+            &["--passphrase-stdin", "account", "add", "--name", "現金", "--kind", "cash", "--currency", "JPY"],
+            "correct horse battery\n",
+        )
+        .ok();
+    let status = machine.run(&["--passphrase-stdin", "status"], "correct horse battery\n").ok();
+    assert_eq!(status["key_source"], "passphrase");
+    assert_eq!(status["accounts"], 1);
+
+    machine.run(&["--passphrase-stdin", "status"], "wrong horse battery\n").fails_with("vault.wrong_key");
+    let message = machine.run(&["status"], "").fails_with("vault.wrong_key");
+    assert!(message.contains("--passphrase-stdin"), "{message}");
+    let short = machine.run(&["--passphrase-stdin", "init"], "short\n");
+    assert_ne!(short.output.status.code(), Some(0));
+}
+
+#[test]
+fn no_secret_reaches_the_logs_at_trace_level() {
+    let machine = Machine::without_dbus();
+    let passphrase = "PASS-CANARY-91c2 horse";
+    let runs = [
+        machine.run(&["--passphrase-stdin", "init"], &format!("{passphrase}\n")),
+        machine.run(&["--passphrase-stdin", "status"], &format!("{passphrase}\n")),
+        machine.run(&["--passphrase-stdin", "status"], "PASS-CANARY-wrong\n"),
+    ];
+    for run in runs {
+        let everything = format!("{}{}", String::from_utf8_lossy(&run.output.stdout), run.stderr());
+        assert!(!everything.contains("PASS-CANARY"), "{everything}");
+    }
+}
