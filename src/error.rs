@@ -32,6 +32,10 @@ pub enum ErrorCode {
     RefreshNeedsUser,
     #[serde(rename = "refresh.not_allowed")]
     RefreshNotAllowed,
+    #[serde(rename = "refresh.site_changed")]
+    RefreshSiteChanged,
+    #[serde(rename = "institution.ended")]
+    InstitutionEnded,
     #[serde(rename = "import.unrecognised_format")]
     ImportUnrecognisedFormat,
     #[serde(rename = "internal")]
@@ -53,6 +57,8 @@ impl ErrorCode {
             ErrorCode::AuthBadCredentials => "auth.bad_credentials",
             ErrorCode::RefreshNeedsUser => "refresh.needs_user",
             ErrorCode::RefreshNotAllowed => "refresh.not_allowed",
+            ErrorCode::RefreshSiteChanged => "refresh.site_changed",
+            ErrorCode::InstitutionEnded => "institution.ended",
             ErrorCode::ImportUnrecognisedFormat => "import.unrecognised_format",
             ErrorCode::Internal => "internal",
         }

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod error;
 pub mod ledger;
 pub mod money;
+pub mod refresh;
 pub mod vault;
 
 pub use error::{ErrorCode, GimsError};

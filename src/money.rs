@@ -106,6 +106,19 @@ impl Amount {
         Ok(Amount { minor, currency: currency.clone() })
     }
 
+    /// An exact decimal (as an institution reported it) in minor units; more decimal places
+    /// than the currency has is an error.
+    pub fn from_decimal(decimal: Decimal, currency: &Currency) -> Result<Self, String> {
+        Amount::parse(&decimal.to_string(), currency)
+    }
+
+    /// A computed figure (a valuation: quantity × price) rounded half-to-even to the currency.
+    pub fn from_decimal_rounded(decimal: Decimal, currency: &Currency) -> Result<Self, String> {
+        let rounded =
+            decimal.round_dp_with_strategy(currency.exponent(), rust_decimal::RoundingStrategy::MidpointNearestEven);
+        Amount::parse(&rounded.to_string(), currency)
+    }
+
     /// The exact decimal string with the currency's decimal places (`-1234`, `12.50`).
     pub fn to_decimal_string(&self) -> String {
         Decimal::new(self.minor, self.currency.exponent()).to_string()
@@ -160,6 +173,18 @@ mod tests {
             assert!(Amount::parse(bad, &jpy).is_err(), "{bad:?} was accepted");
         }
         assert!(Amount::parse("99999999999999999999", &jpy).unwrap_err().contains("too large"));
+    }
+
+    #[test]
+    fn reported_decimals_convert_exactly_and_valuations_round() {
+        let jpy = Currency::jpy();
+        let exact = Decimal::from_str_exact("-1234").unwrap();
+        assert_eq!(Amount::from_decimal(exact, &jpy).unwrap().minor, -1234);
+        let fractional = Decimal::from_str_exact("1234.5").unwrap();
+        assert!(Amount::from_decimal(fractional, &jpy).is_err());
+        assert_eq!(Amount::from_decimal_rounded(fractional, &jpy).unwrap().minor, 1234);
+        let up = Decimal::from_str_exact("1235.5").unwrap();
+        assert_eq!(Amount::from_decimal_rounded(up, &jpy).unwrap().minor, 1236);
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! terminal or over IPC) and are validated here, field by field, before anything is written;
 //! outputs are serialisable views. Errors carry a code from the closed list.
 
+mod connections;
+
+pub use connections::{ConnectInput, InstitutionView, RefreshTargets, institutions};
+
 use crate::error::{GimsError, Result};
 use crate::ledger::{
     AccountRow, LATEST_SCHEMA_VERSION, Ledger, NewManualAccount, NewTransaction, TransactionFilter, TransactionRow,
@@ -71,12 +75,18 @@ pub fn init(dir: &Path, unlock: Unlock<'_>) -> Result<InitView> {
 pub struct Gims {
     vault: Vault,
     ledger: Ledger,
+    keys: &'static dyn KeyStore,
 }
 
 impl Gims {
-    pub fn open(dir: &Path, store: &dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<Gims> {
-        let (vault, ledger) = Vault::open(dir, store, passphrase)?;
-        Ok(Gims { vault, ledger })
+    /// Opens the vault; `keys` is where its key (keychain vaults) and every login are kept.
+    pub fn open(dir: &Path, keys: &'static dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<Gims> {
+        let (vault, ledger) = Vault::open(dir, keys, passphrase)?;
+        Ok(Gims { vault, ledger, keys })
+    }
+
+    fn keys(&self) -> &'static dyn KeyStore {
+        self.keys
     }
 
     pub fn status(&self) -> Result<StatusView> {

@@ -50,8 +50,72 @@ pub enum Command {
     Tx(TxCommand),
     /// The household categories (大項目/中項目).
     Categories,
+    /// The catalog of institutions; search matches names and aliases.
+    Institutions {
+        #[arg(long)]
+        search: Option<String>,
+        /// bank, card, securities, pension, points, miles, emoney, crypto, ecommerce, mobile.
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Link a login at an institution, then run its first refresh.
+    Connect {
+        /// The institution's id (see `gims institutions`).
+        institution: String,
+        /// A name for this login (several logins at one bank).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        memo: Option<String>,
+        /// History before this date (YYYY-MM-DD) is not imported.
+        #[arg(long)]
+        start_date: Option<String>,
+        /// Read the login as one line of JSON on standard input: {"login_id": "…", "password": "…"}.
+        #[arg(long)]
+        credentials_stdin: bool,
+        /// Link only; refresh later.
+        #[arg(long)]
+        no_refresh: bool,
+    },
+    /// Linked connections, their status and the action each calls for.
+    Connections,
+    /// Refresh connections now; challenges (OTP, CAPTCHA, approval) are asked on the terminal.
+    Refresh {
+        /// Connection ids.
+        ids: Vec<i64>,
+        /// Every connection the institutions allow in a bulk refresh.
+        #[arg(long)]
+        all: bool,
+        /// Ask nothing: what needs you ends as `needs_user`, and no one-time password is triggered.
+        #[arg(long)]
+        non_interactive: bool,
+    },
+    /// Positions: funds, stocks, coins.
+    Holdings {
+        #[arg(long)]
+        account: Option<i64>,
+    },
+    /// Every login GIMS made at an institution.
+    AccessLog {
+        #[arg(long)]
+        connection: Option<i64>,
+    },
+    /// The sandbox institutions (local HTTP banks for demos and tests).
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// A guided demo: the sandbox institutions in-process and a demo vault.
+    Demo,
     /// Measure the ledger: bulk insert rate and open time (for developers).
     Bench(BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SandboxCommand {
+    /// Serve every sandbox institution on loopback in the foreground; prints the base URL.
+    Serve {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -101,3 +101,80 @@ pub fn bench(report: &BenchReport) -> String {
         report.ledger_bytes as f64 / (1024.0 * 1024.0)
     )
 }
+
+pub fn institutions(rows: &[gims::api::InstitutionView]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let aliases =
+            if row.aliases.is_empty() { String::new() } else { format!("  (also: {})", row.aliases.join(", ")) };
+        let ended = row.status_message.as_deref().map(|m| format!("  [{m}]")).unwrap_or_default();
+        let _ = writeln!(out, "{:<22} {:<10} {:<18} {}{aliases}{ended}", row.id, row.category, row.auth.kind, row.name);
+    }
+    if out.is_empty() {
+        out.push_str("no institution matches\n");
+    }
+    out
+}
+
+pub fn connections(rows: &[gims::ledger::ConnectionRow]) -> String {
+    if rows.is_empty() {
+        return "no connections yet: link one with `gims connect INSTITUTION --credentials-stdin`\n".into();
+    }
+    let mut out = String::new();
+    for row in rows {
+        let fetched = row.last_fetched_at.as_deref().unwrap_or("never");
+        let _ = writeln!(out, "{:>4}  {:<28} {:<16} last fetched {fetched}", row.id, row.display_name, row.status);
+        if !row.message.is_empty() {
+            let _ = writeln!(out, "      {} → {}", row.message, row.action);
+        }
+    }
+    out
+}
+
+pub fn refresh_reports(rows: &[gims::refresh::RefreshReport]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let _ = write!(
+            out,
+            "connection {}: {} ({} new transactions, {} balances changed)",
+            row.connection_id, row.outcome, row.added, row.updated
+        );
+        if !row.message.is_empty() {
+            let _ = write!(out, " — {}", row.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn holdings(rows: &[gims::ledger::HoldingRow]) -> String {
+    if rows.is_empty() {
+        return "no holdings\n".into();
+    }
+    let mut out = String::new();
+    for row in rows {
+        let value = row.value.as_deref().map(|v| money(v, &row.currency)).unwrap_or_else(|| "valuation unknown".into());
+        let _ = writeln!(
+            out,
+            "{:>5}  {:<32} {:>18}  {:>16}  as of {}",
+            row.account_id, row.asset, row.quantity, value, row.as_of
+        );
+    }
+    out
+}
+
+pub fn access_log(rows: &[gims::ledger::AccessLogRow]) -> String {
+    if rows.is_empty() {
+        return "GIMS has not logged in anywhere yet\n".into();
+    }
+    let mut out = String::new();
+    for row in rows {
+        let connection = row.connection_id.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            out,
+            "{}  {:<20} {:<24} connection {connection}  {}",
+            row.at, row.institution_id, row.host, row.outcome
+        );
+    }
+    out
+}

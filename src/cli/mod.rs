@@ -4,14 +4,15 @@
 
 mod args;
 mod human;
+mod linking;
+mod terminal;
 
-use args::{AccountCommand, Cli, Command, TxCommand};
-use gims::api::{self, AddAccountInput, AddTransactionInput, Gims, TransactionQuery};
+use args::{AccountCommand, Cli, Command, SandboxCommand, TxCommand};
+use gims::api::{self, AddAccountInput, AddTransactionInput, Gims, RefreshTargets, TransactionQuery};
 use gims::error::{ErrorCode, GimsError, Result};
 use gims::vault::{SystemKeychain, Unlock};
 use gims_connectors::Secret;
 use serde::Serialize;
-use std::io::BufRead;
 use std::path::PathBuf;
 
 pub fn run() -> i32 {
@@ -53,11 +54,15 @@ fn init_logging() {
 }
 
 fn vault_dir(cli: &Cli) -> Result<PathBuf> {
-    if let Some(dir) = &cli.vault {
-        return Ok(dir.clone());
+    match &cli.vault {
+        Some(dir) => Ok(dir.clone()),
+        None => Ok(default_data_dir()?.join("vault")),
     }
+}
+
+fn default_data_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "gims")
-        .map(|dirs| dirs.data_dir().join("vault"))
+        .map(|dirs| dirs.data_dir().to_path_buf())
         .ok_or_else(|| GimsError::invalid("vault", "no home directory to keep the vault in; pass --vault DIR"))
 }
 
@@ -65,13 +70,7 @@ fn read_passphrase(cli: &Cli) -> Result<Option<Secret<String>>> {
     if !cli.passphrase_stdin {
         return Ok(None);
     }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| GimsError::invalid("passphrase", format!("could not read standard input: {e}")))?;
-    let passphrase = line.trim_end_matches(['\r', '\n']).to_string();
-    zeroize::Zeroize::zeroize(&mut line);
+    let passphrase = terminal::stdin_lines().next_blocking().unwrap_or_default();
     if passphrase.is_empty() {
         return Err(GimsError::invalid("passphrase", "standard input held no passphrase"));
     }
@@ -89,7 +88,6 @@ fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce(&T) -> String) ->
 }
 
 fn execute(cli: &Cli) -> Result<()> {
-    let dir = vault_dir(cli)?;
     let passphrase = read_passphrase(cli)?;
     match &cli.command {
         Command::Init => {
@@ -97,7 +95,7 @@ fn execute(cli: &Cli) -> Result<()> {
                 Some(passphrase) => Unlock::Passphrase(passphrase),
                 None => Unlock::Keychain(&SystemKeychain),
             };
-            let view = api::init(&dir, unlock)?;
+            let view = api::init(&vault_dir(cli)?, unlock)?;
             emit(cli, &view, |v| {
                 format!("created an encrypted vault at {} (key: {})\n", v.vault.display(), v.key_source)
             })
@@ -106,8 +104,19 @@ fn execute(cli: &Cli) -> Result<()> {
             let report = gims::bench::run(&options.to_options(), &mut std::io::stderr())?;
             emit(cli, &report, human::bench)
         }
+        Command::Institutions { search, category } => {
+            emit(cli, &api::institutions(search.as_deref(), category.as_deref())?, |rows| human::institutions(rows))
+        }
+        Command::Sandbox(SandboxCommand::Serve { port }) => linking::sandbox_serve(cli, *port),
+        Command::Demo => {
+            let dir = match &cli.vault {
+                Some(dir) => dir.clone(),
+                None => default_data_dir()?.join("demo-vault"),
+            };
+            linking::demo(cli, &dir, &SystemKeychain)
+        }
         command => {
-            let mut gims = Gims::open(&dir, &SystemKeychain, passphrase)?;
+            let mut gims = Gims::open(&vault_dir(cli)?, &SystemKeychain, passphrase)?;
             execute_on_vault(cli, command, &mut gims)
         }
     }
@@ -143,6 +152,26 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.add_transaction(&input)?, |row| human::transactions(std::slice::from_ref(row)))
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
-        Command::Init | Command::Bench(_) => unreachable!("handled before the vault is opened"),
+        Command::Connect { institution, name, memo, start_date, credentials_stdin, no_refresh } => {
+            linking::connect(cli, gims, institution, name, memo, start_date, *credentials_stdin, *no_refresh)
+        }
+        Command::Connections => emit(cli, &gims.connections()?, |rows| human::connections(rows)),
+        Command::Refresh { ids, all, non_interactive } => {
+            let targets = match (*all, ids.is_empty()) {
+                (true, true) => RefreshTargets::All,
+                (false, false) => RefreshTargets::Connections(ids.clone()),
+                (true, false) => return Err(GimsError::invalid("all", "give connection ids or --all, not both")),
+                (false, true) => {
+                    return Err(GimsError::invalid("ids", "name the connections to refresh, or pass --all"));
+                }
+            };
+            let reports = linking::refresh_on_terminal(gims, targets, *non_interactive)?;
+            emit(cli, &reports, |rows| human::refresh_reports(rows))
+        }
+        Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
+        Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
+        Command::Init | Command::Bench(_) | Command::Institutions { .. } | Command::Sandbox(_) | Command::Demo => {
+            unreachable!("handled before the vault is opened")
+        }
     }
 }

@@ -4,7 +4,10 @@
 use crate::error::{ErrorCode, GimsError, Result};
 use rusqlite::Connection;
 
-const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("schema/0001_initial.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("schema/0001_initial.sql")),
+    ("0002_refresh", include_str!("schema/0002_refresh.sql")),
+];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

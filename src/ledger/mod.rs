@@ -3,11 +3,17 @@
 
 mod accounts;
 pub mod categories;
+mod connections;
+mod holdings;
 mod migrations;
+mod refresh_save;
 mod transactions;
 
 pub use accounts::{AccountRow, NewManualAccount};
+pub use connections::{AccessLogRow, ConnectionRow, NewConnection, StatusUpdate};
+pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
+pub use refresh_save::{SaveOutcome, SaveRequest};
 pub use transactions::{NewTransaction, TransactionFilter, TransactionRow, TransactionSource};
 
 use crate::error::{ErrorCode, GimsError, Result};

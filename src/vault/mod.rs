@@ -8,11 +8,12 @@
 //! ledger is created with it, and nothing is ever created over an existing vault, so a keychain
 //! that silently drops writes cannot leave a ledger nobody can open.
 
+pub mod credentials;
 mod keychain;
 mod metadata;
 mod passphrase;
 
-pub use keychain::{KeyStore, SystemKeychain};
+pub use keychain::{KeyStore, KeyStoreError, SystemKeychain};
 pub use metadata::{KeySource, VaultMetadata};
 
 use crate::error::{ErrorCode, GimsError, Result};

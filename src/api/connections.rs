@@ -1,0 +1,322 @@
+//! The catalog, linking a connection, refreshing, and what refreshes bring (holdings, access log).
+
+use super::{Gims, parse_date};
+use crate::error::{ErrorCode, GimsError, Result};
+use crate::ledger::{AccessLogRow, ConnectionRow, HoldingRow, NewConnection, StatusUpdate};
+use crate::refresh::{self, Engine, RefreshReport, RunInput, outcome::Verdict};
+use crate::vault::credentials::{self, Credentials};
+use gims_connectors::{Category, Connector, InstitutionInfo, Lifecycle, catalog, institution};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Debug, Serialize)]
+pub struct InstitutionView {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub category: &'static str,
+    pub aliases: &'static [&'static str],
+    pub auth: AuthView,
+    pub policy: gims_connectors::RefreshPolicy,
+    /// `active` or `ended`.
+    pub status: &'static str,
+    pub status_message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthView {
+    pub kind: gims_connectors::AuthKind,
+    pub fields: &'static [gims_connectors::CredentialField],
+}
+
+fn institution_view(info: &'static InstitutionInfo) -> InstitutionView {
+    let (status, status_message) = match info.lifecycle {
+        Lifecycle::Active => ("active", None),
+        Lifecycle::Ended { since, reason } => ("ended", Some(format!("ended {since}: {reason}"))),
+    };
+    InstitutionView {
+        id: info.id,
+        name: info.name,
+        category: info.category.as_str(),
+        aliases: info.aliases,
+        auth: AuthView { kind: info.auth, fields: info.fields },
+        policy: info.policy,
+        status,
+        status_message,
+    }
+}
+
+/// The catalog, filtered by a search text (names and aliases) and a category.
+pub fn institutions(search: Option<&str>, category: Option<&str>) -> Result<Vec<InstitutionView>> {
+    let category = category
+        .map(|text| {
+            Category::ALL.iter().copied().find(|c| c.as_str() == text.trim()).ok_or_else(|| {
+                let known: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                GimsError::invalid("category", format!("`{text}` is not one of: {}", known.join(", ")))
+            })
+        })
+        .transpose()?;
+    let found = match search {
+        Some(text) => gims_connectors::search(text),
+        None => catalog().into_iter().map(|c| c.info()).collect(),
+    };
+    Ok(found.into_iter().filter(|info| category.is_none_or(|c| info.category == c)).map(institution_view).collect())
+}
+
+/// A new connection as the user typed it.
+#[derive(Default)]
+pub struct ConnectInput {
+    pub institution: String,
+    pub name: Option<String>,
+    pub memo: Option<String>,
+    pub start_date: Option<String>,
+    pub credentials: Credentials,
+}
+
+/// Which connections a refresh covers.
+pub enum RefreshTargets {
+    /// The user pressed refresh on these.
+    Connections(Vec<i64>),
+    /// "Refresh all".
+    All,
+}
+
+impl Gims {
+    /// Links a connection: checks the login fields, stores them in the keychain, records the
+    /// connection. The first refresh is the caller's next step.
+    pub fn connect(&mut self, input: ConnectInput) -> Result<ConnectionRow> {
+        let info = institution(input.institution.trim()).ok_or_else(|| {
+            GimsError::invalid(
+                "institution",
+                format!("there is no institution `{}` (see `gims institutions --search …`)", input.institution),
+            )
+        })?;
+        if let Lifecycle::Ended { since, reason } = info.lifecycle {
+            return Err(GimsError::new(
+                ErrorCode::InstitutionEnded,
+                format!("{} ended its service ({since}): {reason}. It can no longer be linked", info.name),
+            ));
+        }
+        check_fields(info, &input.credentials)?;
+        let start_date = input.start_date.as_deref().map(|d| parse_date("start-date", d)).transpose()?;
+        let display_name = match input.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(name) => name.to_string(),
+            None => self.unique_display_name(info.name)?,
+        };
+        let now = super::now();
+        let connection = self.ledger.add_connection(
+            &NewConnection {
+                institution_id: info.id,
+                display_name: &display_name,
+                memo: input.memo.as_deref().unwrap_or(""),
+                start_date: start_date.as_deref(),
+            },
+            &now,
+        )?;
+        let stored = match input.credentials.is_empty() {
+            true => Ok(()),
+            false => credentials::store(self.keys(), &self.vault.metadata.vault_id, connection.id, &input.credentials),
+        };
+        if let Err(error) = stored {
+            self.ledger.forget_new_connection(connection.id)?;
+            return Err(error);
+        }
+        Ok(connection)
+    }
+
+    /// "楽天銀行", then "楽天銀行 (2)" for a second login at the same bank.
+    fn unique_display_name(&self, base: &str) -> Result<String> {
+        let taken: Vec<String> = self.ledger.connections()?.into_iter().map(|c| c.display_name).collect();
+        Ok((1..)
+            .map(|n| if n == 1 { base.to_string() } else { format!("{base} ({n})") })
+            .find(|name| !taken.contains(name))
+            .expect("an unused name exists"))
+    }
+
+    pub fn connections(&self) -> Result<Vec<ConnectionRow>> {
+        self.ledger.connections()
+    }
+
+    pub fn holdings(&self, account: Option<i64>) -> Result<Vec<HoldingRow>> {
+        if let Some(id) = account {
+            self.existing_account(id)?;
+        }
+        self.ledger.holdings(account)
+    }
+
+    pub fn access_log(&self, connection: Option<i64>) -> Result<Vec<AccessLogRow>> {
+        self.ledger.access_log(connection)
+    }
+
+    /// Refreshes connections one after another, asking the user through `engine` when an
+    /// institution wants it (and `interactive` allows it).
+    pub async fn refresh(
+        &mut self,
+        targets: RefreshTargets,
+        interactive: bool,
+        engine: &Engine,
+    ) -> Result<Vec<RefreshReport>> {
+        let bulk = matches!(targets, RefreshTargets::All);
+        let connections = match targets {
+            RefreshTargets::All => self.ledger.connections()?,
+            RefreshTargets::Connections(ids) => ids
+                .into_iter()
+                .map(|id| {
+                    self.ledger.connection(id)?.ok_or_else(|| {
+                        GimsError::invalid(
+                            "connection",
+                            format!("there is no connection {id} (see `gims connections`)"),
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?,
+        };
+        let mut reports = Vec::new();
+        for connection in connections {
+            reports.push(self.refresh_one(&connection, bulk, interactive, engine).await?);
+        }
+        Ok(reports)
+    }
+
+    async fn refresh_one(
+        &mut self,
+        connection: &ConnectionRow,
+        bulk: bool,
+        interactive: bool,
+        engine: &Engine,
+    ) -> Result<RefreshReport> {
+        let Some(connector) = gims_connectors::connector_for(&connection.institution_id) else {
+            let verdict = Verdict::skipped(
+                "ended",
+                "hide",
+                "this GIMS has no connector for this institution any more; the data is kept",
+            );
+            return Ok(refresh::report(connection.id, &verdict, 0, 0));
+        };
+        if let Some(verdict) = self.policy_verdict(connection, connector, bulk, interactive)? {
+            return Ok(refresh::report(connection.id, &verdict, 0, 0));
+        }
+        let stored = credentials::load(self.keys(), &self.vault.metadata.vault_id, connection.id)?;
+        let now = super::now();
+        let run_id = self.ledger.start_refresh_run(connection.id, &now)?;
+        let result = refresh::run_connector(
+            engine,
+            RunInput { connection, connector, credentials: stored.clone(), interactive, now: now.clone() },
+        )
+        .await;
+        if result.fetched.is_ok() && !result.updated_credentials.is_empty() {
+            // A rotated token must reach the keychain before anything else: the old one is dead.
+            let mut merged = stored;
+            merged.extend(result.updated_credentials.iter().map(|(k, v)| (k.clone(), v.clone())));
+            credentials::store(self.keys(), &self.vault.metadata.vault_id, connection.id, &merged)?;
+        }
+        refresh::settle_run(&mut self.ledger, engine, connection, run_id, &result, &super::now())
+    }
+
+    /// Why this connection does not run now, if it does not. Nothing is sent to the institution.
+    fn policy_verdict(
+        &mut self,
+        connection: &ConnectionRow,
+        connector: &dyn Connector,
+        bulk: bool,
+        interactive: bool,
+    ) -> Result<Option<Verdict>> {
+        let info = connector.info();
+        let policy = info.policy;
+        if let Lifecycle::Ended { since, reason } = info.lifecycle {
+            return Ok(Some(Verdict::skipped(
+                "ended",
+                "hide",
+                format!("{} ended its service ({since}): {reason}; the history is kept", info.name),
+            )));
+        }
+        if bulk && !policy.bulk_refresh {
+            return Ok(Some(Verdict::skipped(
+                connection_status(connection),
+                "refresh_now",
+                format!("{} is not included in refresh all; refresh it on its own", info.name),
+            )));
+        }
+        if !bulk && !policy.manual_refresh {
+            return Err(GimsError::new(
+                ErrorCode::RefreshNotAllowed,
+                format!(
+                    "{} allows only GIMS's scheduled refresh, not a manual one; the next one runs at {}",
+                    info.name,
+                    connection.next_refresh_at.as_deref().unwrap_or("the next scheduled time")
+                ),
+            ));
+        }
+        if let (Some(last), true) = (connection.last_attempt_at.as_deref(), policy.min_interval_secs > 0) {
+            let since = time::OffsetDateTime::parse(last, &Rfc3339).ok().map(|at| time::OffsetDateTime::now_utc() - at);
+            if since.is_some_and(|since| since.whole_seconds() < i64::from(policy.min_interval_secs)) {
+                return Ok(Some(Verdict::skipped(
+                    connection_status(connection),
+                    "retry_later",
+                    format!("{} allows one refresh every {} minutes", info.name, policy.min_interval_secs / 60),
+                )));
+            }
+        }
+        if !interactive && policy.needs_user_every_login {
+            let verdict = Verdict {
+                outcome: "needs_user",
+                status: "needs_user",
+                action: "refresh_now",
+                action_url: None,
+                message: format!(
+                    "{} asks for you at every login (a one-time password, an image or an approval); press refresh to do it now",
+                    info.name
+                ),
+                next_refresh_at: None,
+            };
+            let status = StatusUpdate {
+                status: verdict.status,
+                action: verdict.action,
+                action_url: None,
+                message: &verdict.message,
+                next_refresh_at: None,
+            };
+            self.ledger.set_connection_status(connection.id, &status)?;
+            return Ok(Some(verdict));
+        }
+        Ok(None)
+    }
+}
+
+fn connection_status(connection: &ConnectionRow) -> &'static str {
+    // Keep the connection's own status when a run is merely skipped.
+    match connection.status.as_str() {
+        "ok" => "ok",
+        "needs_user" => "needs_user",
+        "bad_credentials" => "bad_credentials",
+        "consent_expired" => "consent_expired",
+        "action_required" => "action_required",
+        "busy" => "busy",
+        "maintenance" => "maintenance",
+        "site_changed" => "site_changed",
+        "ended" => "ended",
+        _ => "unreachable",
+    }
+}
+
+/// Every declared field present and nothing else: a typo in a field name is caught here, not as
+/// a mysterious "wrong password" at the bank.
+fn check_fields(info: &InstitutionInfo, given: &Credentials) -> Result<()> {
+    let declared: Vec<&str> = info.fields.iter().map(|f| f.id).collect();
+    for field in given.keys() {
+        if !declared.contains(&field.as_str()) {
+            return Err(GimsError::invalid(
+                "credentials",
+                format!("`{field}` is not a field of {} (it asks for: {})", info.name, declared.join(", ")),
+            ));
+        }
+    }
+    for field in info.fields {
+        if given.get(field.id).is_none_or(|v| v.expose().trim().is_empty()) {
+            return Err(GimsError::invalid(
+                "credentials",
+                format!("{} needs `{}` ({}); pass it in the JSON on standard input", info.name, field.id, field.label),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! Connections (a user's linked login at one institution), their refresh runs and the access log.
+
+use super::Ledger;
+use crate::error::{GimsError, Result};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectionRow {
+    pub id: i64,
+    pub institution_id: String,
+    pub display_name: String,
+    pub memo: String,
+    pub status: String,
+    /// What the user can do about the status (`refresh_now`, `edit_login`, `relink`, …).
+    pub action: String,
+    /// For `open_site`: where.
+    pub action_url: Option<String>,
+    pub message: String,
+    pub last_fetched_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub next_refresh_at: Option<String>,
+    pub start_date: Option<String>,
+}
+
+pub struct NewConnection<'a> {
+    pub institution_id: &'a str,
+    pub display_name: &'a str,
+    pub memo: &'a str,
+    pub start_date: Option<&'a str>,
+}
+
+/// A connection's status as a refresh leaves it.
+pub struct StatusUpdate<'a> {
+    pub status: &'a str,
+    pub action: &'a str,
+    pub action_url: Option<&'a str>,
+    pub message: &'a str,
+    pub next_refresh_at: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessLogRow {
+    pub at: String,
+    pub connection_id: Option<i64>,
+    pub institution_id: String,
+    pub host: String,
+    pub outcome: String,
+}
+
+const SELECT_CONNECTIONS: &str = "SELECT id, institution_id, display_name, memo, status, status_action, status_url,
+    status_message, last_fetched_at, last_attempt_at, next_refresh_at, start_date FROM connections";
+
+fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
+    Ok(ConnectionRow {
+        id: row.get(0)?,
+        institution_id: row.get(1)?,
+        display_name: row.get(2)?,
+        memo: row.get(3)?,
+        status: row.get(4)?,
+        action: row.get(5)?,
+        action_url: row.get(6)?,
+        message: row.get(7)?,
+        last_fetched_at: row.get(8)?,
+        last_attempt_at: row.get(9)?,
+        next_refresh_at: row.get(10)?,
+        start_date: row.get(11)?,
+    })
+}
+
+impl Ledger {
+    pub fn add_connection(&mut self, new: &NewConnection<'_>, now: &str) -> Result<ConnectionRow> {
+        self.conn.execute(
+            "INSERT INTO connections (institution_id, display_name, memo, start_date, status, status_action, status_message, created_at)
+             VALUES (?1, ?2, ?3, ?4, 'needs_user', 'refresh_now', 'not refreshed yet', ?5)",
+            params![new.institution_id, new.display_name, new.memo, new.start_date, now],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        self.connection(id)?.ok_or_else(|| GimsError::internal("the connection just added is missing"))
+    }
+
+    /// Removes a connection added in this process whose credentials could not be stored.
+    pub fn forget_new_connection(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("DELETE FROM connections WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    pub fn connection(&self, id: i64) -> Result<Option<ConnectionRow>> {
+        Ok(self.conn.query_row(&format!("{SELECT_CONNECTIONS} WHERE id = ?1"), [id], connection_from_row).optional()?)
+    }
+
+    pub fn connections(&self) -> Result<Vec<ConnectionRow>> {
+        let mut statement = self.conn.prepare(&format!("{SELECT_CONNECTIONS} ORDER BY id"))?;
+        let rows = statement.query_map([], connection_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks a run as started: `last_attempt_at` moves, `last_fetched_at` does not.
+    pub fn start_refresh_run(&mut self, connection_id: i64, now: &str) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO refresh_runs (connection_id, started_at) VALUES (?1, ?2)",
+            params![connection_id, now],
+        )?;
+        let run_id = tx.last_insert_rowid();
+        tx.execute("UPDATE connections SET last_attempt_at = ?2 WHERE id = ?1", params![connection_id, now])?;
+        tx.commit()?;
+        Ok(run_id)
+    }
+
+    /// Records a run that saved nothing (failed, needs the user, cancelled) and the status it left.
+    pub fn finish_failed_run(
+        &mut self,
+        connection_id: i64,
+        run_id: i64,
+        outcome: &str,
+        status: &StatusUpdate<'_>,
+        now: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE refresh_runs SET finished_at = ?2, outcome = ?3, message = ?4 WHERE id = ?1",
+            params![run_id, now, outcome, status.message],
+        )?;
+        set_status(&tx, connection_id, status)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn set_connection_status(&mut self, connection_id: i64, status: &StatusUpdate<'_>) -> Result<()> {
+        set_status(&self.conn, connection_id, status)
+    }
+
+    pub fn record_access(&mut self, entry: &AccessLogRow) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO access_log (at, connection_id, institution_id, host, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![entry.at, entry.connection_id, entry.institution_id, entry.host, entry.outcome],
+        )?;
+        Ok(())
+    }
+
+    pub fn access_log(&self, connection_id: Option<i64>) -> Result<Vec<AccessLogRow>> {
+        let mut statement = self.conn.prepare(
+            "SELECT at, connection_id, institution_id, host, outcome FROM access_log
+             WHERE ?1 IS NULL OR connection_id = ?1 ORDER BY at DESC, id DESC",
+        )?;
+        let rows = statement.query_map([connection_id], |row| {
+            Ok(AccessLogRow {
+                at: row.get(0)?,
+                connection_id: row.get(1)?,
+                institution_id: row.get(2)?,
+                host: row.get(3)?,
+                outcome: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+pub(crate) fn set_status(conn: &rusqlite::Connection, connection_id: i64, status: &StatusUpdate<'_>) -> Result<()> {
+    conn.execute(
+        "UPDATE connections SET status = ?2, status_action = ?3, status_url = ?4, status_message = ?5, next_refresh_at = ?6
+         WHERE id = ?1",
+        params![connection_id, status.status, status.action, status.action_url, status.message, status.next_refresh_at],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,235 @@
+//! The save step of a refresh: what a connector fetched, reconciled into the ledger in ONE
+//! SQLite transaction — accounts upserted by the institution's id, one balance snapshot per
+//! account per day, transactions deduplicated by the institution's id and cut at the start date,
+//! holdings and expiries replaced — together with the run's record and the connection's status.
+//! A failure anywhere (a bad amount, a killed process) leaves the ledger as it was.
+
+use super::Ledger;
+use super::connections::{StatusUpdate, set_status};
+use super::transactions::{NewTransaction, TransactionSource, insert_in};
+use crate::error::{ErrorCode, GimsError, Result};
+use crate::money::{Amount, Currency};
+use gims_connectors::FetchedAccount;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+pub struct SaveRequest<'a> {
+    pub connection_id: i64,
+    pub run_id: i64,
+    /// `YYYY-MM-DD`: rows before it are not imported.
+    pub start_date: Option<&'a str>,
+    /// `YYYY-MM-DD` at the institution: the date of snapshots without one of their own.
+    pub today: &'a str,
+    pub now: &'a str,
+    pub accounts: &'a [FetchedAccount],
+    pub status: StatusUpdate<'a>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SaveOutcome {
+    /// New transactions.
+    pub added: usize,
+    /// Accounts whose balance changed (or that appeared).
+    pub updated: usize,
+}
+
+impl Ledger {
+    pub fn save_refresh(&mut self, request: &SaveRequest<'_>) -> Result<SaveOutcome> {
+        let tx = self.conn.transaction()?;
+        let mut outcome = SaveOutcome::default();
+        let mut seen_accounts = Vec::new();
+        for fetched in request.accounts {
+            let currency = Currency::parse(&fetched.currency).map_err(|e| site_changed(&fetched.name, &e))?;
+            let account_id = upsert_account(&tx, request, fetched, &currency)?;
+            seen_accounts.push(account_id);
+            if let Some(balance) = fetched.balance {
+                let balance = Amount::from_decimal(balance, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                let as_of = fetched.balance_as_of.map(|d| d.to_string()).unwrap_or_else(|| request.today.to_string());
+                if snapshot(&tx, account_id, balance.minor, &as_of, request)? {
+                    outcome.updated += 1;
+                }
+            }
+            let rows = fetched
+                .transactions
+                .iter()
+                .filter(|t| request.start_date.is_none_or(|start| t.date.to_string().as_str() >= start))
+                .map(|t| {
+                    let amount =
+                        Amount::from_decimal(t.amount, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                    Ok(NewTransaction {
+                        date: t.date.to_string(),
+                        amount,
+                        memo: t.memo.clone(),
+                        external_id: t.external_id.clone(),
+                        run_id: Some(request.run_id),
+                        ..NewTransaction::manual(Some(account_id), &t.description)
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            outcome.added += insert_in(&tx, &rows, TransactionSource::Refresh)?.inserted;
+            replace_holdings(&tx, account_id, fetched, request)?;
+            replace_expiries(&tx, account_id, fetched, &currency, request)?;
+        }
+        close_vanished_accounts(&tx, request, &seen_accounts)?;
+        tx.execute(
+            "UPDATE refresh_runs SET finished_at = ?2, outcome = 'ok', added = ?3, updated = ?4, message = ?5 WHERE id = ?1",
+            params![request.run_id, request.now, outcome.added as i64, outcome.updated as i64, request.status.message],
+        )?;
+        tx.execute(
+            "UPDATE connections SET last_fetched_at = ?2 WHERE id = ?1",
+            params![request.connection_id, request.now],
+        )?;
+        set_status(&tx, request.connection_id, &request.status)?;
+        pause_for_crash_tests();
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+fn site_changed(account: &str, problem: &str) -> GimsError {
+    GimsError::new(
+        ErrorCode::RefreshSiteChanged,
+        format!("the institution reported something GIMS cannot store for {account} ({problem}); nothing was saved"),
+    )
+}
+
+fn upsert_account(
+    tx: &rusqlite::Transaction<'_>,
+    request: &SaveRequest<'_>,
+    fetched: &FetchedAccount,
+    currency: &Currency,
+) -> Result<i64> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM accounts WHERE connection_id = ?1 AND external_id = ?2",
+            params![request.connection_id, fetched.external_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) => {
+            // An account that reappears (after a migration back, or a site hiccup) is open again.
+            tx.execute(
+                "UPDATE accounts SET kind = ?2, currency = ?3, closed_at = NULL WHERE id = ?1",
+                params![id, fetched.kind.as_str(), currency.code()],
+            )?;
+            Ok(id)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO accounts (connection_id, external_id, name, kind, currency, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    request.connection_id,
+                    fetched.external_id,
+                    fetched.name,
+                    fetched.kind.as_str(),
+                    currency.code(),
+                    request.now
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
+}
+
+/// Stores today's balance; returns whether it differs from the latest one known.
+fn snapshot(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    balance: i64,
+    as_of: &str,
+    request: &SaveRequest<'_>,
+) -> Result<bool> {
+    let latest: Option<i64> = tx
+        .query_row(
+            "SELECT balance FROM balance_snapshots WHERE account_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+            [account_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    tx.execute(
+        "INSERT INTO balance_snapshots (account_id, as_of, balance, recorded_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (account_id, as_of) DO UPDATE SET balance = excluded.balance, recorded_at = excluded.recorded_at, run_id = excluded.run_id",
+        params![account_id, as_of, balance, request.now, request.run_id],
+    )?;
+    Ok(latest != Some(balance))
+}
+
+fn replace_holdings(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    fetched: &FetchedAccount,
+    request: &SaveRequest<'_>,
+) -> Result<()> {
+    tx.execute("DELETE FROM holdings WHERE account_id = ?1 AND as_of = ?2", params![account_id, request.today])?;
+    for holding in &fetched.holdings {
+        let currency = Currency::parse(&holding.currency).map_err(|e| site_changed(&holding.asset, &e))?;
+        let minor = |value: Option<rust_decimal::Decimal>| -> Result<Option<i64>> {
+            value
+                .map(|v| {
+                    Amount::from_decimal_rounded(v, &currency)
+                        .map(|a| a.minor)
+                        .map_err(|e| site_changed(&holding.asset, &e))
+                })
+                .transpose()
+        };
+        tx.execute(
+            "INSERT INTO holdings (account_id, asset, asset_code, quantity, price, value, cost, currency, as_of, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                account_id,
+                holding.asset,
+                holding.code,
+                holding.quantity.to_string(),
+                holding.price.map(|p| p.to_string()),
+                minor(holding.value)?,
+                minor(holding.cost)?,
+                currency.code(),
+                request.today,
+                request.run_id
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn replace_expiries(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    fetched: &FetchedAccount,
+    currency: &Currency,
+    request: &SaveRequest<'_>,
+) -> Result<()> {
+    tx.execute("DELETE FROM expiries WHERE account_id = ?1", [account_id])?;
+    for expiry in &fetched.expiries {
+        let amount = Amount::from_decimal(expiry.amount, currency).map_err(|e| site_changed(&fetched.name, &e))?;
+        tx.execute(
+            "INSERT INTO expiries (account_id, expires_on, amount, as_of) VALUES (?1, ?2, ?3, ?4)",
+            params![account_id, expiry.expires_on.to_string(), amount.minor, request.today],
+        )?;
+    }
+    Ok(())
+}
+
+/// An account the institution no longer lists (its number changed, it was closed) keeps its
+/// history and goes to zero, so totals do not count money that is no longer there.
+fn close_vanished_accounts(tx: &rusqlite::Transaction<'_>, request: &SaveRequest<'_>, seen: &[i64]) -> Result<()> {
+    let mut statement = tx.prepare("SELECT id FROM accounts WHERE connection_id = ?1 AND closed_at IS NULL")?;
+    let open: Vec<i64> =
+        statement.query_map([request.connection_id], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for id in open.into_iter().filter(|id| !seen.contains(id)) {
+        snapshot(tx, id, 0, request.today, request)?;
+        tx.execute("UPDATE accounts SET closed_at = ?2 WHERE id = ?1", params![id, request.today])?;
+    }
+    Ok(())
+}
+
+/// Crash-safety tests kill the process here, inside the save transaction: set
+/// `GIMS_TEST_PAUSE_IN_SAVE` to a path, and GIMS creates that file and waits before committing.
+fn pause_for_crash_tests() {
+    if let Some(marker) = std::env::var_os("GIMS_TEST_PAUSE_IN_SAVE") {
+        let _ = std::fs::write(&marker, b"saving");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}

@@ -1,0 +1,234 @@
+//! The refresh engine: runs a connector for a connection on the user's machine, asks the user
+//! through the challenge broker when the institution wants an OTP, a CAPTCHA or an approval, and
+//! saves what it fetched in one SQLite transaction. A run that fails saves nothing of its data;
+//! its record, the connection's status and the access-log line are kept.
+
+pub mod broker;
+pub mod endpoint;
+pub mod events;
+pub mod outcome;
+
+use crate::error::Result;
+use crate::ledger::{AccessLogRow, ConnectionRow, Ledger, SaveRequest, StatusUpdate};
+use crate::vault::credentials::Credentials;
+use broker::ChallengeBroker;
+use events::{EngineEvent, EventSink, RunState};
+use gims_connectors::{AskError, Challenge, Connector, ConnectorError, Context, ContextParts, Reply};
+use outcome::Verdict;
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// What one run did, as `gims refresh` reports it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RefreshReport {
+    pub connection_id: i64,
+    /// `ok`, `needs_user`, `failed`, `skipped`.
+    pub outcome: String,
+    pub status: String,
+    pub action: String,
+    pub added: usize,
+    pub updated: usize,
+    pub message: String,
+}
+
+/// The engine's shared parts: the broker front ends answer through, and the event sink.
+pub struct Engine {
+    pub broker: Arc<ChallengeBroker>,
+    pub events: EventSink,
+    pub cancel: CancellationToken,
+    /// Where the sandbox institutions are served (`GIMS_SANDBOX_URL`, or demo mode's own).
+    pub sandbox_url: Option<String>,
+}
+
+impl Engine {
+    pub fn new(events: EventSink) -> Engine {
+        let timeout = std::env::var("GIMS_CHALLENGE_TIMEOUT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(Duration::from_secs(300));
+        Engine {
+            broker: Arc::new(ChallengeBroker::new(events.clone(), timeout)),
+            events,
+            cancel: CancellationToken::new(),
+            sandbox_url: std::env::var("GIMS_SANDBOX_URL").ok().filter(|url| !url.is_empty()),
+        }
+    }
+}
+
+/// Asks through the broker on behalf of one connection, and tells front ends the run awaits them.
+struct RunAsker {
+    connection_id: i64,
+    broker: Arc<ChallengeBroker>,
+    events: EventSink,
+}
+
+#[async_trait::async_trait]
+impl gims_connectors::Asker for RunAsker {
+    async fn ask(&self, challenge: Challenge) -> std::result::Result<Reply, AskError> {
+        let state = |state| EngineEvent::RunState { connection_id: self.connection_id, state };
+        self.events.emit(state(RunState::AwaitingUser));
+        let reply = self.broker.ask(self.connection_id, challenge).await;
+        self.events.emit(state(RunState::LoggingIn));
+        reply
+    }
+}
+
+pub struct RunInput<'a> {
+    pub connection: &'a ConnectionRow,
+    pub connector: &'static dyn Connector,
+    pub credentials: Credentials,
+    pub interactive: bool,
+    pub now: String,
+}
+
+/// What the run brought back, before it is saved.
+pub struct RunResult {
+    pub fetched: std::result::Result<gims_connectors::Fetched, ConnectorError>,
+    pub updated_credentials: Credentials,
+    pub login: Option<AccessLogRow>,
+    pub today: String,
+}
+
+/// Logs in and fetches. Touches neither the ledger nor the keychain.
+pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
+    let connection_id = input.connection.id;
+    let info = input.connector.info();
+    let state = |state| engine.events.emit(EngineEvent::RunState { connection_id, state });
+    let today = endpoint::today_at_institution();
+    let endpoint = match endpoint::resolve(info, engine.sandbox_url.as_deref()) {
+        Ok(endpoint) => endpoint,
+        Err(error) => {
+            return RunResult {
+                fetched: Err(error),
+                updated_credentials: Credentials::new(),
+                login: None,
+                today: today.to_string(),
+            };
+        }
+    };
+    let http = match endpoint::http_client() {
+        Ok(http) => http,
+        Err(error) => {
+            return RunResult {
+                fetched: Err(error),
+                updated_credentials: Credentials::new(),
+                login: None,
+                today: today.to_string(),
+            };
+        }
+    };
+    let start_date = input.connection.start_date.as_deref().and_then(endpoint::parse_iso_date);
+    let mut ctx = Context::new(ContextParts {
+        http,
+        endpoint: endpoint.clone(),
+        credentials: input.credentials,
+        interactive: input.interactive,
+        start_date,
+        today,
+        asker: Arc::new(RunAsker { connection_id, broker: engine.broker.clone(), events: engine.events.clone() }),
+        cancel: engine.cancel.child_token(),
+    });
+    state(RunState::LoggingIn);
+    let login = input.connector.login(&mut ctx).await;
+    let access = AccessLogRow {
+        at: input.now.clone(),
+        connection_id: Some(connection_id),
+        institution_id: info.id.to_string(),
+        host: endpoint::host_of(&endpoint),
+        outcome: match &login {
+            Ok(()) => "ok".to_string(),
+            Err(error) => outcome::from_error(error).status.to_string(),
+        },
+    };
+    let fetched = match login {
+        Ok(()) => {
+            state(RunState::Fetching);
+            input.connector.fetch(&mut ctx).await
+        }
+        Err(error) => Err(error),
+    };
+    RunResult {
+        fetched,
+        updated_credentials: ctx.take_updated_credentials(),
+        login: Some(access),
+        today: today.to_string(),
+    }
+}
+
+/// Saves a run's result (or its failure) and says what happened.
+pub fn settle_run(
+    ledger: &mut Ledger,
+    engine: &Engine,
+    connection: &ConnectionRow,
+    run_id: i64,
+    result: &RunResult,
+    now: &str,
+) -> Result<RefreshReport> {
+    let connection_id = connection.id;
+    let state = |state| engine.events.emit(EngineEvent::RunState { connection_id, state });
+    if let Some(login) = &result.login {
+        ledger.record_access(login)?;
+    }
+    let failed = |ledger: &mut Ledger, verdict: Verdict| -> Result<RefreshReport> {
+        let status = StatusUpdate {
+            status: verdict.status,
+            action: verdict.action,
+            action_url: verdict.action_url.as_deref(),
+            message: &verdict.message,
+            next_refresh_at: verdict.next_refresh_at.as_deref(),
+        };
+        ledger.finish_failed_run(connection_id, run_id, verdict.outcome, &status, now)?;
+        state(if verdict.outcome == "needs_user" && verdict.message.contains("cancelled") {
+            RunState::Cancelled
+        } else {
+            RunState::Failed
+        });
+        Ok(report(connection_id, &verdict, 0, 0))
+    };
+    let fetched = match &result.fetched {
+        Ok(fetched) => fetched,
+        Err(error) => return failed(ledger, outcome::from_error(error)),
+    };
+    state(RunState::Saving);
+    let verdict = Verdict::ok();
+    let save = ledger.save_refresh(&SaveRequest {
+        connection_id,
+        run_id,
+        start_date: connection.start_date.as_deref(),
+        today: &result.today,
+        now,
+        accounts: &fetched.accounts,
+        status: StatusUpdate {
+            status: verdict.status,
+            action: verdict.action,
+            action_url: None,
+            message: "",
+            next_refresh_at: None,
+        },
+    });
+    match save {
+        Ok(saved) => {
+            state(RunState::Done);
+            Ok(report(connection_id, &verdict, saved.added, saved.updated))
+        }
+        Err(error) if error.code == crate::error::ErrorCode::RefreshSiteChanged => {
+            failed(ledger, outcome::from_error(&ConnectorError::SiteChanged(error.message)))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub fn report(connection_id: i64, verdict: &Verdict, added: usize, updated: usize) -> RefreshReport {
+    RefreshReport {
+        connection_id,
+        outcome: verdict.outcome.to_string(),
+        status: verdict.status.to_string(),
+        action: verdict.action.to_string(),
+        added,
+        updated,
+        message: verdict.message.clone(),
+    }
+}
