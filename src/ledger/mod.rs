@@ -83,6 +83,9 @@ impl Ledger {
         zeroize::Zeroize::zeroize(&mut pragma);
         drop(key);
         keyed.map_err(|e| open_error(path, e))?;
+        // SQLCipher would print a wrong key's failed HMAC on stderr; the error code says it all.
+        // (Set after the key: activating the codec resets an unset level to WARN.)
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(|e| open_error(path, e))?;
         // The first read proves the key: with a wrong one, SQLCipher reports "not a database".
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).map_err(|e| open_error(path, e))?;
         conn.execute_batch(

@@ -105,6 +105,7 @@ mod tests {
     async fn cancel_and_time_out_are_told_apart() {
         let (broker, mut events) = broker(50);
         assert_eq!(broker.ask(1, otp()).await.err(), Some(AskError::TimedOut));
+        while events.try_recv().is_ok() {}
         let asking = tokio::spawn({
             let broker = broker.clone();
             async move { broker.ask(1, otp()).await }
