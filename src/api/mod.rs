@@ -210,3 +210,13 @@ mod tests {
         }
     }
 }
+
+// The desktop shell holds a `Gims` across `.await` in async commands: it must stay `Send`.
+#[cfg(test)]
+static_assertions::assert_impl_all!(Gims: Send);
+#[cfg(test)]
+#[allow(dead_code)] // compiled, never run: the check is that it type-checks
+fn refresh_future_is_send(gims: &mut Gims, engine: &crate::refresh::Engine) {
+    fn send<T: Send>(_: T) {}
+    send(gims.refresh(RefreshTargets::All, false, engine));
+}

@@ -10,7 +10,7 @@ pub const SERVICE: &str = "gims";
 
 /// Where secrets are kept. The real implementation is [`SystemKeychain`]; unit tests may use an
 /// in-memory one, the integration suite uses the real keychain.
-pub trait KeyStore {
+pub trait KeyStore: Send + Sync {
     fn set(&self, entry: &str, secret: &Secret<String>) -> Result<(), KeyStoreError>;
     fn get(&self, entry: &str) -> Result<Secret<String>, KeyStoreError>;
     fn delete(&self, entry: &str) -> Result<(), KeyStoreError>;
@@ -116,27 +116,27 @@ pub fn load(store: &dyn KeyStore, vault_id: &str) -> Result<DatabaseKey> {
 pub(crate) mod memory {
     //! An in-memory key store for unit tests only.
     use super::*;
-    use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::sync::Mutex;
 
     #[derive(Default)]
     pub struct MemoryKeyStore {
-        pub entries: RefCell<HashMap<String, String>>,
+        pub entries: Mutex<HashMap<String, String>>,
         pub drop_writes: bool,
     }
 
     impl KeyStore for MemoryKeyStore {
         fn set(&self, entry: &str, secret: &Secret<String>) -> Result<(), KeyStoreError> {
             if !self.drop_writes {
-                self.entries.borrow_mut().insert(entry.into(), secret.expose().clone());
+                self.entries.lock().unwrap().insert(entry.into(), secret.expose().clone());
             }
             Ok(())
         }
         fn get(&self, entry: &str) -> Result<Secret<String>, KeyStoreError> {
-            self.entries.borrow().get(entry).cloned().map(Secret::new).ok_or(KeyStoreError::NotFound)
+            self.entries.lock().unwrap().get(entry).cloned().map(Secret::new).ok_or(KeyStoreError::NotFound)
         }
         fn delete(&self, entry: &str) -> Result<(), KeyStoreError> {
-            self.entries.borrow_mut().remove(entry).map(|_| ()).ok_or(KeyStoreError::NotFound)
+            self.entries.lock().unwrap().remove(entry).map(|_| ()).ok_or(KeyStoreError::NotFound)
         }
     }
 }

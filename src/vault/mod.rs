@@ -163,12 +163,12 @@ mod tests {
         let store = MemoryKeyStore::default();
         let (vault, ledger) = Vault::init(dir.path(), Unlock::Keychain(&store)).unwrap();
         drop(ledger);
-        assert_eq!(store.entries.borrow().len(), 1);
+        assert_eq!(store.entries.lock().unwrap().len(), 1);
         let error = Vault::init(dir.path(), Unlock::Keychain(&store)).err().unwrap();
         assert_eq!(error.code, ErrorCode::VaultAlreadyExists);
-        assert_eq!(store.entries.borrow().len(), 1, "no second key was made");
+        assert_eq!(store.entries.lock().unwrap().len(), 1, "no second key was made");
         Vault::open(dir.path(), &store, None).unwrap();
-        store.entries.borrow_mut().clear();
+        store.entries.lock().unwrap().clear();
         let error = Vault::open(dir.path(), &store, None).err().unwrap();
         assert_eq!(error.code, ErrorCode::VaultKeyNotFound);
         assert!(error.message.contains(&vault.metadata.vault_id));
