@@ -131,6 +131,7 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
         asker: Arc::new(RunAsker { connection_id, broker: engine.broker.clone(), events: engine.events.clone() }),
         cancel: engine.cancel.child_token(),
     });
+    tracing::debug!(connection_id, institution = info.id, host = %endpoint::host_of(&endpoint), interactive = input.interactive, "refresh run: logging in");
     state(RunState::LoggingIn);
     let login = input.connector.login(&mut ctx).await;
     let access = AccessLogRow {
@@ -143,8 +144,12 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
             Err(error) => outcome::from_error(error).status.to_string(),
         },
     };
+    if let Err(error) = &login {
+        tracing::debug!(connection_id, institution = info.id, %error, "refresh run: login failed");
+    }
     let fetched = match login {
         Ok(()) => {
+            tracing::debug!(connection_id, institution = info.id, "refresh run: fetching");
             state(RunState::Fetching);
             input.connector.fetch(&mut ctx).await
         }
@@ -190,7 +195,10 @@ pub fn settle_run(
     };
     let fetched = match &result.fetched {
         Ok(fetched) => fetched,
-        Err(error) => return failed(ledger, outcome::from_error(error)),
+        Err(error) => {
+            tracing::debug!(connection_id, %error, "refresh run: nothing saved");
+            return failed(ledger, outcome::from_error(error));
+        }
     };
     state(RunState::Saving);
     let verdict = Verdict::ok();
@@ -211,6 +219,7 @@ pub fn settle_run(
     });
     match save {
         Ok(saved) => {
+            tracing::debug!(connection_id, added = saved.added, updated = saved.updated, "refresh run: saved");
             state(RunState::Done);
             Ok(report(connection_id, &verdict, saved.added, saved.updated))
         }

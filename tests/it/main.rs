@@ -2,5 +2,7 @@
 //! (a gnome-keyring Secret Service on a private D-Bus bus per test). One binary, a module per area.
 
 mod cli_input;
+mod refresh;
+mod sandbox;
 mod support;
 mod vault;

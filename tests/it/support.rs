@@ -112,15 +112,22 @@ fn wait_for(what: &str, ready: impl Fn() -> bool) {
 pub struct Machine<'k> {
     pub dir: tempfile::TempDir,
     pub keychain: Option<&'k Keychain>,
+    pub env: Vec<(String, String)>,
 }
 
 impl<'k> Machine<'k> {
     pub fn with_keychain(keychain: &'k Keychain) -> Self {
-        Machine { dir: tempfile::tempdir().unwrap(), keychain: Some(keychain) }
+        Machine { dir: tempfile::tempdir().unwrap(), keychain: Some(keychain), env: Vec::new() }
     }
 
     pub fn without_dbus() -> Self {
-        Machine { dir: tempfile::tempdir().unwrap(), keychain: None }
+        Machine { dir: tempfile::tempdir().unwrap(), keychain: None, env: Vec::new() }
+    }
+
+    /// Points every `gims` this machine runs at a sandbox.
+    pub fn with_sandbox(mut self, base_url: &str) -> Self {
+        self.env.push(("GIMS_SANDBOX_URL".into(), base_url.into()));
+        self
     }
 
     pub fn vault(&self) -> PathBuf {
@@ -134,6 +141,7 @@ impl<'k> Machine<'k> {
         if let Some(keychain) = self.keychain {
             command.env("DBUS_SESSION_BUS_ADDRESS", &keychain.bus_address);
         }
+        command.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         command
     }
 
@@ -214,4 +222,100 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+/// A `gims` process the test talks to as a user at a terminal: lines to stdin, prompts read
+/// from stderr as they appear.
+pub struct Session {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Session {
+    pub fn start(machine: &Machine, args: &[&str], extra_env: &[(&str, &str)]) -> Session {
+        let mut child = machine
+            .command()
+            .envs(extra_env.iter().copied())
+            .arg("--json")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the gims binary runs");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err_pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        let stderr_reader = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = err_pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let mut out_pipe = child.stdout.take().unwrap();
+        let stdout = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            let _ = out_pipe.read_to_end(&mut bytes);
+            bytes
+        });
+        Session { stdin: child.stdin.take(), child, stderr, stdout: Some(stdout), stderr_reader: Some(stderr_reader) }
+    }
+
+    pub fn send_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub fn has_exited(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
+    }
+
+    /// Waits until `needle` has appeared `count` times on stderr.
+    pub fn wait_for(&mut self, needle: &str, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.stderr().matches(needle).count() < count {
+            assert!(!self.has_exited(), "gims ended before asking `{needle}`:\n{}", self.stderr());
+            assert!(Instant::now() < deadline, "timed out waiting for `{needle}`:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn finish(mut self) -> Run {
+        self.stdin = None;
+        let status = self.child.wait().unwrap();
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        self.stderr_reader.take().unwrap().join().unwrap();
+        let stderr = self.stderr().into_bytes();
+        Run::from(Output { status, stdout, stderr })
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Session {
+    /// Waits for the process to end by itself (with stdin still open), then collects its output.
+    pub fn finish_after_waiting(mut self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.has_exited() {
+            assert!(Instant::now() < deadline, "gims did not end: {}", self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.finish().ok()
+    }
 }

@@ -100,7 +100,7 @@ fn a_fresh_keychain_is_key_not_found_and_never_a_new_ledger() {
     let before = std::fs::read(&ledger).unwrap();
 
     let fresh = Keychain::start();
-    let elsewhere = Machine { dir: tempfile::tempdir().unwrap(), keychain: Some(&fresh) };
+    let elsewhere = Machine::with_keychain(&fresh);
     for args in
         [&["status"][..], &["accounts"], &["tx", "add", "--date", "2026-11-28", "--amount", "1", "--description", "x"]]
     {

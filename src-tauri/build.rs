@@ -1,0 +1,20 @@
+//! Declares the app's commands so that each one needs a permission (see `capabilities/`).
+
+fn main() {
+    let commands = &[
+        "status",
+        "accounts",
+        "transactions",
+        "connections",
+        "institutions",
+        "connect",
+        "refresh",
+        "reply_challenge",
+        "cancel_challenge",
+        "app_info",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("the Tauri build step failed (tauri.conf.json, capabilities/ or icons/)");
+}

@@ -1,0 +1,69 @@
+//! `gims-desktop`: the desktop shell. It opens the vault, holds the core's `Gims` and refresh
+//! `Engine`, forwards each command to `gims::api` in a few lines, and re-emits the engine's
+//! events (run states, challenges) to the window. It knows nothing of ledgers or keychains.
+
+// No console window behind the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod session;
+
+use gims::refresh::events::EventSink;
+use tauri::{Emitter, Manager};
+
+/// The one event name the window listens to; the payload is the core's `EngineEvent` as is.
+const ENGINE_EVENT: &str = "engine";
+
+const USAGE: &str = "usage: gims-desktop [--demo]
+
+  --demo   start the sandbox institutions in-process and use a demo vault, so that a sandbox
+           bank can be linked and refreshed (one-time password included) without a real bank.
+
+Environment: GIMS_VAULT (the vault folder), GIMS_SANDBOX_URL_FILE (demo: write the sandbox's
+base URL there, for tests that play the user's phone).";
+
+fn main() {
+    let mut demo = false;
+    for argument in std::env::args().skip(1) {
+        match argument.as_str() {
+            "--demo" => demo = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
+            other => {
+                eprintln!("error[input.invalid]: unknown argument `{other}`\n\n{USAGE}");
+                std::process::exit(2);
+            }
+        }
+    }
+
+    tauri::Builder::default()
+        .setup(move |app| {
+            let (sink, mut events) = EventSink::channel();
+            let session = tauri::async_runtime::block_on(session::Session::start(demo, sink));
+            app.manage(session);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                while let Some(event) = events.recv().await {
+                    // A window that is gone just misses the event, as the core's sink does.
+                    let _ = handle.emit_to("main", ENGINE_EVENT, &event);
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::status,
+            commands::accounts,
+            commands::transactions,
+            commands::connections,
+            commands::institutions,
+            commands::connect,
+            commands::refresh,
+            commands::reply_challenge,
+            commands::cancel_challenge,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the desktop window could not start (is a display and WebKitGTK available?)");
+}

@@ -1,0 +1,126 @@
+//! What the shell holds while it runs: the open vault (or why it could not be opened), the
+//! refresh engine whose broker answers challenges, and in demo mode the sandbox institutions.
+
+use gims::api::Gims;
+use gims::error::{GimsError, Result};
+use gims::refresh::Engine;
+use gims::refresh::events::EventSink;
+use gims::vault::{KeyStore, METADATA_FILE, SystemKeychain, Unlock};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::{Mutex, MutexGuard};
+
+static KEYCHAIN: SystemKeychain = SystemKeychain;
+
+pub struct Session {
+    pub info: AppInfo,
+    vault: std::result::Result<OpenVault, GimsError>,
+    pub engine: Engine,
+    /// Kept so that the sandbox keeps serving; dropping it stops it.
+    _sandbox: Option<gims_sandbox::RunningSandbox>,
+}
+
+/// The vault is opened twice: `Gims::refresh` holds `&mut Gims` for a whole run, challenge
+/// included (up to minutes), and the window must still list connections and transactions
+/// meanwhile. SQLite in WAL mode lets the reader see every committed write while a run holds
+/// the writer.
+struct OpenVault {
+    reader: Mutex<Gims>,
+    writer: Mutex<Gims>,
+}
+
+/// What the window needs to know about how it was started.
+#[derive(Clone, Debug, Serialize)]
+pub struct AppInfo {
+    pub demo: bool,
+    pub vault: PathBuf,
+    pub version: &'static str,
+    /// Set when the vault could not be opened: the window shows it instead of empty screens.
+    pub open_error: Option<GimsError>,
+}
+
+impl Session {
+    pub async fn start(demo: bool, events: EventSink) -> Session {
+        let mut engine = Engine::new(events);
+        let mut sandbox = None;
+        let mut sandbox_error = None;
+        if demo {
+            match start_sandbox().await {
+                Ok(running) => {
+                    engine.sandbox_url = Some(running.base_url.clone());
+                    announce_sandbox(&running.base_url);
+                    sandbox = Some(running);
+                }
+                Err(error) => sandbox_error = Some(error),
+            }
+        }
+        let vault = vault_dir(demo).and_then(|dir| open_or_create(&dir, &KEYCHAIN).map(|v| (dir, v)));
+        let (dir, vault) = match (vault, sandbox_error) {
+            (_, Some(error)) => (PathBuf::new(), Err(error)),
+            (Ok((dir, vault)), None) => (dir, Ok(vault)),
+            (Err(error), None) => (vault_dir(demo).unwrap_or_default(), Err(error)),
+        };
+        let info = AppInfo {
+            demo,
+            vault: dir,
+            version: env!("CARGO_PKG_VERSION"),
+            open_error: vault.as_ref().err().cloned(),
+        };
+        Session { info, vault, engine, _sandbox: sandbox }
+    }
+
+    /// For reads: never waits for a refresh run.
+    pub async fn reader(&self) -> Result<MutexGuard<'_, Gims>> {
+        Ok(self.open()?.reader.lock().await)
+    }
+
+    /// For linking and refreshing: one at a time, in the order they were asked.
+    pub async fn writer(&self) -> Result<MutexGuard<'_, Gims>> {
+        Ok(self.open()?.writer.lock().await)
+    }
+
+    fn open(&self) -> Result<&OpenVault> {
+        self.vault.as_ref().map_err(Clone::clone)
+    }
+}
+
+async fn start_sandbox() -> Result<gims_sandbox::RunningSandbox> {
+    let clock = Arc::new(gims_sandbox::SystemClock);
+    gims_sandbox::Sandbox::new(clock)
+        .serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| GimsError::internal(format!("could not start the sandbox institutions on 127.0.0.1: {e}")))
+}
+
+/// Tells a person (stderr) and a test (`GIMS_SANDBOX_URL_FILE`) where the sandbox runs, so that
+/// the sandbox phone can be read.
+fn announce_sandbox(base_url: &str) {
+    eprintln!("sandbox institutions running at {base_url} (any login id, password `sandbox`)");
+    if let Some(path) = std::env::var_os("GIMS_SANDBOX_URL_FILE").filter(|p| !p.is_empty()) {
+        if let Err(error) = std::fs::write(&path, base_url) {
+            eprintln!("could not write the sandbox URL to {}: {error}", Path::new(&path).display());
+        }
+    }
+}
+
+/// `$GIMS_VAULT`, else the platform's data folder (`vault`, or `demo-vault` in demo mode), as
+/// the `gims` command line does.
+fn vault_dir(demo: bool) -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("GIMS_VAULT").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let data = directories::ProjectDirs::from("", "", "gims")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| GimsError::invalid("vault", "no home folder to keep the vault in; set GIMS_VAULT"))?;
+    Ok(data.join(if demo { "demo-vault" } else { "vault" }))
+}
+
+/// Opens the vault; on the very first run (no `vault.json` at all) makes one with its key in the
+/// OS keychain. An existing vault is only ever opened, never replaced.
+fn open_or_create(dir: &Path, keys: &'static dyn KeyStore) -> Result<OpenVault> {
+    if !dir.join(METADATA_FILE).exists() {
+        gims::api::init(dir, Unlock::Keychain(keys))?;
+    }
+    Ok(OpenVault { reader: Mutex::new(Gims::open(dir, keys, None)?), writer: Mutex::new(Gims::open(dir, keys, None)?) })
+}
