@@ -1,0 +1,70 @@
+// The only module that talks to Tauri. Every call returns the core's view or rejects with the
+// core's `{code, message}`.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  AccountRow,
+  AppInfo,
+  ConnectForm,
+  ConnectionRow,
+  EngineEvent,
+  GimsError,
+  InstitutionView,
+  RefreshReport,
+  StatusView,
+  TransactionRow,
+} from "./types";
+
+export type * from "./types";
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw asGimsError(raw);
+  }
+}
+
+/** Anything thrown across IPC, as `{code, message}`. */
+export function asGimsError(raw: unknown): GimsError {
+  if (raw && typeof raw === "object" && "code" in raw && "message" in raw) {
+    return { code: String(raw.code), message: String(raw.message) };
+  }
+  return { code: "internal", message: String(raw) };
+}
+
+const orNull = (text: string) => (text.trim() === "" ? null : text.trim());
+
+export const ipc = {
+  appInfo: () => call<AppInfo>("app_info"),
+  status: () => call<StatusView>("status"),
+  accounts: () => call<AccountRow[]>("accounts"),
+  transactions: (query: { limit?: number; from?: string; to?: string; account?: number } = {}) =>
+    call<TransactionRow[]>("transactions", {
+      limit: query.limit ?? null,
+      from: query.from ?? null,
+      to: query.to ?? null,
+      account: query.account ?? null,
+    }),
+  connections: () => call<ConnectionRow[]>("connections"),
+  institutions: (search: string, category: string | null) =>
+    call<InstitutionView[]>("institutions", { search: orNull(search), category }),
+  /** Credentials cross once, here, and are kept only in the OS keychain. */
+  connect: (form: ConnectForm) =>
+    call<ConnectionRow>("connect", {
+      institution: form.institution,
+      name: orNull(form.name),
+      memo: orNull(form.memo),
+      start_date: orNull(form.start_date),
+      credentials: form.credentials,
+    }),
+  refresh: (ids: number[]) => call<RefreshReport[]>("refresh", { ids, all: false }),
+  refreshAll: () => call<RefreshReport[]>("refresh", { ids: null, all: true }),
+  /** A code (OTP, CAPTCHA text), or null for "done, carry on" / "another image". */
+  replyChallenge: (challengeId: number, code: string | null) =>
+    call<void>("reply_challenge", { challenge_id: challengeId, code }),
+  cancelChallenge: (challengeId: number) => call<void>("cancel_challenge", { challenge_id: challengeId }),
+  onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
+    listen<EngineEvent>("engine", (message) => handler(message.payload)),
+};

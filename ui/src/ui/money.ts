@@ -1,0 +1,29 @@
+// The one money formatter. The core sends exact decimal strings; this only lays them out
+// (¥, thousands separators, a real minus sign) and never does arithmetic on them.
+
+import { h } from "./dom";
+
+const SYMBOLS: Record<string, string> = { JPY: "¥", USD: "$", EUR: "€", GBP: "£" };
+const MINUS = "\u2212";
+
+/** "-1234" JPY → "−¥1,234"; "1234.5" USD → "$1,234.5". */
+export function formatMoney(amount: string, currency: string): string {
+  const trimmed = amount.trim();
+  const negative = trimmed.startsWith("-");
+  const unsigned = trimmed.replace(/^[-+]/, "");
+  const [whole, fraction] = unsigned.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const number = fraction === undefined ? grouped : `${grouped}.${fraction}`;
+  const symbol = SYMBOLS[currency];
+  const body = symbol ? `${symbol}${number}` : `${number} ${currency}`;
+  return negative ? `${MINUS}${body}` : body;
+}
+
+export function isNegative(amount: string): boolean {
+  return /^-\s*[0-9.]*[1-9]/.test(amount.trim());
+}
+
+/** The money element: right-aligned tabular figures, red for money out. */
+export function money(amount: string, currency: string): HTMLElement {
+  return h("span", { class: isNegative(amount) ? "money money-out" : "money" }, formatMoney(amount, currency));
+}
