@@ -7,6 +7,12 @@ use gims::ledger::{AccountRow, TransactionRow};
 use gims::money::{Amount, Currency, format_for_people};
 use std::fmt::Write;
 
+/// Pads to a width in terminal columns: kanji and full-width letters take two.
+fn pad(text: &str, columns: usize) -> String {
+    let width = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
 fn money(decimal: &str, currency: &str) -> String {
     match Currency::parse(currency).and_then(|c| Amount::parse(decimal, &c)) {
         Ok(amount) => format_for_people(&amount),
@@ -36,9 +42,9 @@ pub fn accounts(rows: &[AccountRow]) -> String {
         let origin = row.connection_id.map(|c| format!("connection {c}")).unwrap_or_else(|| "manual".into());
         let _ = writeln!(
             out,
-            "{:>5}  {:<24} {:<10} {:>18}  as of {}  ({origin})",
+            "{:>5}  {} {:<10} {:>18}  as of {}  ({origin})",
             row.id,
-            row.name,
+            pad(&row.name, 24),
             row.kind,
             money(&row.balance, &row.currency),
             row.balance_as_of.as_deref().unwrap_or("-")
@@ -60,12 +66,12 @@ pub fn transactions(rows: &[TransactionRow]) -> String {
         let account = row.account_id.map(|a| a.to_string()).unwrap_or_else(|| "cash".into());
         let _ = writeln!(
             out,
-            "{:>7}  {}  {:>14}  {:<30} {:<16} {account}{}",
+            "{:>7}  {}  {:>14}  {} {} {account}{}",
             row.id,
             row.date.replace('-', "/"),
             money(&row.amount, &row.currency),
-            row.description,
-            category,
+            pad(&row.description, 34),
+            pad(&category, 20),
             if row.included { "" } else { "  (not in totals)" }
         );
     }
@@ -123,7 +129,8 @@ pub fn connections(rows: &[gims::ledger::ConnectionRow]) -> String {
     let mut out = String::new();
     for row in rows {
         let fetched = row.last_fetched_at.as_deref().unwrap_or("never");
-        let _ = writeln!(out, "{:>4}  {:<28} {:<16} last fetched {fetched}", row.id, row.display_name, row.status);
+        let _ =
+            writeln!(out, "{:>4}  {} {:<16} last fetched {fetched}", row.id, pad(&row.display_name, 30), row.status);
         if !row.message.is_empty() {
             let _ = writeln!(out, "      {} → {}", row.message, row.action);
         }

@@ -152,7 +152,8 @@ pub fn demo(cli: &Cli, dir: &std::path::Path, keys: &'static dyn gims::vault::Ke
     let mut gims = Gims::open(dir, keys, None)?;
     eprintln!("sandbox institutions running at {base_url} (any login id, password `sandbox`)");
     if gims.connections()?.is_empty() {
-        eprintln!("\nLinking サンドボックスOTP銀行, a sandbox bank that sends a one-time password at every login.");
+        let bank = gims_connectors::institution("sandbox-otp-bank").map(|i| i.name).unwrap_or("the sandbox bank");
+        eprintln!("\nLinking {bank}, a sandbox bank that sends a one-time password at every login.");
         eprintln!("Its SMS arrives on the sandbox phone below; type the code when asked.");
         let mut login = Credentials::new();
         login.insert("login_id".into(), Secret::new(DEMO_LOGIN.into()));
@@ -178,7 +179,8 @@ pub fn demo(cli: &Cli, dir: &std::path::Path, keys: &'static dyn gims::vault::Ke
         eprintln!(
             "\nA shell on the demo vault, with the sandbox running: try `gims connections`, `gims refresh --all`,"
         );
-        eprintln!("`gims institutions --search sandbox`. Leave it with `exit`.");
+        eprintln!("`gims institutions --search sandbox`. The sandbox phone (one-time passwords) is at");
+        eprintln!("{base_url}/_sandbox/phone?login={DEMO_LOGIN}. Leave the shell with `exit`.");
         let exe = std::env::current_exe().ok().and_then(|p| p.parent().map(|p| p.to_path_buf()));
         let path = match (exe, std::env::var_os("PATH")) {
             (Some(dir), Some(path)) => {
@@ -215,7 +217,7 @@ async fn show_phone(base_url: String) {
                 Some("otp") => format!("your one-time password is {}", message["code"].as_str().unwrap_or("?")),
                 _ => format!("open {}", message["url"].as_str().unwrap_or("?")),
             };
-            eprintln!("\n  [sandbox phone] SMS from サンドボックスワンタイム銀行: {text}");
+            eprintln!("\n  [sandbox phone] SMS: {text}");
         }
         shown = shown.max(messages.len());
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -9,55 +9,63 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::mpsc;
 
-/// Standard input as a stream of lines, read by one thread for the whole process so that a
-/// passphrase, a credentials line and challenge answers can follow each other on one pipe.
+/// Standard input as lines, read by one thread for the whole process so that a passphrase, a
+/// credentials line and challenge answers can follow each other on one pipe. The thread reads
+/// a line only when one is asked for: a shell started afterwards (demo mode) gets the terminal
+/// to itself.
 pub struct StdinLines {
-    receiver: Mutex<mpsc::UnboundedReceiver<String>>,
+    reader: Mutex<LineReader>,
     ended: Arc<AtomicBool>,
+}
+
+struct LineReader {
+    requests: std::sync::mpsc::Sender<()>,
+    lines: std::sync::mpsc::Receiver<Option<String>>,
 }
 
 pub fn stdin_lines() -> &'static StdinLines {
     static LINES: OnceLock<StdinLines> = OnceLock::new();
     LINES.get_or_init(|| {
-        let (sender, receiver) = mpsc::unbounded_channel();
+        let (requests, asked) = std::sync::mpsc::channel::<()>();
+        let (answer, lines) = std::sync::mpsc::channel();
         let ended = Arc::new(AtomicBool::new(false));
         let ended_flag = ended.clone();
         std::thread::spawn(move || {
             let stdin = std::io::stdin();
             let mut line = String::new();
-            loop {
+            while asked.recv().is_ok() {
                 line.clear();
-                match stdin.lock().read_line(&mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {
-                        if sender.send(line.trim_end_matches(['\r', '\n']).to_string()).is_err() {
-                            break;
-                        }
+                let read = match stdin.lock().read_line(&mut line) {
+                    Ok(0) | Err(_) => {
+                        ended_flag.store(true, Ordering::SeqCst);
+                        None
                     }
+                    Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_string()),
+                };
+                if answer.send(read).is_err() {
+                    break;
                 }
             }
-            ended_flag.store(true, Ordering::SeqCst);
         });
-        StdinLines { receiver: Mutex::new(receiver), ended }
+        StdinLines { reader: Mutex::new(LineReader { requests, lines }), ended }
     })
 }
 
 impl StdinLines {
     /// The next line, waiting for it; `None` at end of input. Not for async contexts.
     pub fn next_blocking(&self) -> Option<String> {
-        self.lock().blocking_recv()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, mpsc::UnboundedReceiver<String>> {
-        self.receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let reader = self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if self.ended.load(Ordering::SeqCst) {
+            return None;
+        }
+        reader.requests.send(()).ok()?;
+        reader.lines.recv().ok().flatten()
     }
 
     /// Whether nobody can answer on standard input any more: it is closed (a finished pipe,
-    /// `/dev/null`) and every line it held has been read.
+    /// `/dev/null`). Lines already written to a pipe that is now closed still count as closed
+    /// if nothing has asked for them yet: answers are meant to follow the prompts.
     pub fn is_closed(&self) -> bool {
-        if !self.lock().is_empty() {
-            return false;
-        }
         self.ended.load(Ordering::SeqCst) || stdin_at_end()
     }
 }
@@ -159,7 +167,7 @@ fn prompt(institution: &str, challenge_id: u64, challenge: &ChallengeView) -> bo
     let waits_for_code = match challenge.kind {
         "otp" => {
             let to = challenge.sent_to.as_deref().map(|s| format!(" sent to {s}")).unwrap_or_default();
-            let until = challenge.expires_at.as_deref().map(|t| format!(", valid until {t}")).unwrap_or_default();
+            let until = challenge.expires_at.as_deref().and_then(minutes_left).unwrap_or_default();
             let again = if challenge.attempt > 1 { " That code was not accepted; try again." } else { "" };
             let _ = write!(
                 err,
@@ -205,4 +213,15 @@ fn prompt(institution: &str, challenge_id: u64, challenge: &ChallengeView) -> bo
     };
     let _ = err.flush();
     waits_for_code
+}
+
+/// ", valid for 4 more minutes" from an RFC 3339 expiry.
+fn minutes_left(expires_at: &str) -> Option<String> {
+    let at = time::OffsetDateTime::parse(expires_at, &time::format_description::well_known::Rfc3339).ok()?;
+    let left = (at - time::OffsetDateTime::now_utc()).whole_seconds();
+    Some(match left {
+        ..=0 => ", already expired".to_string(),
+        1..=89 => format!(", valid for {left} more seconds"),
+        _ => format!(", valid for {} more minutes", (left + 30) / 60),
+    })
 }

@@ -1,0 +1,116 @@
+// The window: header (places, "refresh all" with per-connection progress, language), the
+// current screen by URL hash, notices, and the challenge dialog.
+
+import "./styles.css";
+import { ipc, type GimsError } from "./ipc";
+import { store } from "./store";
+import { lang, setLang, t, tKnown, type Key } from "./i18n";
+import { h, replaceChildren } from "./ui/dom";
+import { errorBox } from "./ui/notices";
+import { mountChallengeDialog } from "./ui/challenge";
+import { refreshConnections } from "./refresh";
+import { homeScreen } from "./screens/home";
+import { accountsScreen } from "./screens/accounts";
+import { transactionsScreen } from "./screens/transactions";
+import { linkScreen } from "./screens/link";
+import type { Screen } from "./screens/screen";
+
+const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
+  { hash: "#home", label: "nav.home", screen: homeScreen },
+  { hash: "#transactions", label: "nav.transactions", screen: transactionsScreen },
+  { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
+  { hash: "#link", label: "nav.link", screen: linkScreen },
+];
+
+const header = h("header", { class: "app-header" });
+const main = h("main", { id: "main", tabindex: "-1" });
+const notices = h("div", { id: "notices", class: "notices", "aria-live": "polite" });
+let current: Screen | null = null;
+
+function place() {
+  return PLACES.find((p) => p.hash === location.hash) ?? PLACES[0];
+}
+
+function renderHeader() {
+  const active = place();
+  const running = [...store.runs.entries()];
+  const refreshAll = h(
+    "button",
+    {
+      type: "button",
+      id: "refresh-all",
+      class: "button primary",
+      disabled: store.refreshing > 0 || store.connections.length === 0,
+      onclick: () => void refreshConnections("all"),
+    },
+    store.refreshing > 0 ? t("header.refreshing") : t("header.refresh_all"),
+  );
+  replaceChildren(
+    header,
+    h("span", { class: "brand" }, t("app.name"), store.info?.demo ? h("span", { class: "demo-tag" }, t("header.demo")) : null),
+    h(
+      "nav",
+      { "aria-label": "GIMS" },
+      h(
+        "ul",
+        {},
+        PLACES.map((p) =>
+          h("li", {}, h("a", { href: p.hash, "aria-current": p === active ? "page" : null }, t(p.label))),
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "header-progress", role: "status", "aria-live": "polite" },
+      running.map(([id, state]) =>
+        h("span", { class: `run-chip run-${state}` }, `${store.connectionName(id)}: ${tKnown("run", state)}`),
+      ),
+    ),
+    refreshAll,
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button subtle",
+        id: "language",
+        lang: lang() === "ja" ? "en" : "ja",
+        onclick: () => {
+          setLang(lang() === "ja" ? "en" : "ja");
+          route();
+        },
+      },
+      t("header.language"),
+    ),
+  );
+}
+
+function route() {
+  current?.dispose?.();
+  current = place().screen();
+  replaceChildren(main, current.element);
+  renderHeader();
+}
+
+async function start() {
+  document.documentElement.lang = lang();
+  document.title = t("app.name");
+  replaceChildren(document.body, h("a", { class: "skip", href: "#main" }, "↓"), header, main, notices);
+  try {
+    store.info = await ipc.appInfo();
+    if (store.info.open_error) {
+      replaceChildren(main, errorBox(store.info.open_error, t("error.vault_title")), h("p", { class: "hint" }, store.info.vault));
+      return;
+    }
+    await ipc.onEngineEvent((event) => store.apply(event));
+    await Promise.all([store.loadCatalog(), store.loadConnections()]);
+  } catch (e) {
+    replaceChildren(main, errorBox(e as GimsError, t("error.title")));
+    return;
+  }
+  mountChallengeDialog();
+  store.subscribe(renderHeader);
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+void start();

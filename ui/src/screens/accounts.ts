@@ -1,0 +1,152 @@
+// 口座: connections grouped by institution category, each with its status, last fetched, its
+// refresh button and live progress, and the accounts it brought.
+
+import { ipc, type AccountRow, type ConnectionRow } from "../ipc";
+import { store } from "../store";
+import { t, tKnown } from "../i18n";
+import { h, replaceChildren } from "../ui/dom";
+import { statusBadge } from "../ui/badge";
+import { money } from "../ui/money";
+import { relativeTime } from "../ui/time";
+import { errorBox } from "../ui/notices";
+import { refreshConnections } from "../refresh";
+import type { Screen } from "./screen";
+
+const CATEGORY_ORDER = ["bank", "card", "securities", "pension", "points", "miles", "emoney", "crypto", "ecommerce", "mobile"];
+
+export function accountsScreen(): Screen {
+  const root = h("section", { class: "screen", "aria-labelledby": "accounts-title" });
+  let accounts: AccountRow[] = [];
+  let error: { code: string; message: string } | null = null;
+
+  const render = () => {
+    const title = h("h1", { id: "accounts-title" }, t("accounts.title"));
+    if (error) return replaceChildren(root, title, errorBox(error));
+    if (store.connections.length === 0) {
+      return replaceChildren(
+        root,
+        title,
+        h(
+          "div",
+          { class: "empty" },
+          h("p", {}, t(store.info?.demo ? "home.empty_demo" : "accounts.empty")),
+          h("a", { class: "button primary", href: "#link" }, t(store.info?.demo ? "home.link_sandbox" : "home.link")),
+        ),
+      );
+    }
+    const groups = new Map<string, ConnectionRow[]>();
+    for (const connection of store.connections) {
+      const category = store.institutions.get(connection.institution_id)?.category ?? "bank";
+      groups.set(category, [...(groups.get(category) ?? []), connection]);
+    }
+    const sections = [...groups.entries()]
+      .sort(([a], [b]) => CATEGORY_ORDER.indexOf(a) - CATEGORY_ORDER.indexOf(b))
+      .map(([category, connections]) =>
+        h(
+          "section",
+          { class: "group", "aria-label": tKnown("category", category) },
+          h("h2", {}, tKnown("category", category)),
+          h("ul", { class: "connections" }, connections.map((c) => connectionRow(c, accounts))),
+        ),
+      );
+    replaceChildren(root, title, sections);
+  };
+
+  const load = async () => {
+    try {
+      const [, loaded] = await Promise.all([store.loadConnections(), ipc.accounts()]);
+      accounts = loaded;
+      error = null;
+    } catch (e) {
+      error = e as { code: string; message: string };
+    }
+    render();
+  };
+
+  let lastRefreshing = store.refreshing;
+  const unsubscribe = store.subscribe(() => {
+    // When a refresh ends, balances changed too.
+    if (store.refreshing < lastRefreshing) void load();
+    lastRefreshing = store.refreshing;
+    render();
+  });
+  // "3分前" ages while the window is open.
+  const timer = setInterval(render, 30_000);
+  render();
+  void load();
+  return {
+    element: root,
+    dispose: () => {
+      unsubscribe();
+      clearInterval(timer);
+    },
+  };
+}
+
+function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLElement {
+  const institution = store.institutions.get(connection.institution_id);
+  const run = store.runs.get(connection.id);
+  const running = run !== undefined && run !== "done" && run !== "failed" && run !== "cancelled";
+  const manualAllowed = institution?.policy.manual_refresh ?? true;
+  const mine = accounts.filter((a) => a.connection_id === connection.id);
+  const needsAction = connection.status !== "ok" && connection.action !== "none";
+  return h(
+    "li",
+    { class: "connection", "data-connection-id": connection.id, "data-institution": connection.institution_id },
+    h(
+      "div",
+      { class: "connection-main" },
+      h(
+        "div",
+        { class: "connection-names" },
+        h("span", { class: "connection-name" }, connection.display_name),
+        institution && institution.name !== connection.display_name
+          ? h("span", { class: "institution-name" }, institution.name)
+          : null,
+        connection.memo ? h("span", { class: "memo" }, t("accounts.memo", { memo: connection.memo })) : null,
+      ),
+      statusBadge(connection),
+      h(
+        "span",
+        { class: "last-fetched", title: connection.last_fetched_at ?? "" },
+        t("accounts.last_fetched", { when: relativeTime(connection.last_fetched_at) }),
+      ),
+      h(
+        "span",
+        { class: "run-state", "aria-live": "polite", "data-run": run ?? "" },
+        run ? tKnown("run", run) : "",
+        running ? h("progress", { "aria-label": tKnown("run", run!) }) : null,
+      ),
+      h(
+        "button",
+        {
+          class: "button refresh-button",
+          type: "button",
+          disabled: running || !manualAllowed,
+          title: manualAllowed ? null : t("accounts.refresh_not_allowed"),
+          "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
+          onclick: () => void refreshConnections([connection.id]),
+        },
+        t("accounts.refresh"),
+      ),
+    ),
+    needsAction || connection.message
+      ? h(
+          "div",
+          { class: "connection-detail" },
+          needsAction ? h("strong", { class: "action" }, tKnown("action", connection.action)) : null,
+          connection.message ? h("span", { class: "message" }, connection.message) : null,
+          connection.action_url ? h("span", { class: "url" }, connection.action_url) : null,
+        )
+      : null,
+    mine.length
+      ? h(
+          "ul",
+          { class: "accounts", "aria-label": t("accounts.accounts_count", { n: mine.length }) },
+          mine.map((account) =>
+            h("li", { class: "account" }, h("span", {}, account.name), money(account.balance, account.currency)),
+          ),
+        )
+      : null,
+  );
+}

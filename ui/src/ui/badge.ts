@@ -1,0 +1,25 @@
+// A connection's status as a badge: a colour and the words, never the colour alone.
+
+import { h } from "./dom";
+import { t, tKnown } from "../i18n";
+import type { ConnectionRow } from "../ipc";
+
+const TONE: Record<string, string> = {
+  ok: "ok",
+  needs_user: "warn",
+  busy: "warn",
+  maintenance: "warn",
+  action_required: "warn",
+  bad_credentials: "bad",
+  consent_expired: "bad",
+  site_changed: "bad",
+  unreachable: "bad",
+  ended: "muted",
+};
+
+export function statusBadge(connection: ConnectionRow): HTMLElement {
+  const never = connection.status === "ok" && !connection.last_fetched_at;
+  const tone = never ? "muted" : (TONE[connection.status] ?? "muted");
+  const words = never ? t("status.never") : tKnown("status", connection.status);
+  return h("span", { class: `badge badge-${tone}`, "data-status": connection.status }, words);
+}
