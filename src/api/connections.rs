@@ -320,3 +320,118 @@ fn check_fields(info: &InstitutionInfo, given: &Credentials) -> Result<()> {
     }
     Ok(())
 }
+
+/// Changes to a connection's settings, as typed. `None` leaves a field as it is.
+#[derive(Default)]
+pub struct EditInput {
+    pub name: Option<String>,
+    pub memo: Option<String>,
+    /// An empty string clears the start date.
+    pub start_date: Option<String>,
+    /// A new login (a changed password): replaces the stored one.
+    pub credentials: Option<Credentials>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeleteView {
+    pub deleted: i64,
+    pub display_name: String,
+    pub destroyed: crate::ledger::DeletedCounts,
+}
+
+impl Gims {
+    fn existing_connection(&self, id: i64) -> Result<ConnectionRow> {
+        self.ledger.connection(id)?.ok_or_else(|| {
+            GimsError::invalid("connection", format!("there is no connection {id} (see `gims connections`)"))
+        })
+    }
+
+    /// Display name, memo, start date, login: the connection, its accounts and its history stay.
+    pub fn edit_connection(&mut self, id: i64, input: EditInput) -> Result<ConnectionRow> {
+        let connection = self.existing_connection(id)?;
+        let start_date = match input.start_date.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(text) => Some(Some(parse_date("start-date", text)?)),
+        };
+        let name = input.name.as_deref().map(str::trim);
+        if name.is_some_and(str::is_empty) {
+            return Err(GimsError::invalid("name", "a connection needs a name"));
+        }
+        if let Some(login) = &input.credentials {
+            let info = institution(&connection.institution_id).ok_or_else(|| {
+                GimsError::invalid("connection", "this GIMS has no connector for it any more; its login cannot change")
+            })?;
+            check_fields(info, login)?;
+            credentials::store(self.keys(), &self.vault.metadata.vault_id, id, login)?;
+            if connection.status == "bad_credentials" {
+                self.ledger.set_connection_status(
+                    id,
+                    &StatusUpdate {
+                        status: "needs_user",
+                        action: "refresh_now",
+                        action_url: None,
+                        message: "the login was changed; refresh to check it",
+                        next_refresh_at: None,
+                    },
+                )?;
+            }
+        }
+        self.ledger.edit_connection(
+            id,
+            &crate::ledger::ConnectionEdit {
+                display_name: name,
+                memo: input.memo.as_deref(),
+                start_date: start_date.as_ref().map(|d| d.as_deref()),
+            },
+        )
+    }
+
+    /// Forgets the institution's session and tokens (keeping the login fields, or taking new
+    /// ones), so the next refresh logs in or asks for consent afresh. History is kept.
+    pub fn prepare_relink(&mut self, id: i64, new_login: Option<Credentials>) -> Result<ConnectionRow> {
+        let connection = self.existing_connection(id)?;
+        let info = institution(&connection.institution_id)
+            .ok_or_else(|| GimsError::invalid("connection", "this GIMS has no connector for it any more"))?;
+        let vault_id = self.vault.metadata.vault_id.clone();
+        let mut login = match new_login {
+            Some(login) => {
+                check_fields(info, &login)?;
+                login
+            }
+            None => credentials::load(self.keys(), &vault_id, id)?,
+        };
+        login.retain(|field, _| info.fields.iter().any(|declared| declared.id == field));
+        if login.is_empty() {
+            credentials::delete(self.keys(), &vault_id, id)?;
+        } else {
+            credentials::store(self.keys(), &vault_id, id, &login)?;
+        }
+        Ok(connection)
+    }
+
+    /// Deletes a connection, its keychain entry, accounts, balances, transactions, holdings and
+    /// rules — irreversibly, in one transaction. `confirmed` is the user's explicit yes.
+    pub fn delete_connection(&mut self, id: i64, confirmed: bool) -> Result<DeleteView> {
+        let connection = self.existing_connection(id)?;
+        let footprint = self.ledger.connection_footprint(id)?;
+        if !confirmed {
+            return Err(GimsError::invalid(
+                "yes",
+                format!(
+                    "deleting {} removes its login from the keychain and, for good, {} accounts, {} transactions, {} balance records, {} holdings and {} rules; pass --yes to confirm (or hide it with a group instead)",
+                    connection.display_name,
+                    footprint.accounts,
+                    footprint.transactions,
+                    footprint.balance_snapshots,
+                    footprint.holdings,
+                    footprint.rules
+                ),
+            ));
+        }
+        let keys = self.keys();
+        let vault_id = self.vault.metadata.vault_id.clone();
+        let destroyed = self.ledger.delete_connection(id, || credentials::delete(keys, &vault_id, id))?;
+        Ok(DeleteView { deleted: id, display_name: connection.display_name, destroyed })
+    }
+}

@@ -4,7 +4,7 @@
 
 mod connections;
 
-pub use connections::{ConnectInput, InstitutionView, RefreshTargets, institutions};
+pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
 
 use crate::error::{GimsError, Result};
 use crate::ledger::{

@@ -79,6 +79,35 @@ pub enum Command {
     },
     /// Linked connections, their status and the action each calls for.
     Connections,
+    /// Change a connection's settings or login; its accounts and history stay.
+    Edit {
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        memo: Option<String>,
+        /// YYYY-MM-DD; an empty value clears it.
+        #[arg(long)]
+        start_date: Option<String>,
+        /// A new login as one line of JSON on standard input.
+        #[arg(long)]
+        credentials_stdin: bool,
+    },
+    /// Log in or give consent again (after a password change, an expired consent, a migration
+    /// at the institution); the connection, its accounts and history stay.
+    Relink {
+        id: i64,
+        /// A new login as one line of JSON on standard input.
+        #[arg(long)]
+        credentials_stdin: bool,
+    },
+    /// Delete a connection, its login, accounts, balances, transactions, holdings and rules.
+    Delete {
+        id: i64,
+        /// Confirm: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Refresh connections now; challenges (OTP, CAPTCHA, approval) are asked on the terminal.
     Refresh {
         /// Connection ids.

@@ -115,6 +115,23 @@ pub fn connect(
     })
 }
 
+/// Re-login or re-consent, then a refresh: the same connection, accounts and history.
+pub fn relink(cli: &Cli, gims: &mut Gims, id: i64, credentials_stdin: bool) -> Result<()> {
+    let login = if credentials_stdin { Some(read_credentials()?) } else { None };
+    gims.prepare_relink(id, login)?;
+    let refresh = refresh_on_terminal(gims, RefreshTargets::Connections(vec![id]), false)?.pop();
+    let connection = gims
+        .connections()?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| GimsError::internal("the connection vanished"))?;
+    let view = ConnectView { connection_id: id, connection, refresh };
+    emit(cli, &view, |v| match &v.refresh {
+        Some(report) => human::refresh_reports(std::slice::from_ref(report)),
+        None => String::new(),
+    })
+}
+
 /// Serves the sandbox institutions until interrupted.
 pub fn sandbox_serve(cli: &Cli, port: u16) -> Result<()> {
     let runtime = runtime()?;

@@ -156,6 +156,19 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             linking::connect(cli, gims, institution, name, memo, start_date, *credentials_stdin, *no_refresh)
         }
         Command::Connections => emit(cli, &gims.connections()?, |rows| human::connections(rows)),
+        Command::Edit { id, name, memo, start_date, credentials_stdin } => {
+            let credentials = if *credentials_stdin { Some(linking::read_credentials()?) } else { None };
+            let input =
+                api::EditInput { name: name.clone(), memo: memo.clone(), start_date: start_date.clone(), credentials };
+            emit(cli, &gims.edit_connection(*id, input)?, |row| human::connections(std::slice::from_ref(row)))
+        }
+        Command::Relink { id, credentials_stdin } => linking::relink(cli, gims, *id, *credentials_stdin),
+        Command::Delete { id, yes } => emit(cli, &gims.delete_connection(*id, *yes)?, |view| {
+            format!(
+                "deleted {} with its login, {} accounts and {} transactions\n",
+                view.display_name, view.destroyed.accounts, view.destroyed.transactions
+            )
+        }),
         Command::Refresh { ids, all, non_interactive } => {
             let targets = match (*all, ids.is_empty()) {
                 (true, true) => RefreshTargets::All,

@@ -165,3 +165,79 @@ pub(crate) fn set_status(conn: &rusqlite::Connection, connection_id: i64, status
     )?;
     Ok(())
 }
+
+/// What deleting a connection destroyed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DeletedCounts {
+    pub accounts: i64,
+    pub transactions: i64,
+    pub balance_snapshots: i64,
+    pub holdings: i64,
+    pub rules: i64,
+}
+
+pub struct ConnectionEdit<'a> {
+    pub display_name: Option<&'a str>,
+    pub memo: Option<&'a str>,
+    /// `Some(None)` clears the start date.
+    pub start_date: Option<Option<&'a str>>,
+}
+
+impl Ledger {
+    /// What deleting this connection would destroy (for the confirmation that names it).
+    pub fn connection_footprint(&self, id: i64) -> Result<DeletedCounts> {
+        Ok(self.conn.query_row(
+            "SELECT
+                (SELECT count(*) FROM accounts WHERE connection_id = ?1),
+                (SELECT count(*) FROM transactions WHERE account_id IN (SELECT id FROM accounts WHERE connection_id = ?1)),
+                (SELECT count(*) FROM balance_snapshots WHERE account_id IN (SELECT id FROM accounts WHERE connection_id = ?1)),
+                (SELECT count(*) FROM holdings WHERE account_id IN (SELECT id FROM accounts WHERE connection_id = ?1)),
+                (SELECT count(*) FROM rules WHERE connection_id = ?1
+                    OR account_id IN (SELECT id FROM accounts WHERE connection_id = ?1))",
+            [id],
+            |row| {
+                Ok(DeletedCounts {
+                    accounts: row.get(0)?,
+                    transactions: row.get(1)?,
+                    balance_snapshots: row.get(2)?,
+                    holdings: row.get(3)?,
+                    rules: row.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// Deletes the connection and everything under it in one transaction. `before_commit` runs
+    /// inside it (removing the keychain entry): if it fails, nothing is deleted.
+    pub fn delete_connection(&mut self, id: i64, before_commit: impl FnOnce() -> Result<()>) -> Result<DeletedCounts> {
+        let counts = self.connection_footprint(id)?;
+        let tx = self.conn.transaction()?;
+        // Rules can point at the connection's accounts without the connection itself.
+        tx.execute(
+            "DELETE FROM rules WHERE connection_id = ?1 OR account_id IN (SELECT id FROM accounts WHERE connection_id = ?1)",
+            [id],
+        )?;
+        let deleted = tx.execute("DELETE FROM connections WHERE id = ?1", [id])?;
+        if deleted != 1 {
+            return Err(GimsError::invalid("connection", format!("there is no connection {id}")));
+        }
+        before_commit()?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    pub fn edit_connection(&mut self, id: i64, edit: &ConnectionEdit<'_>) -> Result<ConnectionRow> {
+        let tx = self.conn.transaction()?;
+        if let Some(name) = edit.display_name {
+            tx.execute("UPDATE connections SET display_name = ?2 WHERE id = ?1", params![id, name])?;
+        }
+        if let Some(memo) = edit.memo {
+            tx.execute("UPDATE connections SET memo = ?2 WHERE id = ?1", params![id, memo])?;
+        }
+        if let Some(start_date) = edit.start_date {
+            tx.execute("UPDATE connections SET start_date = ?2 WHERE id = ?1", params![id, start_date])?;
+        }
+        tx.commit()?;
+        self.connection(id)?.ok_or_else(|| GimsError::invalid("connection", format!("there is no connection {id}")))
+    }
+}

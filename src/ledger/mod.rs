@@ -10,7 +10,7 @@ mod refresh_save;
 mod transactions;
 
 pub use accounts::{AccountRow, NewManualAccount};
-pub use connections::{AccessLogRow, ConnectionRow, NewConnection, StatusUpdate};
+pub use connections::{AccessLogRow, ConnectionEdit, ConnectionRow, DeletedCounts, NewConnection, StatusUpdate};
 pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};

@@ -38,10 +38,17 @@ impl Ledger {
         let tx = self.conn.transaction()?;
         let mut outcome = SaveOutcome::default();
         let mut seen_accounts = Vec::new();
+        let vanished = vanished_accounts(&tx, request)?;
         for fetched in request.accounts {
             let currency = Currency::parse(&fetched.currency).map_err(|e| site_changed(&fetched.name, &e))?;
-            let account_id = upsert_account(&tx, request, fetched, &currency)?;
+            let (account_id, created) = upsert_account(&tx, request, fetched, &currency)?;
             seen_accounts.push(account_id);
+            // An account renumbered by the institution shows its old history under the new
+            // number: rows the old account already holds are not imported twice.
+            let predecessor_ids = match created.then(|| vanished.iter().find(|v| v.name == fetched.name && v.kind == fetched.kind.as_str())) {
+                Some(Some(predecessor)) => external_ids(&tx, predecessor.id)?,
+                _ => std::collections::HashSet::new(),
+            };
             if let Some(balance) = fetched.balance {
                 let balance = Amount::from_decimal(balance, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
                 let as_of = fetched.balance_as_of.map(|d| d.to_string()).unwrap_or_else(|| request.today.to_string());
@@ -53,6 +60,7 @@ impl Ledger {
                 .transactions
                 .iter()
                 .filter(|t| request.start_date.is_none_or(|start| t.date.to_string().as_str() >= start))
+                .filter(|t| t.external_id.as_ref().is_none_or(|id| !predecessor_ids.contains(id)))
                 .map(|t| {
                     let amount =
                         Amount::from_decimal(t.amount, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
@@ -98,7 +106,7 @@ fn upsert_account(
     request: &SaveRequest<'_>,
     fetched: &FetchedAccount,
     currency: &Currency,
-) -> Result<i64> {
+) -> Result<(i64, bool)> {
     let existing: Option<i64> = tx
         .query_row(
             "SELECT id FROM accounts WHERE connection_id = ?1 AND external_id = ?2",
@@ -113,7 +121,7 @@ fn upsert_account(
                 "UPDATE accounts SET kind = ?2, currency = ?3, closed_at = NULL WHERE id = ?1",
                 params![id, fetched.kind.as_str(), currency.code()],
             )?;
-            Ok(id)
+            Ok((id, false))
         }
         None => {
             tx.execute(
@@ -128,7 +136,7 @@ fn upsert_account(
                     request.now
                 ],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok((tx.last_insert_rowid(), true))
         }
     }
 }
@@ -210,6 +218,37 @@ fn replace_expiries(
         )?;
     }
     Ok(())
+}
+
+struct VanishedAccount {
+    id: i64,
+    name: String,
+    kind: String,
+}
+
+/// Open accounts of this connection that the institution did not report this time.
+fn vanished_accounts(tx: &rusqlite::Transaction<'_>, request: &SaveRequest<'_>) -> Result<Vec<VanishedAccount>> {
+    let mut statement = tx.prepare(
+        "SELECT id, name, kind, external_id FROM accounts WHERE connection_id = ?1 AND closed_at IS NULL ORDER BY id",
+    )?;
+    let rows = statement.query_map([request.connection_id], |row| {
+        Ok((VanishedAccount { id: row.get(0)?, name: row.get(1)?, kind: row.get(2)? }, row.get::<_, Option<String>>(3)?))
+    })?;
+    let mut vanished = Vec::new();
+    for row in rows {
+        let (account, external_id) = row?;
+        let reported = request.accounts.iter().any(|a| Some(&a.external_id) == external_id.as_ref());
+        if !reported {
+            vanished.push(account);
+        }
+    }
+    Ok(vanished)
+}
+
+fn external_ids(tx: &rusqlite::Transaction<'_>, account_id: i64) -> Result<std::collections::HashSet<String>> {
+    let mut statement = tx.prepare("SELECT external_id FROM transactions WHERE account_id = ?1 AND external_id IS NOT NULL")?;
+    let ids = statement.query_map([account_id], |row| row.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
 /// An account the institution no longer lists (its number changed, it was closed) keeps its
