@@ -45,7 +45,9 @@ impl Ledger {
             seen_accounts.push(account_id);
             // An account renumbered by the institution shows its old history under the new
             // number: rows the old account already holds are not imported twice.
-            let predecessor_ids = match created.then(|| vanished.iter().find(|v| v.name == fetched.name && v.kind == fetched.kind.as_str())) {
+            let predecessor_ids = match created
+                .then(|| vanished.iter().find(|v| v.name == fetched.name && v.kind == fetched.kind.as_str()))
+            {
                 Some(Some(predecessor)) => external_ids(&tx, predecessor.id)?,
                 _ => std::collections::HashSet::new(),
             };
@@ -232,7 +234,10 @@ fn vanished_accounts(tx: &rusqlite::Transaction<'_>, request: &SaveRequest<'_>) 
         "SELECT id, name, kind, external_id FROM accounts WHERE connection_id = ?1 AND closed_at IS NULL ORDER BY id",
     )?;
     let rows = statement.query_map([request.connection_id], |row| {
-        Ok((VanishedAccount { id: row.get(0)?, name: row.get(1)?, kind: row.get(2)? }, row.get::<_, Option<String>>(3)?))
+        Ok((
+            VanishedAccount { id: row.get(0)?, name: row.get(1)?, kind: row.get(2)? },
+            row.get::<_, Option<String>>(3)?,
+        ))
     })?;
     let mut vanished = Vec::new();
     for row in rows {
@@ -246,7 +251,8 @@ fn vanished_accounts(tx: &rusqlite::Transaction<'_>, request: &SaveRequest<'_>) 
 }
 
 fn external_ids(tx: &rusqlite::Transaction<'_>, account_id: i64) -> Result<std::collections::HashSet<String>> {
-    let mut statement = tx.prepare("SELECT external_id FROM transactions WHERE account_id = ?1 AND external_id IS NOT NULL")?;
+    let mut statement =
+        tx.prepare("SELECT external_id FROM transactions WHERE account_id = ?1 AND external_id IS NOT NULL")?;
     let ids = statement.query_map([account_id], |row| row.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }

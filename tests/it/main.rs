@@ -2,7 +2,9 @@
 //! (a gnome-keyring Secret Service on a private D-Bus bus per test). One binary, a module per area.
 
 mod cli_input;
+mod lifecycle;
 mod refresh;
+mod refresh_support;
 mod sandbox;
 mod support;
 mod vault;

@@ -2,77 +2,13 @@
 //! as a user would (from the sandbox phone, the CAPTCHA endpoint, a browser), the ledger compared
 //! with the sandbox's own data, and every way a run can fail leaving nothing behind.
 
+use crate::refresh_support::{OTP_PROMPT, connect_as_user, login_json, refresh_as_user};
 use crate::sandbox::SandboxServer;
 use crate::support::{Keychain, Machine, Session, files_under};
 use serde_json::Value;
-use std::collections::HashMap;
-
-const OTP_PROMPT: &str = "one-time password (empty to cancel): ";
-const CAPTCHA_PROMPT: &str = "characters in the image (empty to cancel): ";
-const APPROVAL_PROMPT: &str = "Waiting for your approval";
-const CONSENT_PROMPT: &str = "Open this page in your browser: ";
-
-fn login_json(login: &str, password: &str) -> String {
-    serde_json::json!({ "login_id": login, "password": password }).to_string()
-}
-
-/// Plays the user until `gims` ends: every prompt answered from the sandbox.
-fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) {
-    let mut answered: HashMap<&str, usize> = HashMap::new();
-    while !session.has_exited() {
-        let stderr = session.stderr();
-        for prompt in [OTP_PROMPT, CAPTCHA_PROMPT, APPROVAL_PROMPT, CONSENT_PROMPT] {
-            let seen = stderr.matches(prompt).count();
-            let done = answered.entry(prompt).or_default();
-            if seen <= *done {
-                continue;
-            }
-            *done = seen;
-            match prompt {
-                OTP_PROMPT => session.send_line(&sandbox.latest_otp(login)),
-                CAPTCHA_PROMPT => session.send_line(&sandbox.captcha_answer(login)),
-                APPROVAL_PROMPT => sandbox.approve_on_phone(login),
-                _ => {
-                    let tail = &stderr[stderr.rfind(CONSENT_PROMPT).unwrap() + CONSENT_PROMPT.len()..];
-                    let url = tail.lines().next().unwrap().trim().to_string();
-                    sandbox.consent_in_browser(&url, login);
-                }
-            }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
-fn connect_as_user(
-    machine: &Machine,
-    sandbox: &SandboxServer,
-    institution: &str,
-    login: &str,
-    extra: &[&str],
-) -> Value {
-    let mut args = vec!["connect", institution];
-    if institution != "sandbox-oauth" {
-        args.push("--credentials-stdin");
-    }
-    args.extend_from_slice(extra);
-    let mut session = Session::start(machine, &args, &[]);
-    if institution != "sandbox-oauth" {
-        session.send_line(&login_json(login, "sandbox"));
-    }
-    play_user(&mut session, sandbox, login);
-    session.finish().ok()
-}
-
-fn refresh_as_user(machine: &Machine, sandbox: &SandboxServer, ids: &[&str], login: &str) -> Value {
-    let mut args = vec!["refresh"];
-    args.extend_from_slice(ids);
-    let mut session = Session::start(machine, &args, &[]);
-    play_user(&mut session, sandbox, login);
-    session.finish().ok()
-}
 
 /// The ledger holds exactly what the sandbox shows for this login (from `start`, if given).
-fn assert_ledger_equals_sandbox(
+pub fn assert_ledger_equals_sandbox(
     machine: &Machine,
     sandbox: &SandboxServer,
     connection_id: &Value,
