@@ -20,7 +20,14 @@ fn refresh(machine: &Machine, id: &str) -> Value {
 }
 
 fn connection(machine: &Machine, id: &str) -> Value {
-    machine.ok(&["connections"]).as_array().unwrap().iter().find(|c| c["id"].to_string() == id).unwrap().clone()
+    machine
+        .ok(&["connections"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_i64() == id.parse().ok())
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -170,8 +177,15 @@ fn delete_removes_every_row_and_the_keychain_entry_and_nothing_else() {
 
     assert!(keychain.lookup(&entry).is_none(), "the login is gone from the keychain");
     let connections = machine.ok(&["connections"]);
-    assert!(connections.as_array().unwrap().iter().all(|c| c["id"].to_string() != doomed_id));
-    assert!(machine.ok(&["accounts"]).as_array().unwrap().iter().all(|a| a["connection_id"].to_string() != doomed_id));
+    assert!(connections.as_array().unwrap().iter().all(|c| c["id"].as_i64() != doomed_id.parse().ok()));
+    assert!(
+        machine
+            .ok(&["accounts"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["connection_id"].as_i64() != doomed_id.parse().ok())
+    );
     assert!(machine.ok(&["holdings"]).as_array().unwrap().is_empty(), "the securities' holdings are gone");
     assert!(machine.ok(&["access-log", "--connection", &doomed_id]).as_array().unwrap().is_empty());
     let kept_after = serde_json::json!({
