@@ -78,6 +78,8 @@ pub enum RefreshTargets {
     Connections(Vec<i64>),
     /// "Refresh all".
     All,
+    /// The scheduler's due connections (never interactive).
+    Scheduled(Vec<i64>),
 }
 
 impl Gims {
@@ -155,10 +157,15 @@ impl Gims {
         interactive: bool,
         engine: &Engine,
     ) -> Result<Vec<RefreshReport>> {
-        let bulk = matches!(targets, RefreshTargets::All);
+        let kind = match &targets {
+            RefreshTargets::Connections(_) => RunKind::Manual,
+            RefreshTargets::All => RunKind::Bulk,
+            RefreshTargets::Scheduled(_) => RunKind::Scheduled,
+        };
+        let interactive = interactive && kind != RunKind::Scheduled;
         let connections = match targets {
             RefreshTargets::All => self.ledger.connections()?,
-            RefreshTargets::Connections(ids) => ids
+            RefreshTargets::Connections(ids) | RefreshTargets::Scheduled(ids) => ids
                 .into_iter()
                 .map(|id| {
                     self.ledger.connection(id)?.ok_or_else(|| {
@@ -172,15 +179,35 @@ impl Gims {
         };
         let mut reports = Vec::new();
         for connection in connections {
-            reports.push(self.refresh_one(&connection, bulk, interactive, engine).await?);
+            reports.push(self.refresh_one(&connection, kind, interactive, engine).await?);
         }
         Ok(reports)
+    }
+
+    /// The scheduler's pass: refreshes every connection that is due now, unattended.
+    pub async fn run_scheduled(&mut self, engine: &Engine) -> Result<Vec<RefreshReport>> {
+        let now = engine.now();
+        let due: Vec<i64> = self
+            .ledger
+            .connections()?
+            .into_iter()
+            .filter(|c| {
+                institution(&c.institution_id).is_some_and(|info| {
+                    refresh::schedule::is_due(info, c.next_refresh_at.as_deref(), c.last_attempt_at.as_deref(), now)
+                })
+            })
+            .map(|c| c.id)
+            .collect();
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.refresh(RefreshTargets::Scheduled(due), false, engine).await
     }
 
     async fn refresh_one(
         &mut self,
         connection: &ConnectionRow,
-        bulk: bool,
+        kind: RunKind,
         interactive: bool,
         engine: &Engine,
     ) -> Result<RefreshReport> {
@@ -192,11 +219,11 @@ impl Gims {
             );
             return Ok(refresh::report(connection.id, &verdict, 0, 0));
         };
-        if let Some(verdict) = self.policy_verdict(connection, connector, bulk, interactive)? {
+        if let Some(verdict) = self.policy_verdict(connection, connector, kind, interactive, engine.now())? {
             return Ok(refresh::report(connection.id, &verdict, 0, 0));
         }
         let stored = credentials::load(self.keys(), &self.vault.metadata.vault_id, connection.id)?;
-        let now = super::now();
+        let now = engine.now_text();
         let run_id = self.ledger.start_refresh_run(connection.id, &now)?;
         let result = refresh::run_connector(
             engine,
@@ -209,7 +236,7 @@ impl Gims {
             merged.extend(result.updated_credentials.iter().map(|(k, v)| (k.clone(), v.clone())));
             credentials::store(self.keys(), &self.vault.metadata.vault_id, connection.id, &merged)?;
         }
-        refresh::settle_run(&mut self.ledger, engine, connection, run_id, &result, &super::now())
+        refresh::settle_run(&mut self.ledger, engine, connection, run_id, &result, &engine.now_text())
     }
 
     /// Why this connection does not run now, if it does not. Nothing is sent to the institution.
@@ -217,9 +244,11 @@ impl Gims {
         &mut self,
         connection: &ConnectionRow,
         connector: &dyn Connector,
-        bulk: bool,
+        kind: RunKind,
         interactive: bool,
+        now: time::OffsetDateTime,
     ) -> Result<Option<Verdict>> {
+        let bulk = kind == RunKind::Bulk;
         let info = connector.info();
         let policy = info.policy;
         if let Lifecycle::Ended { since, reason } = info.lifecycle {
@@ -236,7 +265,14 @@ impl Gims {
                 format!("{} is not included in refresh all; refresh it on its own", info.name),
             )));
         }
-        if !bulk && !policy.manual_refresh {
+        if kind == RunKind::Scheduled && !refresh::schedule::Schedule::allows(info) {
+            return Ok(Some(Verdict::skipped(
+                connection_status(connection),
+                "refresh_now",
+                format!("{} is never refreshed unattended; refresh it yourself", info.name),
+            )));
+        }
+        if kind == RunKind::Manual && !policy.manual_refresh {
             return Err(GimsError::new(
                 ErrorCode::RefreshNotAllowed,
                 format!(
@@ -247,7 +283,7 @@ impl Gims {
             ));
         }
         if let (Some(last), true) = (connection.last_attempt_at.as_deref(), policy.min_interval_secs > 0) {
-            let since = time::OffsetDateTime::parse(last, &Rfc3339).ok().map(|at| time::OffsetDateTime::now_utc() - at);
+            let since = time::OffsetDateTime::parse(last, &Rfc3339).ok().map(|at| now - at);
             if since.is_some_and(|since| since.whole_seconds() < i64::from(policy.min_interval_secs)) {
                 return Ok(Some(Verdict::skipped(
                     connection_status(connection),
@@ -280,6 +316,13 @@ impl Gims {
         }
         Ok(None)
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunKind {
+    Manual,
+    Bulk,
+    Scheduled,
 }
 
 fn connection_status(connection: &ConnectionRow) -> &'static str {

@@ -220,3 +220,6 @@ fn refresh_future_is_send(gims: &mut Gims, engine: &crate::refresh::Engine) {
     fn send<T: Send>(_: T) {}
     send(gims.refresh(RefreshTargets::All, false, engine));
 }
+
+#[cfg(test)]
+mod scheduler_tests;

@@ -119,6 +119,15 @@ pub enum Command {
         #[arg(long)]
         non_interactive: bool,
     },
+    /// Refresh what may run unattended, on a schedule, until stopped (or once, with --once).
+    Daemon {
+        /// Minutes between refreshes of each connection.
+        #[arg(long, default_value_t = 360)]
+        interval_minutes: u32,
+        /// One scheduling pass, then exit (for cron or a systemd timer).
+        #[arg(long)]
+        once: bool,
+    },
     /// Positions: funds, stocks, coins.
     Holdings {
         #[arg(long)]

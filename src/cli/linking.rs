@@ -115,6 +115,32 @@ pub fn connect(
     })
 }
 
+/// Refreshes what is due, unattended, every minute (or once). Nothing is ever asked: what needs
+/// the user is left for the user.
+pub fn daemon(cli: &Cli, gims: &mut Gims, interval_minutes: u32, once: bool) -> Result<()> {
+    let runtime = runtime()?;
+    let mut engine = Engine::new(EventSink::discard());
+    engine.schedule = gims::refresh::schedule::Schedule::with_interval_minutes(interval_minutes);
+    loop {
+        let reports = runtime.block_on(gims.run_scheduled(&engine))?;
+        if !reports.is_empty() || once {
+            emit(cli, &reports, |rows| human::refresh_reports(rows))?;
+        }
+        if once {
+            return Ok(());
+        }
+        let stop = runtime.block_on(async {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => true,
+                () = tokio::time::sleep(std::time::Duration::from_secs(60)) => false,
+            }
+        });
+        if stop {
+            return Ok(());
+        }
+    }
+}
+
 /// Re-login or re-consent, then a refresh: the same connection, accounts and history.
 pub fn relink(cli: &Cli, gims: &mut Gims, id: i64, credentials_stdin: bool) -> Result<()> {
     let login = if credentials_stdin { Some(read_credentials()?) } else { None };

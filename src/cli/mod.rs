@@ -181,6 +181,7 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             let reports = linking::refresh_on_terminal(gims, targets, *non_interactive)?;
             emit(cli, &reports, |rows| human::refresh_reports(rows))
         }
+        Command::Daemon { interval_minutes, once } => linking::daemon(cli, gims, *interval_minutes, *once),
         Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
         Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
         Command::Init | Command::Bench(_) | Command::Institutions { .. } | Command::Sandbox(_) | Command::Demo => {

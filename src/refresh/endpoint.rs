@@ -41,9 +41,9 @@ pub fn host_of(endpoint: &str) -> String {
 }
 
 /// Today in Japan, where the catalog's institutions keep their books.
-pub fn today_at_institution() -> Date {
+pub fn today_at_institution(now: OffsetDateTime) -> Date {
     let japan = UtcOffset::from_hms(9, 0, 0).expect("UTC+9 is a valid offset");
-    OffsetDateTime::now_utc().to_offset(japan).date()
+    now.to_offset(japan).date()
 }
 
 pub fn parse_iso_date(text: &str) -> Option<Date> {

@@ -7,6 +7,7 @@ pub mod broker;
 pub mod endpoint;
 pub mod events;
 pub mod outcome;
+pub mod schedule;
 
 use crate::error::Result;
 use crate::ledger::{AccessLogRow, ConnectionRow, Ledger, SaveRequest, StatusUpdate};
@@ -40,6 +41,10 @@ pub struct Engine {
     pub cancel: CancellationToken,
     /// Where the sandbox institutions are served (`GIMS_SANDBOX_URL`, or demo mode's own).
     pub sandbox_url: Option<String>,
+    /// When unattended refreshes run.
+    pub schedule: schedule::Schedule,
+    /// The time, as the engine records it (a fixed clock in scheduler tests).
+    pub clock: Arc<dyn Fn() -> time::OffsetDateTime + Send + Sync>,
 }
 
 impl Engine {
@@ -54,8 +59,33 @@ impl Engine {
             events,
             cancel: CancellationToken::new(),
             sandbox_url: std::env::var("GIMS_SANDBOX_URL").ok().filter(|url| !url.is_empty()),
+            schedule: schedule::Schedule::default(),
+            clock: Arc::new(time::OffsetDateTime::now_utc),
         }
     }
+
+    pub fn now(&self) -> time::OffsetDateTime {
+        (self.clock)()
+    }
+
+    /// `now()` as the ledger stores it (RFC 3339, UTC).
+    pub fn now_text(&self) -> String {
+        rfc3339(self.now())
+    }
+
+    /// The next unattended refresh after a run that left `status`.
+    fn next_refresh(&self, connection: &ConnectionRow, status: &str, retry_at: Option<&str>) -> Option<String> {
+        let info = gims_connectors::institution(&connection.institution_id)?;
+        let retry_at =
+            retry_at.and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
+        self.schedule.next_after(connection.id, info, status, retry_at, self.now()).map(rfc3339)
+    }
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("RFC 3339 formats every UTC time")
 }
 
 /// Asks through the broker on behalf of one connection, and tells front ends the run awaits them.
@@ -97,7 +127,7 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
     let connection_id = input.connection.id;
     let info = input.connector.info();
     let state = |state| engine.events.emit(EngineEvent::RunState { connection_id, state });
-    let today = endpoint::today_at_institution();
+    let today = endpoint::today_at_institution(engine.now());
     let endpoint = match endpoint::resolve(info, engine.sandbox_url.as_deref()) {
         Ok(endpoint) => endpoint,
         Err(error) => {
@@ -178,12 +208,13 @@ pub fn settle_run(
         ledger.record_access(login)?;
     }
     let failed = |ledger: &mut Ledger, verdict: Verdict| -> Result<RefreshReport> {
+        let next = engine.next_refresh(connection, verdict.status, verdict.next_refresh_at.as_deref());
         let status = StatusUpdate {
             status: verdict.status,
             action: verdict.action,
             action_url: verdict.action_url.as_deref(),
             message: &verdict.message,
-            next_refresh_at: verdict.next_refresh_at.as_deref(),
+            next_refresh_at: next.as_deref(),
         };
         ledger.finish_failed_run(connection_id, run_id, verdict.outcome, &status, now)?;
         state(if verdict.outcome == "needs_user" && verdict.message.contains("cancelled") {
@@ -202,6 +233,7 @@ pub fn settle_run(
     };
     state(RunState::Saving);
     let verdict = Verdict::ok();
+    let next = engine.next_refresh(connection, verdict.status, None);
     let save = ledger.save_refresh(&SaveRequest {
         connection_id,
         run_id,
@@ -214,7 +246,7 @@ pub fn settle_run(
             action: verdict.action,
             action_url: None,
             message: "",
-            next_refresh_at: None,
+            next_refresh_at: next.as_deref(),
         },
     });
     match save {

@@ -9,7 +9,7 @@
 //! that silently drops writes cannot leave a ledger nobody can open.
 
 pub mod credentials;
-mod keychain;
+pub(crate) mod keychain;
 mod metadata;
 mod passphrase;
 

@@ -195,3 +195,32 @@ fn delete_removes_every_row_and_the_keychain_entry_and_nothing_else() {
     assert_eq!(kept_after, kept_before, "the other connection is untouched");
     machine.run(&["delete", &doomed_id, "--yes"], "").fails_with("input.invalid");
 }
+
+#[test]
+fn the_daemon_refreshes_what_may_run_unattended_and_shows_the_next_time() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    for (institution, login) in [("sandbox-bank", "mio"), ("sandbox-otp-bank", "mio"), ("sandbox-points", "mio")] {
+        machine
+            .run(
+                &["connect", institution, "--credentials-stdin", "--no-refresh"],
+                &format!("{}\n", login_json(login, "sandbox")),
+            )
+            .ok();
+    }
+    let pass = machine.ok(&["daemon", "--once", "--interval-minutes", "60"]);
+    let ran: Vec<(i64, &str)> = pass
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["connection_id"].as_i64().unwrap(), r["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ran, [(1, "ok"), (3, "ok")], "the OTP bank is not run unattended");
+    assert!(sandbox.phone("mio").is_empty(), "no OTP was triggered");
+    let connections = machine.ok(&["connections"]);
+    assert!(connections[0]["next_refresh_at"].is_string(), "the next refresh is shown");
+    assert!(connections[1]["next_refresh_at"].is_null(), "the OTP bank waits for the user");
+    assert_eq!(machine.ok(&["daemon", "--once"]), serde_json::json!([]), "nothing is due right after");
+}
