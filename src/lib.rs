@@ -8,6 +8,7 @@ pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod refresh;
+pub mod report;
 pub mod vault;
 
 pub use error::{ErrorCode, GimsError};

@@ -128,6 +128,9 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Household reports the core computes.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Positions: funds, stocks, coins.
     Holdings {
         #[arg(long)]
@@ -145,6 +148,24 @@ pub enum Command {
     Demo,
     /// Measure the ledger: bulk insert rate and open time (for developers).
     Bench(BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// A month's income and spending by category (transfers and rows excluded from totals left out).
+    Monthly {
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// What you own and owe on a date, by asset class.
+    Assets {
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -185,3 +185,46 @@ pub fn access_log(rows: &[gims::ledger::AccessLogRow]) -> String {
     }
     out
 }
+
+pub fn monthly_report(report: &gims::report::MonthlyReport) -> String {
+    let mut out = format!(
+        "{}  income {}  spending {}  net {}\n",
+        report.month,
+        money(&report.income, &report.currency),
+        money(&report.expense, &report.currency),
+        money(&report.net, &report.currency)
+    );
+    for line in &report.categories {
+        let name = match &line.subcategory {
+            Some(sub) => format!("{}/{sub}", line.category),
+            None => line.category.clone(),
+        };
+        let _ = writeln!(out, "  {} {:>14}", pad(&name, 28), money(&line.amount, &report.currency));
+    }
+    for other in &report.other_currencies {
+        let _ = writeln!(
+            out,
+            "  ({}: income {}, spending {})",
+            other.currency,
+            money(&other.income, &other.currency),
+            money(&other.expense, &other.currency)
+        );
+    }
+    out
+}
+
+pub fn asset_report(report: &gims::report::AssetReport) -> String {
+    let mut out = format!("{}  net worth {}\n", report.date.replace('-', "/"), money(&report.total, &report.currency));
+    for line in &report.classes {
+        let _ = writeln!(out, "  {:<12} {:>16}", line.class, money(&line.amount, &report.currency));
+    }
+    for account in &report.unvalued {
+        let _ = writeln!(
+            out,
+            "  account {} holds {} (not converted)",
+            account.account_id,
+            money(&account.balance, &account.currency)
+        );
+    }
+    out
+}

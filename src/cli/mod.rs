@@ -7,7 +7,7 @@ mod human;
 mod linking;
 mod terminal;
 
-use args::{AccountCommand, Cli, Command, SandboxCommand, TxCommand};
+use args::{AccountCommand, Cli, Command, ReportCommand, SandboxCommand, TxCommand};
 use gims::api::{self, AddAccountInput, AddTransactionInput, Gims, RefreshTargets, TransactionQuery};
 use gims::error::{ErrorCode, GimsError, Result};
 use gims::vault::{SystemKeychain, Unlock};
@@ -182,6 +182,12 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &reports, |rows| human::refresh_reports(rows))
         }
         Command::Daemon { interval_minutes, once } => linking::daemon(cli, gims, *interval_minutes, *once),
+        Command::Report(ReportCommand::Monthly { month, group }) => {
+            emit(cli, &gims.report_monthly(month, group.as_deref())?, human::monthly_report)
+        }
+        Command::Report(ReportCommand::Assets { date }) => {
+            emit(cli, &gims.report_assets(date.as_deref())?, human::asset_report)
+        }
         Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
         Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
         Command::Init | Command::Bench(_) | Command::Institutions { .. } | Command::Sandbox(_) | Command::Demo => {

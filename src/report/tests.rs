@@ -1,0 +1,172 @@
+//! Report figures against sums computed independently, row by row, from a generated ledger with
+//! transfers, rows excluded from totals, refunds, an excluded account and several currencies.
+
+use super::*;
+use crate::ledger::{NewManualAccount, NewTransaction, TransactionSource, categories, test_ledger};
+
+struct Generated {
+    account: Option<usize>,
+    date: String,
+    amount: i64,
+    category: &'static str,
+    transfer: bool,
+    included: bool,
+}
+
+const CATEGORIES: &[(&str, &str)] = &[
+    ("食費/食料品", "expense"),
+    ("食費/外食", "expense"),
+    ("日用品", "expense"),
+    ("住宅/家賃・地代", "expense"),
+    ("収入/給与", "income"),
+    ("収入/一時所得", "income"),
+    ("未分類", "uncategorised"),
+];
+
+#[test]
+fn monthly_and_asset_figures_equal_independent_sums() {
+    let (_dir, mut ledger) = test_ledger();
+    // 0: bank JPY, 1: card JPY, 2: USD account, 3: a JPY account excluded from totals.
+    let specs = [
+        ("銀行", AccountKind::Bank, "JPY", 100_000),
+        ("カード", AccountKind::Card, "JPY", 0),
+        ("Chase", AccountKind::Bank, "USD", 10_000),
+        ("除外口座", AccountKind::Bank, "JPY", 5_000),
+    ];
+    let mut accounts = Vec::new();
+    for (name, kind, currency, opening) in specs {
+        let account = NewManualAccount {
+            name: name.into(),
+            kind,
+            opening_balance: Amount::from_minor(opening, Currency::parse(currency).unwrap()),
+        };
+        accounts.push(ledger.add_manual_account(&account, "2026-01-01T00:00:00Z").unwrap().id);
+    }
+    ledger.conn.execute("UPDATE accounts SET included = 0 WHERE id = ?1", [accounts[3]]).unwrap();
+
+    // Deterministic pseudo-random rows over three months.
+    let mut seed: u64 = 42;
+    let mut next = move |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut rows = Vec::new();
+    for _ in 0..600 {
+        let (category, kind) = CATEGORIES[next(CATEGORIES.len() as u64) as usize];
+        let magnitude = (next(20_000) + 1) as i64;
+        // Mostly out for expenses, in for income; some refunds and reversals either way.
+        let flip = next(10) == 0;
+        let amount = match (kind, flip) {
+            ("income", false) | ("expense", true) => magnitude,
+            ("uncategorised", _) if next(2) == 0 => magnitude,
+            _ => -magnitude,
+        };
+        rows.push(Generated {
+            account: match next(6) {
+                0 => None,
+                1 => Some(1),
+                2 => Some(2),
+                3 => Some(3),
+                _ => Some(0),
+            },
+            date: format!("2026-{:02}-{:02}", 9 + next(3), 1 + next(28)),
+            amount,
+            category,
+            transfer: next(8) == 0,
+            included: next(9) != 0,
+        });
+    }
+    // A ¥2,800 refund under 食費 reduces 食費; it is not income.
+    rows.push(Generated {
+        account: Some(0),
+        date: "2026-10-15".into(),
+        amount: 2_800,
+        category: "食費/外食",
+        transfer: false,
+        included: true,
+    });
+    let new_rows: Vec<NewTransaction> = rows
+        .iter()
+        .map(|row| {
+            let account_id = row.account.map(|i| accounts[i]);
+            let currency = if row.account == Some(2) { Currency::parse("USD").unwrap() } else { Currency::jpy() };
+            NewTransaction {
+                date: row.date.clone(),
+                amount: Amount::from_minor(row.amount, currency),
+                category_id: Some(categories::resolve(&ledger.conn, row.category).unwrap()),
+                transfer: row.transfer,
+                included: row.included,
+                ..NewTransaction::manual(account_id, "generated")
+            }
+        })
+        .collect();
+    ledger.insert_transactions(&new_rows, TransactionSource::Import).unwrap();
+
+    for month in ["2026-09", "2026-10", "2026-11"] {
+        let counted =
+            |row: &&Generated| row.date.starts_with(month) && row.included && !row.transfer && row.account != Some(3);
+        let kind_of = |row: &Generated| CATEGORIES.iter().find(|(c, _)| *c == row.category).unwrap().1;
+        let (mut income, mut expense, mut usd_income, mut usd_expense) = (0i64, 0i64, 0i64, 0i64);
+        for row in rows.iter().filter(counted) {
+            let (inc, exp) =
+                if row.account == Some(2) { (&mut usd_income, &mut usd_expense) } else { (&mut income, &mut expense) };
+            match (kind_of(row), row.amount > 0) {
+                ("income", _) => *inc += row.amount,
+                ("expense", _) => *exp -= row.amount,
+                (_, true) => *inc += row.amount,
+                (_, false) => *exp -= row.amount,
+            }
+        }
+        let report = monthly(&ledger, month).unwrap();
+        assert_eq!(report.income, income.to_string(), "{month} income");
+        assert_eq!(report.expense, expense.to_string(), "{month} expense");
+        assert_eq!(report.net, (income - expense).to_string(), "{month} net");
+        let usd = report.other_currencies.iter().find(|c| c.currency == "USD").unwrap();
+        assert_eq!(usd.income, decimal(usd_income, "USD"), "{month} USD income");
+        assert_eq!(usd.expense, decimal(usd_expense, "USD"), "{month} USD expense");
+        // The category lines add up to the same totals.
+        let food: i64 = rows
+            .iter()
+            .filter(counted)
+            .filter(|r| r.account != Some(2) && r.category == "食費/外食")
+            .map(|r| r.amount)
+            .sum();
+        let line = report.categories.iter().find(|l| l.category == "食費" && l.subcategory.as_deref() == Some("外食"));
+        assert_eq!(line.map(|l| l.amount.clone()).unwrap_or_else(|| "0".into()), food.to_string(), "{month} 外食");
+    }
+
+    // Assets at the end of October: opening balances plus every row up to then, by class.
+    let upto = |i: usize| {
+        rows.iter().filter(|r| r.account == Some(i) && r.date.as_str() <= "2026-10-31").map(|r| r.amount).sum::<i64>()
+    };
+    let report = assets(&ledger, "2026-10-31").unwrap();
+    let deposits = 100_000 + upto(0);
+    let liabilities = upto(1);
+    assert_eq!(
+        report.classes,
+        [
+            AssetClassLine { class: "deposits", amount: deposits.to_string() },
+            AssetClassLine { class: "liabilities", amount: liabilities.to_string() },
+        ]
+    );
+    assert_eq!(report.total, (deposits + liabilities).to_string());
+    assert_eq!(
+        report.unvalued,
+        [UnvaluedAccount {
+            account_id: accounts[2],
+            currency: "USD".into(),
+            balance: decimal(10_000 + upto(2), "USD")
+        }]
+    );
+}
+
+#[test]
+fn a_month_is_checked() {
+    let (_dir, ledger) = test_ledger();
+    for bad in ["2026-13", "2026", "11-2026", "2026-1x"] {
+        let error = monthly(&ledger, bad).unwrap_err();
+        assert!(error.message.starts_with("month:"), "{bad}: {}", error.message);
+    }
+    let empty = monthly(&ledger, "2026-02").unwrap();
+    assert_eq!((empty.income.as_str(), empty.expense.as_str(), empty.net.as_str()), ("0", "0", "0"));
+}
