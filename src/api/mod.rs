@@ -57,6 +57,15 @@ pub struct AddTransactionInput {
     pub currency: Option<String>,
 }
 
+/// Changes to a transaction as typed; `yes`/`no` for the flags.
+#[derive(Debug, Default)]
+pub struct EditTransactionInput {
+    pub category: Option<String>,
+    pub transfer: Option<String>,
+    pub included: Option<String>,
+    pub memo: Option<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct TransactionQuery {
     pub account: Option<i64>,
@@ -168,6 +177,29 @@ impl Gims {
         self.ledger.insert_transactions(std::slice::from_ref(&row), TransactionSource::Manual)?;
         let id = self.ledger.conn.last_insert_rowid();
         self.ledger.transaction(id)?.ok_or_else(|| GimsError::internal("the transaction just added is missing"))
+    }
+
+    /// Re-categorise, mark as a transfer (振替), include in or exclude from totals (計算対象), or
+    /// annotate a transaction. The change survives later refreshes.
+    pub fn edit_transaction(&mut self, id: i64, input: &EditTransactionInput) -> Result<TransactionRow> {
+        let yes_no = |field: &str, text: &Option<String>| -> Result<Option<bool>> {
+            text.as_deref()
+                .map(|t| match t.trim() {
+                    "yes" | "true" | "1" => Ok(true),
+                    "no" | "false" | "0" => Ok(false),
+                    other => Err(GimsError::invalid(field, format!("`{other}` is not yes or no"))),
+                })
+                .transpose()
+        };
+        let edit = crate::ledger::TransactionEdit {
+            category_id: input.category.as_deref().map(|c| categories::resolve(&self.ledger.conn, c)).transpose()?,
+            transfer: yes_no("transfer", &input.transfer)?,
+            included: yes_no("included", &input.included)?,
+            memo: input.memo.clone(),
+        };
+        self.ledger.edit_transaction(id, &edit)?.ok_or_else(|| {
+            GimsError::invalid("transaction", format!("there is no transaction {id} (see `gims transactions`)"))
+        })
     }
 
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {

@@ -196,6 +196,21 @@ pub enum AccountCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum TxCommand {
+    /// Change a transaction's category, transfer mark (振替), inclusion in totals (計算対象) or memo.
+    Edit {
+        id: i64,
+        /// 大項目/中項目.
+        #[arg(long)]
+        category: Option<String>,
+        /// yes: a movement between your own accounts, left out of income and spending.
+        #[arg(long)]
+        transfer: Option<String>,
+        /// no: left out of every total.
+        #[arg(long)]
+        included: Option<String>,
+        #[arg(long)]
+        memo: Option<String>,
+    },
     /// Add a manual transaction; without --account it is cash.
     Add {
         #[arg(long)]

@@ -151,6 +151,15 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             };
             emit(cli, &gims.add_transaction(&input)?, |row| human::transactions(std::slice::from_ref(row)))
         }
+        Command::Tx(TxCommand::Edit { id, category, transfer, included, memo }) => {
+            let input = api::EditTransactionInput {
+                category: category.clone(),
+                transfer: transfer.clone(),
+                included: included.clone(),
+                memo: memo.clone(),
+            };
+            emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))
+        }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
         Command::Connect { institution, name, memo, start_date, credentials_stdin, no_refresh } => {
             linking::connect(cli, gims, institution, name, memo, start_date, *credentials_stdin, *no_refresh)

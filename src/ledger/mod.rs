@@ -14,7 +14,7 @@ pub use connections::{AccessLogRow, ConnectionEdit, ConnectionRow, DeletedCounts
 pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};
-pub use transactions::{NewTransaction, TransactionFilter, TransactionRow, TransactionSource};
+pub use transactions::{NewTransaction, TransactionEdit, TransactionFilter, TransactionRow, TransactionSource};
 
 use crate::error::{ErrorCode, GimsError, Result};
 use gims_connectors::Secret;

@@ -285,3 +285,38 @@ mod tests {
         assert_eq!(limited[0].date, "2026-12-01");
     }
 }
+
+/// What the user changes on one transaction; `None` leaves a field as it is. Institution data
+/// (date, amount, description) is not editable: a refresh would contradict it.
+#[derive(Clone, Debug, Default)]
+pub struct TransactionEdit {
+    pub category_id: Option<i64>,
+    pub transfer: Option<bool>,
+    pub included: Option<bool>,
+    pub memo: Option<String>,
+}
+
+impl Ledger {
+    pub fn edit_transaction(&mut self, id: i64, edit: &TransactionEdit) -> Result<Option<TransactionRow>> {
+        let tx = self.conn.transaction()?;
+        let exists: bool =
+            tx.query_row("SELECT count(*) > 0 FROM transactions WHERE id = ?1", [id], |row| row.get(0))?;
+        if !exists {
+            return Ok(None);
+        }
+        if let Some(category_id) = edit.category_id {
+            tx.execute("UPDATE transactions SET category_id = ?2 WHERE id = ?1", params![id, category_id])?;
+        }
+        if let Some(transfer) = edit.transfer {
+            tx.execute("UPDATE transactions SET transfer = ?2 WHERE id = ?1", params![id, transfer])?;
+        }
+        if let Some(included) = edit.included {
+            tx.execute("UPDATE transactions SET included = ?2 WHERE id = ?1", params![id, included])?;
+        }
+        if let Some(memo) = &edit.memo {
+            tx.execute("UPDATE transactions SET memo = ?2 WHERE id = ?1", params![id, memo])?;
+        }
+        tx.commit()?;
+        self.transaction(id)
+    }
+}

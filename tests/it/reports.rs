@@ -55,6 +55,18 @@ fn monthly_and_asset_reports_count_what_a_household_ledger_counts() {
         [("deposits".to_string(), "269001".to_string()), ("liabilities".to_string(), "-9200".to_string())]
     );
 
+    // Marking the rent as a transfer and the lunch as not counted changes the month, not the assets.
+    let rent = machine.ok(&["transactions", "--from", "2026-11-27", "--to", "2026-11-27"])[0]["id"].to_string();
+    let edited = machine.ok(&["tx", "edit", &rent, "--transfer", "yes", "--memo", "家賃の振替"]);
+    assert_eq!((edited["transfer"].as_bool(), edited["memo"].as_str()), (Some(true), Some("家賃の振替")));
+    let lunch = machine.ok(&["transactions", "--from", "2026-11-04", "--to", "2026-11-04"])[0]["id"].to_string();
+    machine.ok(&["tx", "edit", &lunch, "--included", "no", "--category", "交際費/飲み会"]);
+    let report = machine.ok(&["report", "monthly", "--month", "2026-11"]);
+    assert_eq!(report["expense"], "9200", "only the groceries net of the refund");
+    assert_eq!(machine.ok(&["report", "assets", "--date", "2026-11-30"])["total"], "259801");
+    machine.run(&["tx", "edit", &lunch, "--included", "maybe"], "").fails_with("input.invalid");
+    machine.run(&["tx", "edit", "999", "--memo", "x"], "").fails_with("input.invalid");
+
     machine.run(&["report", "monthly", "--month", "2026-13"], "").fails_with("input.invalid");
     machine.run(&["report", "monthly", "--month", "2026-11", "--group", "家族"], "").fails_with("input.invalid");
 }
