@@ -80,6 +80,18 @@ pub fn init(dir: &Path, unlock: Unlock<'_>) -> Result<InitView> {
     Ok(InitView { vault: vault.dir, key_source: vault.metadata.key_source.as_str() })
 }
 
+/// Creates a vault from a backup file and its passphrase (on another machine, say).
+pub fn restore(dir: &Path, unlock: Unlock<'_>, backup: &Path, backup_passphrase: &Secret<String>) -> Result<InitView> {
+    let (vault, _ledger) = Vault::restore(dir, unlock, backup, backup_passphrase)?;
+    Ok(InitView { vault: vault.dir, key_source: vault.metadata.key_source.as_str() })
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackupView {
+    pub backup: PathBuf,
+    pub bytes: u64,
+}
+
 /// An open vault: the ledger and what describes it.
 pub struct Gims {
     vault: Vault,
@@ -200,6 +212,14 @@ impl Gims {
         self.ledger.edit_transaction(id, &edit)?.ok_or_else(|| {
             GimsError::invalid("transaction", format!("there is no transaction {id} (see `gims transactions`)"))
         })
+    }
+
+    /// A passphrase-encrypted backup of the whole ledger, restorable anywhere with the passphrase.
+    pub fn backup(&self, target: &Path, passphrase: &Secret<String>) -> Result<BackupView> {
+        crate::vault::check_passphrase_strength(passphrase)?;
+        self.ledger.backup_to(target, passphrase)?;
+        let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupView { backup: target.to_path_buf(), bytes })
     }
 
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {

@@ -48,6 +48,18 @@ pub enum Command {
     /// Add transactions by hand.
     #[command(subcommand)]
     Tx(TxCommand),
+    /// Write a backup of the whole ledger, encrypted with a passphrase read from standard input
+    /// (after the vault's own passphrase, for a passphrase vault).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Create a vault from a backup; the backup's passphrase is read from standard input (after
+    /// the new vault's passphrase, with --passphrase-stdin).
+    Restore {
+        #[arg(value_name = "FILE")]
+        backup: PathBuf,
+    },
     /// The household categories (大項目/中項目).
     Categories,
     /// The catalog of institutions; search matches names and aliases.

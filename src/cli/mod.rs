@@ -50,7 +50,11 @@ fn init_logging() {
     // GIMS_LOG=trace etc.; logs go to stderr and never carry secrets (they are `Secret`s).
     let filter = tracing_subscriber::EnvFilter::try_from_env("GIMS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
 }
 
 fn vault_dir(cli: &Cli) -> Result<PathBuf> {
@@ -75,6 +79,14 @@ fn read_passphrase(cli: &Cli) -> Result<Option<Secret<String>>> {
         return Err(GimsError::invalid("passphrase", "standard input held no passphrase"));
     }
     Ok(Some(Secret::new(passphrase)))
+}
+
+/// A backup's passphrase: the next line of standard input.
+fn read_backup_passphrase() -> Result<Secret<String>> {
+    match terminal::stdin_lines().next_blocking() {
+        Some(line) if !line.is_empty() => Ok(Secret::new(line)),
+        _ => Err(GimsError::invalid("passphrase", "type the backup's passphrase on standard input")),
+    }
 }
 
 fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
@@ -103,6 +115,17 @@ fn execute(cli: &Cli) -> Result<()> {
         Command::Bench(options) => {
             let report = gims::bench::run(&options.to_options(), &mut std::io::stderr())?;
             emit(cli, &report, human::bench)
+        }
+        Command::Restore { backup } => {
+            let unlock = match passphrase {
+                Some(passphrase) => Unlock::Passphrase(passphrase),
+                None => Unlock::Keychain(&SystemKeychain),
+            };
+            let backup_passphrase = read_backup_passphrase()?;
+            let view = api::restore(&vault_dir(cli)?, unlock, backup, &backup_passphrase)?;
+            emit(cli, &view, |v| {
+                format!("restored the backup into a new vault at {} (key: {})\n", v.vault.display(), v.key_source)
+            })
         }
         Command::Institutions { search, category } => {
             emit(cli, &api::institutions(search.as_deref(), category.as_deref())?, |rows| human::institutions(rows))
@@ -161,6 +184,10 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
+        Command::Backup { to } => {
+            let view = gims.backup(to, &read_backup_passphrase()?)?;
+            emit(cli, &view, |v| format!("wrote an encrypted backup to {} ({} bytes)\n", v.backup.display(), v.bytes))
+        }
         Command::Connect { institution, name, memo, start_date, credentials_stdin, no_refresh } => {
             linking::connect(cli, gims, institution, name, memo, start_date, *credentials_stdin, *no_refresh)
         }
@@ -199,7 +226,12 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         }
         Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
         Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
-        Command::Init | Command::Bench(_) | Command::Institutions { .. } | Command::Sandbox(_) | Command::Demo => {
+        Command::Init
+        | Command::Restore { .. }
+        | Command::Bench(_)
+        | Command::Institutions { .. }
+        | Command::Sandbox(_)
+        | Command::Demo => {
             unreachable!("handled before the vault is opened")
         }
     }

@@ -2,6 +2,7 @@
 //! mode with foreign keys on, migrated forward by numbered steps. Only this module sees the key.
 
 mod accounts;
+mod backup;
 pub mod categories;
 mod connections;
 mod holdings;
@@ -121,7 +122,7 @@ impl Ledger {
     }
 }
 
-fn open_error(path: &Path, error: rusqlite::Error) -> GimsError {
+pub(crate) fn open_error(path: &Path, error: rusqlite::Error) -> GimsError {
     match error.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => GimsError::new(
             ErrorCode::VaultWrongKey,

@@ -43,6 +43,25 @@ impl Vault {
 
     /// Creates a new vault in `dir` and returns it with its empty ledger.
     pub fn init(dir: &Path, unlock: Unlock<'_>) -> Result<(Vault, Ledger)> {
+        Vault::create(dir, unlock, Ledger::create)
+    }
+
+    /// Creates a new vault in `dir` from a backup and the backup's passphrase. The new vault gets
+    /// its own key (keychain or passphrase), as at `init`.
+    pub fn restore(
+        dir: &Path,
+        unlock: Unlock<'_>,
+        backup: &Path,
+        backup_passphrase: &Secret<String>,
+    ) -> Result<(Vault, Ledger)> {
+        Vault::create(dir, unlock, |path, key| Ledger::restore_from(backup, backup_passphrase, path, key))
+    }
+
+    fn create(
+        dir: &Path,
+        unlock: Unlock<'_>,
+        make_ledger: impl FnOnce(&Path, DatabaseKey) -> Result<Ledger>,
+    ) -> Result<(Vault, Ledger)> {
         let ledger_path = dir.join(LEDGER_FILE);
         let metadata_path = dir.join(METADATA_FILE);
         if ledger_path.exists() || metadata_path.exists() {
@@ -71,7 +90,7 @@ impl Vault {
             }
         };
         let created = create_private_dir(dir)
-            .and_then(|()| Ledger::create(&ledger_path, key))
+            .and_then(|()| make_ledger(&ledger_path, key))
             .and_then(|ledger| metadata.write(&metadata_path).map(|()| ledger));
         match created {
             Ok(ledger) => Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger)),
@@ -122,6 +141,11 @@ impl Vault {
         let ledger = Ledger::open(&ledger_path, key)?;
         Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger))
     }
+}
+
+/// Passphrases (a vault's, a backup's) have a minimum length.
+pub fn check_passphrase_strength(passphrase: &Secret<String>) -> Result<()> {
+    passphrase::check_strength(passphrase)
 }
 
 /// The vault folder is readable by its owner only: the ledger is encrypted, but its size and

@@ -160,7 +160,11 @@ fn refreshing_again_adds_nothing_and_the_start_date_holds() {
     assert_eq!((again[0]["outcome"].as_str(), again[0]["added"].as_i64()), (Some("ok"), Some(0)));
     assert_eq!(count(&machine), before, "nothing duplicated");
     let kept = machine.ok(&["transactions", "--limit", "1"])[0].clone();
-    assert_eq!((kept["subcategory"].as_str(), kept["transfer"].as_bool()), (Some("外食"), Some(true)), "the edit is kept");
+    assert_eq!(
+        (kept["subcategory"].as_str(), kept["transfer"].as_bool()),
+        (Some("外食"), Some(true)),
+        "the edit is kept"
+    );
 
     // A second login whose history starts later: nothing before its start date.
     let start = (sandbox.dataset("sandbox-bank", "hana").today - time::Duration::days(30)).to_string();

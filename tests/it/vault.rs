@@ -172,3 +172,56 @@ fn no_secret_reaches_the_logs_at_trace_level() {
         assert!(!everything.contains("PASS-CANARY"), "{everything}");
     }
 }
+
+#[test]
+fn a_backup_restores_on_another_machine_with_its_passphrase_alone() {
+    let home = Keychain::start();
+    let machine = Machine::with_keychain(&home);
+    machine.ok(&["init"]);
+    add_canary_data(&machine);
+    machine.ok(&[
+        "tx",
+        "add",
+        "--date",
+        "2026-11-25",
+        "--amount",
+        "250000",
+        "--description",
+        "給与",
+        "--account",
+        "1",
+        "--category",
+        "収入/給与",
+    ]);
+    let file = machine.dir.path().join("gims-2026-11-28.backup");
+    let file_text = file.to_str().unwrap();
+    machine.run(&["backup", "--to", file_text], "short\n").fails_with("input.invalid");
+    let written = machine.run(&["backup", "--to", file_text], "backup passphrase 1\n").ok();
+    assert!(written["bytes"].as_u64().unwrap() > 0);
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(!contains(&bytes, CANARY.as_bytes()), "the backup is encrypted");
+
+    // Another machine: its own keychain, which never saw this vault's key.
+    let elsewhere = Keychain::start();
+    let other = Machine::with_keychain(&elsewhere);
+    let copy = other.dir.path().join("copied.backup");
+    std::fs::copy(&file, &copy).unwrap();
+    let copy_text = copy.to_str().unwrap();
+    other.run(&["restore", copy_text], "wrong passphrase\n").fails_with("vault.wrong_key");
+    assert!(!other.vault().join("ledger.db").exists(), "a failed restore leaves no vault");
+    let restored = other.run(&["restore", copy_text], "backup passphrase 1\n").ok();
+    assert_eq!(restored["key_source"], "keychain");
+    for view in [&["status"][..], &["accounts"], &["transactions"], &["report", "monthly", "--month", "2026-11"]] {
+        let mine = machine.ok(view);
+        let theirs = other.ok(view);
+        if view == ["status"] {
+            assert_eq!(
+                (mine["accounts"].clone(), mine["transactions"].clone()),
+                (theirs["accounts"].clone(), theirs["transactions"].clone())
+            );
+        } else {
+            assert_eq!(mine, theirs, "{view:?} after restore");
+        }
+    }
+    other.run(&["restore", copy_text], "backup passphrase 1\n").fails_with("vault.already_exists");
+}
