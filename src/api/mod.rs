@@ -222,6 +222,12 @@ impl Gims {
         Ok(BackupView { backup: target.to_path_buf(), bytes })
     }
 
+    /// Reads the whole ledger and checks every page.
+    pub fn check(&self) -> Result<serde_json::Value> {
+        self.ledger.check_integrity()?;
+        Ok(serde_json::json!({ "vault": self.vault.dir, "integrity": "ok" }))
+    }
+
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {
         categories::list(&self.ledger.conn)
     }

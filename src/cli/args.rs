@@ -60,6 +60,8 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         backup: PathBuf,
     },
+    /// Read the whole ledger and check every page (structure and encryption MACs).
+    Check,
     /// The household categories (大項目/中項目).
     Categories,
     /// The catalog of institutions; search matches names and aliases.

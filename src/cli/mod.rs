@@ -184,6 +184,7 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
+        Command::Check => emit(cli, &gims.check()?, |_| "the ledger is intact\n".to_string()),
         Command::Backup { to } => {
             let view = gims.backup(to, &read_backup_passphrase()?)?;
             emit(cli, &view, |v| format!("wrote an encrypted backup to {} ({} bytes)\n", v.backup.display(), v.bytes))

@@ -115,6 +115,32 @@ impl Ledger {
         )?)
     }
 
+    /// Reads every page: SQLite's structural check and SQLCipher's per-page HMACs. Problems come
+    /// back as `vault.corrupt` naming what failed.
+    pub fn check_integrity(&self) -> Result<()> {
+        let mut problems: Vec<String> = Vec::new();
+        let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        let rows = cipher.query_map([], |row| row.get::<_, String>(0))?;
+        for row in rows {
+            problems.push(row?);
+        }
+        let structure: String = self.conn.query_row("PRAGMA integrity_check(5)", [], |row| row.get(0))?;
+        if structure != "ok" {
+            problems.push(structure);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(GimsError::new(
+                ErrorCode::VaultCorrupt,
+                format!(
+                    "the ledger is damaged ({}); restore it with `gims restore` from a backup",
+                    problems.join("; ")
+                ),
+            ))
+        }
+    }
+
     /// Whether SQLCipher is actually encrypting this connection (it reports its version only then).
     pub fn is_encrypted(&self) -> Result<bool> {
         let version: Option<String> = self.conn.query_row("PRAGMA cipher_version", [], |row| row.get(0)).ok();

@@ -30,17 +30,21 @@ pub struct VaultMetadata {
     pub key_source: KeySource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kdf: Option<KdfParams>,
+    /// A short hash of the ledger key: tells "this is the wrong key" apart from "the ledger file
+    /// is damaged" (both look the same to SQLCipher). It reveals nothing of a random 256-bit key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_check: Option<String>,
 }
 
 const FORMAT: u32 = 1;
 
 impl VaultMetadata {
     pub fn keychain(vault_id: String) -> Self {
-        VaultMetadata { format: FORMAT, vault_id, key_source: KeySource::Keychain, kdf: None }
+        VaultMetadata { format: FORMAT, vault_id, key_source: KeySource::Keychain, kdf: None, key_check: None }
     }
 
     pub fn passphrase(vault_id: String, kdf: KdfParams) -> Self {
-        VaultMetadata { format: FORMAT, vault_id, key_source: KeySource::Passphrase, kdf: Some(kdf) }
+        VaultMetadata { format: FORMAT, vault_id, key_source: KeySource::Passphrase, kdf: Some(kdf), key_check: None }
     }
 
     pub fn read(path: &Path) -> Result<Self> {

@@ -89,6 +89,8 @@ impl Vault {
                 (VaultMetadata::passphrase(vault_id.clone(), kdf), key)
             }
         };
+        let mut metadata = metadata;
+        metadata.key_check = Some(key_check(&key));
         let created = create_private_dir(dir)
             .and_then(|()| make_ledger(&ledger_path, key))
             .and_then(|ledger| metadata.write(&metadata_path).map(|()| ledger));
@@ -138,9 +140,42 @@ impl Vault {
                 ));
             }
         };
-        let ledger = Ledger::open(&ledger_path, key)?;
+        let key_verified = match &metadata.key_check {
+            Some(expected) if *expected != key_check(&key) => {
+                return Err(GimsError::new(
+                    ErrorCode::VaultWrongKey,
+                    match metadata.key_source {
+                        KeySource::Passphrase => "the passphrase is wrong".to_string(),
+                        KeySource::Keychain => {
+                            "the key in the keychain is not this vault's key; restore the vault from a backup"
+                                .to_string()
+                        }
+                    },
+                ));
+            }
+            Some(_) => true,
+            None => false,
+        };
+        let ledger = Ledger::open(&ledger_path, key).map_err(|error| match error.code {
+            // The key is right, so the file is what is wrong.
+            ErrorCode::VaultWrongKey if key_verified => GimsError::new(
+                ErrorCode::VaultCorrupt,
+                format!(
+                    "{} is damaged (its first page fails its integrity check); nothing was written to it. Restore it with `gims restore` from a backup",
+                    ledger_path.display()
+                ),
+            ),
+            _ => error,
+        })?;
         Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger))
     }
+}
+
+/// 8 bytes of SHA-256 over a label and the key, hex.
+fn key_check(key: &DatabaseKey) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::new().chain_update(b"gims vault key check v1").chain_update(key.bytes()).finalize();
+    hex::encode(&digest[..8])
 }
 
 /// Passphrases (a vault's, a backup's) have a minimum length.

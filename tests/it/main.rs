@@ -8,4 +8,5 @@ mod refresh_support;
 mod reports;
 mod sandbox;
 mod support;
+mod tamper;
 mod vault;

@@ -1,0 +1,70 @@
+//! A damaged ledger file is detected and reported as `vault.corrupt` (never as a wrong key,
+//! never silently), and nothing is written on top of it.
+
+use crate::support::{Keychain, Machine};
+
+fn vault_with_history(keychain: &Keychain) -> Machine<'_> {
+    let machine = Machine::with_keychain(keychain);
+    machine.ok(&["init"]);
+    machine.ok(&["account", "add", "--name", "銀行", "--kind", "bank", "--currency", "JPY", "--balance", "100000"]);
+    for day in 1..=28 {
+        let date = format!("2026-11-{day:02}");
+        for n in 0..8 {
+            machine.ok(&[
+                "tx",
+                "add",
+                "--date",
+                &date,
+                "--amount",
+                &format!("-{}", 100 + n),
+                "--description",
+                &format!("買い物 {day}-{n} のながい説明文"),
+                "--account",
+                "1",
+            ]);
+        }
+    }
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+    machine
+}
+
+fn flip_byte(path: &std::path::Path, offset: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[offset] ^= 0x5a;
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn a_flipped_byte_or_a_truncated_file_is_reported_as_damage_and_left_alone() {
+    let keychain = Keychain::start();
+    let machine = vault_with_history(&keychain);
+    let ledger = machine.vault().join("ledger.db");
+    let pristine = std::fs::read(&ledger).unwrap();
+    assert!(pristine.len() >= 3 * 16384, "several pages: {}", pristine.len());
+
+    // The first page: SQLCipher alone would call this a wrong key; GIMS knows the key is right.
+    flip_byte(&ledger, 200);
+    let damaged = std::fs::read(&ledger).unwrap();
+    let message = machine.run(&["status"], "").fails_with("vault.corrupt");
+    assert!(message.contains("restore"), "offers the way back: {message}");
+    machine
+        .run(&["tx", "add", "--date", "2026-11-28", "--amount", "-1", "--description", "x"], "")
+        .fails_with("vault.corrupt");
+    assert_eq!(std::fs::read(&ledger).unwrap(), damaged, "nothing was written on top");
+
+    // A page in the middle of the file.
+    std::fs::write(&ledger, &pristine).unwrap();
+    flip_byte(&ledger, pristine.len() - 16384 / 2);
+    let damaged = std::fs::read(&ledger).unwrap();
+    machine.run(&["check"], "").fails_with("vault.corrupt");
+    assert_eq!(std::fs::read(&ledger).unwrap(), damaged, "nothing was written on top");
+
+    // Cut short.
+    std::fs::write(&ledger, &pristine[..pristine.len() - 20_000]).unwrap();
+    machine.run(&["check"], "").fails_with("vault.corrupt");
+
+    // Put back, it is whole again.
+    std::fs::write(&ledger, &pristine).unwrap();
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+    assert_eq!(machine.ok(&["status"])["transactions"], 28 * 8);
+}
