@@ -157,6 +157,10 @@ pub(crate) fn open_error(path: &Path, error: rusqlite::Error) -> GimsError {
                 path.display()
             ),
         ),
+        Some(rusqlite::ErrorCode::DiskFull) => disk_full(path),
+        Some(rusqlite::ErrorCode::SystemIoFailure) | Some(rusqlite::ErrorCode::CannotOpen) if disk_is_full(path) => {
+            disk_full(path)
+        }
         Some(rusqlite::ErrorCode::CannotOpen)
         | Some(rusqlite::ErrorCode::PermissionDenied)
         | Some(rusqlite::ErrorCode::ReadOnly) => {
@@ -167,6 +171,35 @@ pub(crate) fn open_error(path: &Path, error: rusqlite::Error) -> GimsError {
             format!("{} is damaged: {error}; restore it from a backup", path.display()),
         ),
         _ => GimsError::new(ErrorCode::VaultIo, format!("could not open {}: {error}", path.display())),
+    }
+}
+
+fn disk_full(path: &Path) -> GimsError {
+    GimsError::new(
+        ErrorCode::VaultIo,
+        format!("the disk holding {} is full; nothing was saved. Free some space and try again", path.display()),
+    )
+}
+
+/// Whether the file system holding `path` has (almost) no room left: SQLite reports a full disk
+/// at open time as a plain I/O error (it cannot create its shared-memory file).
+fn disk_is_full(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = path.parent().unwrap_or(path);
+        let Ok(c_path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+        // SAFETY: a valid NUL-terminated path and a zeroed struct for statvfs to fill.
+        let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(c_path.as_ptr(), &mut stats) } != 0 {
+            return false;
+        }
+        (stats.f_bavail as u64).saturating_mul(stats.f_frsize as u64) < 256 * 1024
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 

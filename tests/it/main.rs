@@ -5,6 +5,7 @@ mod cli_input;
 mod lifecycle;
 mod refresh;
 mod refresh_support;
+mod reliability;
 mod reports;
 mod sandbox;
 mod support;

@@ -1,0 +1,124 @@
+//! Faults from outside: a full disk and a process killed at random points. After each, the
+//! ledger passes its integrity checks, every refresh is wholly present or absent, and running
+//! again completes without duplicates.
+
+use crate::refresh::assert_ledger_equals_sandbox;
+use crate::refresh_support::login_json;
+use crate::sandbox::SandboxServer;
+use crate::support::{Keychain, Machine, Session};
+use std::process::Command;
+
+/// A small tmpfs mounted for one test (root only: CI and these machines run tests as root).
+struct SmallDisk {
+    point: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(point: &std::path::Path, size: &str) -> Option<SmallDisk> {
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(point)
+            .status()
+            .ok()?;
+        status.success().then(|| SmallDisk { point: point.to_path_buf() })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.point).status();
+    }
+}
+
+#[test]
+fn a_full_disk_saves_nothing_says_so_and_the_vault_works_once_there_is_room() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    let Some(_disk) = SmallDisk::mount(machine.dir.path(), "3m") else {
+        panic!("mounting a tmpfs needs root, as CI runs; run the suite as root (scripts/test)");
+    };
+    machine.ok(&["init"]);
+    let first = machine
+        .run(&["connect", "sandbox-bank", "--credentials-stdin"], &format!("{}\n", login_json("sora", "sandbox")))
+        .ok();
+    assert_eq!(first["refresh"]["outcome"], "ok");
+    let before = machine.ok(&["status"]);
+
+    // Fill the disk.
+    let filler = machine.dir.path().join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 64 * 1024];
+    while std::io::Write::write_all(&mut file, &block).is_ok() {}
+    drop(file);
+
+    let full = machine
+        .run(&["connect", "sandbox-card", "--credentials-stdin"], &format!("{}\n", login_json("sora", "sandbox")));
+    let message = full.fails_with("vault.io");
+    assert!(message.contains("is full"), "{message}");
+
+    std::fs::remove_file(&filler).unwrap();
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+    let after = machine.ok(&["status"]);
+    assert_eq!(
+        (after["accounts"].clone(), after["transactions"].clone()),
+        (before["accounts"].clone(), before["transactions"].clone()),
+        "nothing partial"
+    );
+    let card = machine
+        .run(&["connect", "sandbox-card", "--credentials-stdin"], &format!("{}\n", login_json("sora", "sandbox")))
+        .ok();
+    assert_eq!(card["refresh"]["outcome"], "ok");
+    assert_ledger_equals_sandbox(&machine, &sandbox, &card["connection_id"], "sandbox-card", "sora", None);
+}
+
+/// How many random kills the suite makes; `GIMS_CRASH_RUNS` asks for more on demand.
+fn crash_runs() -> usize {
+    std::env::var("GIMS_CRASH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(25)
+}
+
+#[test]
+fn processes_killed_at_random_points_never_leave_half_a_refresh() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    let full =
+        sandbox.dataset("sandbox-card", "kill").accounts.iter().map(|a| a.transactions.len() as i64).sum::<i64>();
+    let link = || {
+        let linked = machine
+            .run(
+                &["connect", "sandbox-card", "--credentials-stdin", "--no-refresh"],
+                &format!("{}\n", login_json("kill", "sandbox")),
+            )
+            .ok();
+        linked["connection_id"].to_string()
+    };
+
+    let mut seed: u64 = 0x5eed;
+    let mut killed = 0;
+    let mut connection = link();
+    for _ in 0..crash_runs() {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_millis((seed >> 33) % 1500);
+        let mut session = Session::start(&machine, &["refresh", &connection], &[]);
+        std::thread::sleep(delay);
+        if session.has_exited() {
+            session.finish().ok();
+        } else {
+            session.kill();
+            killed += 1;
+        }
+        assert_eq!(machine.ok(&["check"])["integrity"], "ok", "after a kill at {delay:?}");
+        let count = machine.ok(&["status"])["transactions"].as_i64().unwrap();
+        assert!(count == 0 || count == full, "a refresh is whole or absent: {count} of {full} after {delay:?}");
+        // Running again completes, without duplicates.
+        assert_eq!(machine.ok(&["refresh", &connection])[0]["outcome"], "ok");
+        assert_eq!(machine.ok(&["status"])["transactions"].as_i64().unwrap(), full);
+        // A fresh connection for the next round, so it has a whole refresh to save or not.
+        machine.ok(&["delete", &connection, "--yes"]);
+        connection = link();
+    }
+    eprintln!("crash loop: {} runs, {killed} killed mid-refresh, nothing lost or duplicated", crash_runs());
+    assert!(killed > 0, "some runs were killed before they finished");
+}
