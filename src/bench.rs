@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 pub struct BenchOptions {
+    /// Also time importing an export CSV of this many rows (0: skip).
+    pub import_rows: u32,
     pub rows: u32,
     pub batch: u32,
     pub opens: u32,
@@ -28,6 +30,9 @@ pub struct BenchReport {
     pub open_median_ms: f64,
     pub open_max_ms: f64,
     pub ledger_bytes: u64,
+    /// Importing the modelled service's export of `import_rows` rows: parse + save, seconds.
+    pub import_rows: u32,
+    pub import_seconds: Option<f64>,
 }
 
 const DESCRIPTIONS: &[&str] = &[
@@ -99,6 +104,10 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
         drop(ledger);
     }
     open_times.sort_by(f64::total_cmp);
+    let import_seconds = match options.import_rows {
+        0 => None,
+        rows => Some(time_import(scratch.path(), rows, progress)?),
+    };
     let ledger_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     Ok(BenchReport {
         rows: options.rows,
@@ -109,7 +118,47 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
         open_median_ms: open_times[open_times.len() / 2],
         open_max_ms: *open_times.last().unwrap_or(&0.0),
         ledger_bytes,
+        import_rows: options.import_rows,
+        import_seconds,
     })
+}
+
+/// A fresh ledger, then the modelled service's export CSV (UTF-8) of `rows` rows through the
+/// same path as `gims import`: detection, parsing, one all-or-nothing save.
+fn time_import(dir: &std::path::Path, rows: u32, progress: &mut dyn Write) -> Result<f64> {
+    let path = dir.join("bench-import.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut ledger = Ledger::create(&path, DatabaseKey::from_bytes([0x6b; 32]))?;
+    let institutions = ["三井住友カード", "楽天銀行", "ゆうちょ銀行", "モバイルSuica", "楽天カード"];
+    let categories =
+        [("食費", "食料品"), ("食費", "外食"), ("日用品", "ドラッグストア"), ("交通費", "電車"), ("収入", "給与")];
+    let mut csv = String::with_capacity(rows as usize * 110);
+    csv.push_str("\"計算対象\",\"日付\",\"内容\",\"金額（円）\",\"保有金融機関\",\"大項目\",\"中項目\",\"メモ\",\"振替\",\"ID\"\r\n");
+    for i in 0..rows {
+        let day = i64::from(i) * 3650 / i64::from(rows.max(1));
+        let date = time::Date::from_calendar_date(2016, time::Month::January, 1).expect("valid date")
+            + time::Duration::days(day);
+        let (top, sub) = categories[i as usize % categories.len()];
+        let amount = if top == "収入" { 250_000 } else { -(i64::from(i.wrapping_mul(2_654_435_761) % 20_000) + 100) };
+        csv.push_str(&format!(
+            "\"1\",\"{}/{:02}/{:02}\",\"{}\",\"{amount}\",\"{}\",\"{top}\",\"{sub}\",\"\",\"0\",\"BENCH{i:012}\"\r\n",
+            date.year(),
+            u8::from(date.month()),
+            date.day(),
+            DESCRIPTIONS[i as usize % DESCRIPTIONS.len()],
+            institutions[i as usize % institutions.len()],
+        ));
+    }
+    let _ = writeln!(progress, "  importing a {}-row export ({:.1} MiB)", rows, csv.len() as f64 / 1048576.0);
+    let started = Instant::now();
+    let statement = crate::import::parse(csv.as_bytes(), &crate::import::ParseOptions::default())?;
+    let parsed = started.elapsed().as_secs_f64();
+    crate::import::save(&mut ledger, &statement, None, &crate::api::now())?;
+    let total = started.elapsed().as_secs_f64();
+    let _ = writeln!(progress, "  parse {parsed:.2} s, save {:.2} s", total - parsed);
+    Ok(total)
 }
 
 /// A plausible transaction: ten accounts, ten years of history in date order (as statements and

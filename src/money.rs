@@ -109,7 +109,18 @@ impl Amount {
     /// An exact decimal (as an institution reported it) in minor units; more decimal places
     /// than the currency has is an error.
     pub fn from_decimal(decimal: Decimal, currency: &Currency) -> Result<Self, String> {
-        Amount::parse(&decimal.to_string(), currency)
+        let exponent = currency.exponent();
+        let normalized = decimal.normalize();
+        if normalized.scale() > exponent {
+            return Err(format!("`{decimal}` has {} decimal places but {currency} has {exponent}", normalized.scale()));
+        }
+        let factor = 10i128.pow(exponent - normalized.scale());
+        normalized
+            .mantissa()
+            .checked_mul(factor)
+            .and_then(|minor| i64::try_from(minor).ok())
+            .map(|minor| Amount { minor, currency: currency.clone() })
+            .ok_or_else(|| format!("`{decimal}` is too large"))
     }
 
     /// A computed figure (a valuation: quantity × price) rounded half-to-even to the currency.

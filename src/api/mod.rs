@@ -228,6 +228,34 @@ impl Gims {
         Ok(serde_json::json!({ "vault": self.vault.dir, "integrity": "ok" }))
     }
 
+    /// Imports a statement file, whole or not at all. `format`: `auto` or a format id
+    /// (`ofx`, `rakuten-bank`, `mf-export`…). `downloaded_on` dates rows of files without a year.
+    pub fn import(
+        &mut self,
+        file: &Path,
+        account: Option<i64>,
+        format: Option<&str>,
+        downloaded_on: Option<&str>,
+    ) -> Result<crate::import::ImportOutcome> {
+        use crate::import::{Format, FormatChoice, ParseOptions};
+        let format = match format.map(str::trim) {
+            None | Some("auto") => FormatChoice::Auto,
+            Some(id) => FormatChoice::Exactly(Format::from_id(id).ok_or_else(|| {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                GimsError::invalid("format", format!("`{id}` is not one of: auto, {}", known.join(", ")))
+            })?),
+        };
+        let downloaded_on = match downloaded_on {
+            Some(text) => parse_date("downloaded-on", text)?,
+            None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
+        };
+        let downloaded_on = crate::refresh::endpoint::parse_iso_date(&downloaded_on);
+        let bytes = std::fs::read(file)
+            .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
+        let statement = crate::import::parse(&bytes, &ParseOptions { format, downloaded_on })?;
+        crate::import::save(&mut self.ledger, &statement, account, &now())
+    }
+
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {
         categories::list(&self.ledger.conn)
     }

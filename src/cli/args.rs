@@ -62,6 +62,21 @@ pub enum Command {
     },
     /// Read the whole ledger and check every page (structure and encryption MACs).
     Check,
+    /// Import a statement file (OFX/QFX, a Japanese bank or card CSV, the MoneyForward export):
+    /// whole or not at all; importing it again adds nothing.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// File the rows under this account (default: find or create one from the file).
+        #[arg(long)]
+        account: Option<i64>,
+        /// auto, or a format id: ofx, rakuten-bank, sbi-sumishin, mf-export, …
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// The day the file was downloaded (for formats whose dates have no year; default today).
+        #[arg(long)]
+        downloaded_on: Option<String>,
+    },
     /// The household categories (大項目/中項目).
     Categories,
     /// The catalog of institutions; search matches names and aliases.
@@ -258,6 +273,9 @@ pub struct BenchArgs {
     /// How many times to time opening the filled ledger.
     #[arg(long, default_value_t = 20)]
     pub opens: u32,
+    /// Also time importing the modelled service's export CSV of this many rows (0: skip).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub import_rows: u32,
     /// Where to put the scratch ledger (default: a temporary folder, removed afterwards).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
@@ -265,6 +283,12 @@ pub struct BenchArgs {
 
 impl BenchArgs {
     pub fn to_options(&self) -> gims::bench::BenchOptions {
-        gims::bench::BenchOptions { rows: self.rows, batch: self.batch, opens: self.opens, dir: self.dir.clone() }
+        gims::bench::BenchOptions {
+            import_rows: self.import_rows,
+            rows: self.rows,
+            batch: self.batch,
+            opens: self.opens,
+            dir: self.dir.clone(),
+        }
     }
 }

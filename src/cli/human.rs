@@ -94,18 +94,27 @@ pub fn categories(rows: &[CategoryRow]) -> String {
 }
 
 pub fn bench(report: &BenchReport) -> String {
-    format!(
-        "insert: {} transactions in {:.2} s = {:.0} rows/s (batches of {})\nopen:   median {:.2} ms, max {:.2} ms over {} opens of the {}-row ledger ({:.1} MiB)\n",
-        report.rows,
-        report.insert_seconds,
-        report.rows_per_second,
-        report.batch,
-        report.open_median_ms,
-        report.open_max_ms,
-        report.opens,
-        report.rows,
-        report.ledger_bytes as f64 / (1024.0 * 1024.0)
-    )
+    let import = match report.import_seconds {
+        Some(seconds) => format!(
+            "import: a {}-row export CSV in {seconds:.2} s = {:.0} rows/s (parse + one all-or-nothing save)\n",
+            report.import_rows,
+            f64::from(report.import_rows) / seconds
+        ),
+        None => String::new(),
+    };
+    import
+        + &format!(
+            "insert: {} transactions in {:.2} s = {:.0} rows/s (batches of {})\nopen:   median {:.2} ms, max {:.2} ms over {} opens of the {}-row ledger ({:.1} MiB)\n",
+            report.rows,
+            report.insert_seconds,
+            report.rows_per_second,
+            report.batch,
+            report.open_median_ms,
+            report.open_max_ms,
+            report.opens,
+            report.rows,
+            report.ledger_bytes as f64 / (1024.0 * 1024.0)
+        )
 }
 
 pub fn institutions(rows: &[gims::api::InstitutionView]) -> String {
@@ -225,6 +234,22 @@ pub fn asset_report(report: &gims::report::AssetReport) -> String {
             account.account_id,
             money(&account.balance, &account.currency)
         );
+    }
+    out
+}
+
+pub fn import_outcome(outcome: &gims::import::ImportOutcome) -> String {
+    let mut out = format!("{}: {} imported, {} already there\n", outcome.format, outcome.imported, outcome.duplicates);
+    for account in &outcome.accounts {
+        let created = if account.created { " (new account)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  account {} {}{created}: {} imported, {} already there",
+            account.account_id, account.name, account.imported, account.duplicates
+        );
+    }
+    for skipped in &outcome.skipped {
+        let _ = writeln!(out, "  line {} skipped: {}", skipped.line, skipped.reason);
     }
     out
 }

@@ -184,6 +184,10 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
+        Command::Import { file, account, format, downloaded_on } => {
+            let outcome = gims.import(file, *account, Some(format), downloaded_on.as_deref())?;
+            emit(cli, &outcome, human::import_outcome)
+        }
         Command::Check => emit(cli, &gims.check()?, |_| "the ledger is intact\n".to_string()),
         Command::Backup { to } => {
             let view = gims.backup(to, &read_backup_passphrase()?)?;

@@ -19,6 +19,7 @@
 mod csv_layouts;
 mod moneyforward;
 mod ofx;
+mod save;
 mod securities;
 mod table;
 mod text;
@@ -31,6 +32,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use time::Date;
 
+pub use save::{ImportOutcome, ImportedAccount, SkippedView, save};
 pub use text::TextEncoding;
 
 /// Every file format GIMS reads. `as_str` ids are stable (CLI `--format`, stored with imports).

@@ -15,6 +15,7 @@ pub use connections::{AccessLogRow, ConnectionEdit, ConnectionRow, DeletedCounts
 pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};
+pub(crate) use transactions::insert_in as insert_transactions_in;
 pub use transactions::{NewTransaction, TransactionEdit, TransactionFilter, TransactionRow, TransactionSource};
 
 use crate::error::{ErrorCode, GimsError, Result};

@@ -1,0 +1,120 @@
+//! `gims import` with files shaped like the real downloads: every format imports, importing
+//! again adds nothing, bad lines are reported by number, an unknown file writes nothing, and the
+//! modelled service's export keeps its categories, transfers and 計算対象.
+
+use crate::support::{Keychain, Machine};
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name).to_str().unwrap().to_string()
+}
+
+const FIXTURES: &[&str] = &[
+    "rakuten-bank.csv",
+    "sbi-sumishin.csv",
+    "japan-post-bank.csv",
+    "mufg.csv",
+    "smbc.csv",
+    "smbc-old.csv",
+    "mizuho.csv",
+    "paypay-bank.csv",
+    "sbi-shinsei.csv",
+    "rakuten-card.csv",
+    "smbc-card-vpass.csv",
+    "paypay-card.csv",
+    "view-card.csv",
+    "suica-history.csv",
+    "mobile-suica.csv",
+    "sbi-securities-trades.csv",
+    "rakuten-securities-trades.csv",
+    "mf-export.csv",
+    "ofx1-sgml-bank.ofx",
+    "ofx1-csunicode-jst.ofx",
+    "ofx1-cp1252-declared-utf8.ofx",
+    "ofx2-xml-bank.ofx",
+    "ofx2-investment.ofx",
+];
+
+#[test]
+fn every_format_imports_and_importing_again_adds_nothing() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let mut total = 0;
+    for name in FIXTURES {
+        let path = fixture(name);
+        let first = machine.ok(&["import", &path, "--downloaded-on", "2026-11-28"]);
+        let imported = first["imported"].as_i64().unwrap();
+        assert!(imported > 0, "{name}: {first}");
+        total += imported;
+        assert_eq!(machine.ok(&["status"])["transactions"].as_i64().unwrap(), total, "{name}");
+        let again = machine.ok(&["import", &path, "--downloaded-on", "2026-11-28"]);
+        assert_eq!(
+            (again["imported"].as_i64(), again["duplicates"].as_i64()),
+            (Some(0), Some(imported)),
+            "{name} again"
+        );
+        assert_eq!(
+            machine.ok(&["status"])["transactions"].as_i64().unwrap(),
+            total,
+            "{name}: re-import changed nothing"
+        );
+    }
+}
+
+#[test]
+fn bad_lines_are_reported_and_an_unknown_file_writes_nothing() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let rakuten = machine.ok(&["import", &fixture("rakuten-bank.csv")]);
+    let skipped = rakuten["skipped"].as_array().unwrap();
+    assert!(skipped.len() >= 2, "a bad amount and an impossible date: {rakuten}");
+    assert!(skipped.iter().all(|s| s["line"].as_u64().unwrap() > 1 && !s["reason"].as_str().unwrap().is_empty()));
+    let before = machine.ok(&["status"]);
+
+    let message = machine.run(&["import", &fixture("unrelated.csv")], "").fails_with("import.unrecognised_format");
+    assert!(message.contains("rakuten-bank") || message.contains("tried"), "says what was tried: {message}");
+    machine
+        .run(&["import", &fixture("rakuten-bank.csv"), "--format", "mizuho"], "")
+        .fails_with("import.unrecognised_format");
+    machine.run(&["import", &fixture("rakuten-bank.csv"), "--format", "excel"], "").fails_with("input.invalid");
+    machine.run(&["import", &fixture("mf-export.csv"), "--account", "1"], "").fails_with("input.invalid");
+    assert_eq!(machine.ok(&["status"]), before, "nothing was written");
+}
+
+#[test]
+fn the_modelled_services_export_keeps_categories_transfers_and_inclusion() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let outcome = machine.ok(&["import", &fixture("mf-export.csv")]);
+    assert_eq!(outcome["format"], "mf-export");
+    let accounts = outcome["accounts"].as_array().unwrap();
+    assert!(accounts.len() >= 2, "one account per 保有金融機関: {outcome}");
+    let transactions = machine.ok(&["transactions"]);
+    let rows = transactions.as_array().unwrap();
+    assert!(rows.iter().any(|t| t["transfer"] == true), "振替 kept");
+    assert!(rows.iter().any(|t| t["included"] == false), "計算対象 0 kept");
+    assert!(rows.iter().any(|t| t["category"] != "未分類" && t["subcategory"].is_string()), "categories kept");
+    // The same history through the UTF-8 export of the same rows adds nothing new.
+    let utf8 = machine.ok(&["import", &fixture("mf-export-utf8.csv")]);
+    assert_eq!(utf8["imported"], 0, "{utf8}");
+}
+
+#[test]
+fn a_new_account_from_a_statement_shows_the_statements_balance() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let outcome = machine.ok(&["import", &fixture("ofx2-xml-bank.ofx")]);
+    let id = outcome["account_id"].as_i64().unwrap();
+    let accounts = machine.ok(&["accounts"]);
+    let account = accounts.as_array().unwrap().iter().find(|a| a["id"] == id).unwrap();
+    // The fixture's <LEDGERBAL><BALAMT>1955.32 in USD, as of 2024-11-30.
+    assert_eq!(
+        (account["balance"].as_str(), account["currency"].as_str()),
+        (Some("1955.32"), Some("USD")),
+        "{account}"
+    );
+}
