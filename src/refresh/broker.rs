@@ -32,15 +32,15 @@ impl ChallengeBroker {
             connection_id,
             challenge: ChallengeView::from(&challenge),
         });
-        let answer = match tokio::time::timeout(self.timeout, receiver).await {
+        // Closes the challenge however this future ends: answered, timed out, or dropped by a
+        // connector that no longer needs the answer (an approval seen by polling).
+        let _open = OpenChallenge { broker: self, challenge_id: id, connection_id };
+        match tokio::time::timeout(self.timeout, receiver).await {
             Ok(Ok(answer)) => answer,
             // The sender was dropped: nobody can answer any more.
             Ok(Err(_)) => Err(AskError::Cancelled),
             Err(_) => Err(AskError::TimedOut),
-        };
-        self.lock().remove(&id);
-        self.events.emit(EngineEvent::ChallengeClosed { challenge_id: id, connection_id });
-        answer
+        }
     }
 
     /// The user's answer. Returns false if the challenge is no longer open.
@@ -62,6 +62,21 @@ impl ChallengeBroker {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Result<Reply, AskError>>>> {
         // A poisoned map only means another ask panicked; its entries are still valid.
         self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+struct OpenChallenge<'a> {
+    broker: &'a ChallengeBroker,
+    challenge_id: u64,
+    connection_id: i64,
+}
+
+impl Drop for OpenChallenge<'_> {
+    fn drop(&mut self) {
+        self.broker.lock().remove(&self.challenge_id);
+        self.broker
+            .events
+            .emit(EngineEvent::ChallengeClosed { challenge_id: self.challenge_id, connection_id: self.connection_id });
     }
 }
 
@@ -99,6 +114,20 @@ mod tests {
         }
         assert!(matches!(events.recv().await, Some(EngineEvent::ChallengeClosed { .. })));
         assert!(!broker.reply(challenge_id, Reply::Continue), "a challenge is answered once");
+    }
+
+    #[tokio::test]
+    async fn a_question_nobody_waits_for_any_more_is_closed() {
+        let (broker, mut events) = broker(5_000);
+        let asking = broker.ask(3, otp());
+        // The connector stops waiting (it saw the approval by polling): the future is dropped.
+        let _ = tokio::time::timeout(Duration::from_millis(20), asking).await;
+        let mut closed = false;
+        while let Ok(event) = events.try_recv() {
+            closed |= matches!(event, EngineEvent::ChallengeClosed { connection_id: 3, .. });
+        }
+        assert!(closed, "front ends are told the question is gone");
+        assert!(broker.lock().is_empty(), "nothing pending leaks");
     }
 
     #[tokio::test]

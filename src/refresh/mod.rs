@@ -100,9 +100,20 @@ impl gims_connectors::Asker for RunAsker {
     async fn ask(&self, challenge: Challenge) -> std::result::Result<Reply, AskError> {
         let state = |state| EngineEvent::RunState { connection_id: self.connection_id, state };
         self.events.emit(state(RunState::AwaitingUser));
-        let reply = self.broker.ask(self.connection_id, challenge).await;
-        self.events.emit(state(RunState::LoggingIn));
-        reply
+        // Back to logging in however the question ends, even if the connector drops it.
+        let _back = BackToLoggingIn { events: &self.events, connection_id: self.connection_id };
+        self.broker.ask(self.connection_id, challenge).await
+    }
+}
+
+struct BackToLoggingIn<'a> {
+    events: &'a EventSink,
+    connection_id: i64,
+}
+
+impl Drop for BackToLoggingIn<'_> {
+    fn drop(&mut self) {
+        self.events.emit(EngineEvent::RunState { connection_id: self.connection_id, state: RunState::LoggingIn });
     }
 }
 
