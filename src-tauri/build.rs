@@ -12,6 +12,9 @@ fn main() {
         "reply_challenge",
         "cancel_challenge",
         "app_info",
+        "open_consent_page",
+        "sandbox_phone",
+        "sandbox_approve",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

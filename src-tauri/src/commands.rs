@@ -92,6 +92,40 @@ pub fn cancel_challenge(session: State<'_, Session>, challenge_id: u64) -> Resul
     settled(session.engine.broker.cancel(challenge_id))
 }
 
+/// Opens the consent page of an open challenge in the system browser. The window names the
+/// challenge, not an address: it cannot make GIMS open anything a connector did not ask for.
+#[tauri::command(rename_all = "snake_case")]
+pub fn open_consent_page(session: State<'_, Session>, challenge_id: u64) -> Result<()> {
+    let url = session.consent_page(challenge_id)?;
+    open::that_detached(&url).map_err(|e| {
+        GimsError::internal(format!("could not open the browser ({e}); open the address shown in the dialog yourself"))
+    })
+}
+
+/// Demo mode only: what the sandbox "phone" of `login` received (one-time passwords, approval
+/// links), so that a person trying the demo can answer. Real institutions never come near this.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sandbox_phone(session: State<'_, Session>, login: String) -> Result<serde_json::Value> {
+    let url = format!("{}/_sandbox/phone", session.demo_sandbox_url()?);
+    let response = reqwest::Client::new().get(url).query(&[("login", login)]).send().await.map_err(sandbox_error)?;
+    response.error_for_status().map_err(sandbox_error)?.json().await.map_err(sandbox_error)
+}
+
+/// Demo mode only: "taps" an approval link that the sandbox phone received.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sandbox_approve(session: State<'_, Session>, url: String) -> Result<()> {
+    let base = session.demo_sandbox_url()?;
+    if !url.starts_with(&format!("{base}/")) {
+        return Err(GimsError::invalid("url", "only the sandbox's own approval links can be opened here"));
+    }
+    reqwest::get(url).await.and_then(|r| r.error_for_status()).map_err(sandbox_error)?;
+    Ok(())
+}
+
+fn sandbox_error(error: reqwest::Error) -> GimsError {
+    GimsError::internal(format!("the sandbox phone did not answer: {error}"))
+}
+
 fn settled(open: bool) -> Result<()> {
     match open {
         true => Ok(()),
@@ -99,5 +133,19 @@ fn settled(open: bool) -> Result<()> {
             "challenge",
             "this question is no longer open (it was answered, cancelled or timed out); refresh again to retry",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_to_a_closed_question_crosses_ipc_as_code_and_message() {
+        let json = serde_json::to_value(settled(false).unwrap_err()).unwrap();
+        assert_eq!(json["code"], "input.invalid");
+        assert!(json["message"].as_str().unwrap().starts_with("challenge: this question is no longer open"));
+        assert_eq!(json.as_object().unwrap().len(), 2, "{json}");
+        assert!(settled(true).is_ok());
     }
 }

@@ -46,6 +46,7 @@ fn main() {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 while let Some(event) = events.recv().await {
+                    handle.state::<session::Session>().note_challenge(&event);
                     // A window that is gone just misses the event, as the core's sink does.
                     let _ = handle.emit_to("main", ENGINE_EVENT, &event);
                 }
@@ -63,6 +64,9 @@ fn main() {
             commands::refresh,
             commands::reply_challenge,
             commands::cancel_challenge,
+            commands::open_consent_page,
+            commands::sandbox_phone,
+            commands::sandbox_approve,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start (is a display and WebKitGTK available?)");

@@ -4,9 +4,10 @@
 use gims::api::Gims;
 use gims::error::{GimsError, Result};
 use gims::refresh::Engine;
-use gims::refresh::events::EventSink;
+use gims::refresh::events::{EngineEvent, EventSink};
 use gims::vault::{KeyStore, METADATA_FILE, SystemKeychain, Unlock};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard};
@@ -17,6 +18,9 @@ pub struct Session {
     pub info: AppInfo,
     vault: std::result::Result<OpenVault, GimsError>,
     pub engine: Engine,
+    /// The consent pages open challenges asked for, by challenge id: the window may open these in
+    /// the browser, and no other address.
+    consent_pages: std::sync::Mutex<HashMap<u64, String>>,
     /// Kept so that the sandbox keeps serving; dropping it stops it.
     _sandbox: Option<gims_sandbox::RunningSandbox>,
 }
@@ -61,13 +65,9 @@ impl Session {
             (Ok((dir, vault)), None) => (dir, Ok(vault)),
             (Err(error), None) => (vault_dir(demo).unwrap_or_default(), Err(error)),
         };
-        let info = AppInfo {
-            demo,
-            vault: dir,
-            version: env!("CARGO_PKG_VERSION"),
-            open_error: vault.as_ref().err().cloned(),
-        };
-        Session { info, vault, engine, _sandbox: sandbox }
+        let info =
+            AppInfo { demo, vault: dir, version: env!("CARGO_PKG_VERSION"), open_error: vault.as_ref().err().cloned() };
+        Session { info, vault, engine, consent_pages: Default::default(), _sandbox: sandbox }
     }
 
     /// For reads: never waits for a refresh run.
@@ -78,6 +78,38 @@ impl Session {
     /// For linking and refreshing: one at a time, in the order they were asked.
     pub async fn writer(&self) -> Result<MutexGuard<'_, Gims>> {
         Ok(self.open()?.writer.lock().await)
+    }
+
+    /// Follows challenges as they are asked and closed (called for every engine event).
+    pub fn note_challenge(&self, event: &EngineEvent) {
+        let mut pages = self.consent_pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match event {
+            EngineEvent::ChallengeAsked { challenge_id, challenge, .. } => {
+                if let Some(url) = &challenge.url {
+                    pages.insert(*challenge_id, url.clone());
+                }
+            }
+            EngineEvent::ChallengeClosed { challenge_id, .. } => {
+                pages.remove(challenge_id);
+            }
+            EngineEvent::RunState { .. } => {}
+        }
+    }
+
+    /// The consent page of an open challenge.
+    pub fn consent_page(&self, challenge_id: u64) -> Result<String> {
+        let pages = self.consent_pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages.get(&challenge_id).cloned().ok_or_else(|| {
+            GimsError::invalid("challenge", "this consent is no longer open; refresh the connection to ask again")
+        })
+    }
+
+    /// The sandbox's base URL, in demo mode only: nothing else may reach the sandbox endpoints.
+    pub fn demo_sandbox_url(&self) -> Result<&str> {
+        match (self.info.demo, self.engine.sandbox_url.as_deref()) {
+            (true, Some(url)) => Ok(url),
+            _ => Err(GimsError::invalid("sandbox", "the sandbox phone exists in demo mode only (gims-desktop --demo)")),
+        }
     }
 
     fn open(&self) -> Result<&OpenVault> {
@@ -97,10 +129,10 @@ async fn start_sandbox() -> Result<gims_sandbox::RunningSandbox> {
 /// the sandbox phone can be read.
 fn announce_sandbox(base_url: &str) {
     eprintln!("sandbox institutions running at {base_url} (any login id, password `sandbox`)");
-    if let Some(path) = std::env::var_os("GIMS_SANDBOX_URL_FILE").filter(|p| !p.is_empty()) {
-        if let Err(error) = std::fs::write(&path, base_url) {
-            eprintln!("could not write the sandbox URL to {}: {error}", Path::new(&path).display());
-        }
+    if let Some(path) = std::env::var_os("GIMS_SANDBOX_URL_FILE").filter(|p| !p.is_empty())
+        && let Err(error) = std::fs::write(&path, base_url)
+    {
+        eprintln!("could not write the sandbox URL to {}: {error}", Path::new(&path).display());
     }
 }
 

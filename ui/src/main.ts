@@ -31,57 +31,56 @@ function place() {
   return PLACES.find((p) => p.hash === location.hash) ?? PLACES[0];
 }
 
-function renderHeader() {
-  const active = place();
-  const running = [...store.runs.entries()];
-  const refreshAll = h(
-    "button",
-    {
-      type: "button",
-      id: "refresh-all",
-      class: "button primary",
-      disabled: store.refreshing > 0 || store.connections.length === 0,
-      onclick: () => void refreshConnections("all"),
-    },
-    store.refreshing > 0 ? t("header.refreshing") : t("header.refresh_all"),
-  );
+// The header is built once and patched: rebuilding it at every run-state event would swallow a
+// click that lands between mouse-down and mouse-up.
+const navLinks = PLACES.map((p) => h("a", { href: p.hash }));
+const progress = h("div", { class: "header-progress", role: "status", "aria-live": "polite" });
+const refreshAll = h("button", {
+  type: "button",
+  id: "refresh-all",
+  class: "button primary",
+  onclick: () => void refreshConnections("all"),
+});
+const languageButton = h("button", {
+  type: "button",
+  class: "button subtle",
+  id: "language",
+  onclick: () => {
+    setLang(lang() === "ja" ? "en" : "ja");
+    route();
+  },
+});
+const brand = h("span", { class: "brand" });
+
+function buildHeader() {
   replaceChildren(
     header,
-    h("span", { class: "brand" }, t("app.name"), store.info?.demo ? h("span", { class: "demo-tag" }, t("header.demo")) : null),
-    h(
-      "nav",
-      { "aria-label": "GIMS" },
-      h(
-        "ul",
-        {},
-        PLACES.map((p) =>
-          h("li", {}, h("a", { href: p.hash, "aria-current": p === active ? "page" : null }, t(p.label))),
-        ),
-      ),
-    ),
-    h(
-      "div",
-      { class: "header-progress", role: "status", "aria-live": "polite" },
-      running.map(([id, state]) =>
-        h("span", { class: `run-chip run-${state}` }, `${store.connectionName(id)}: ${tKnown("run", state)}`),
-      ),
-    ),
+    brand,
+    h("nav", { "aria-label": "GIMS" }, h("ul", {}, navLinks.map((link) => h("li", {}, link)))),
+    progress,
     refreshAll,
-    h(
-      "button",
-      {
-        type: "button",
-        class: "button subtle",
-        id: "language",
-        lang: lang() === "ja" ? "en" : "ja",
-        onclick: () => {
-          setLang(lang() === "ja" ? "en" : "ja");
-          route();
-        },
-      },
-      t("header.language"),
+    languageButton,
+  );
+}
+
+function renderHeader() {
+  const active = place();
+  replaceChildren(brand, t("app.name"), store.info?.demo ? h("span", { class: "demo-tag" }, t("header.demo")) : null);
+  PLACES.forEach((p, i) => {
+    navLinks[i].textContent = t(p.label);
+    if (p === active) navLinks[i].setAttribute("aria-current", "page");
+    else navLinks[i].removeAttribute("aria-current");
+  });
+  replaceChildren(
+    progress,
+    [...store.runs.entries()].map(([id, state]) =>
+      h("span", { class: `run-chip run-${state}` }, `${store.connectionName(id)}: ${tKnown("run", state)}`),
     ),
   );
+  refreshAll.disabled = store.refreshing > 0 || store.connections.length === 0;
+  refreshAll.textContent = store.refreshing > 0 ? t("header.refreshing") : t("header.refresh_all");
+  languageButton.textContent = t("header.language");
+  languageButton.lang = lang() === "ja" ? "en" : "ja";
 }
 
 function route() {
@@ -94,7 +93,8 @@ function route() {
 async function start() {
   document.documentElement.lang = lang();
   document.title = t("app.name");
-  replaceChildren(document.body, h("a", { class: "skip", href: "#main" }, "↓"), header, main, notices);
+  replaceChildren(document.body, h("a", { class: "skip", href: "#main" }, t("common.skip")), header, main, notices);
+  buildHeader();
   try {
     store.info = await ipc.appInfo();
     if (store.info.open_error) {

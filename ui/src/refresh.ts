@@ -17,7 +17,8 @@ export async function refreshConnections(ids: number[] | "all"): Promise<void> {
   store.changed();
   try {
     const reports = ids === "all" ? await ipc.refreshAll() : await ipc.refresh(ids);
-    for (const report of reports) announce(report);
+    if (reports.length === 1) announce(reports[0]);
+    else if (reports.length > 1) summarise(reports);
   } catch (error) {
     const { message } = error as GimsError;
     notify(message, "error");
@@ -41,4 +42,13 @@ function announce(report: RefreshReport): void {
   } else {
     notify(t("report.other", { name, message: report.message }), report.outcome === "skipped" ? "info" : "warn");
   }
+}
+
+/** "Refresh all" ends with one notice; each row already says what happened to it. */
+function summarise(reports: RefreshReport[]): void {
+  const ok = reports.filter((r) => r.outcome === "ok");
+  const added = ok.reduce((sum, r) => sum + r.added, 0);
+  const attention = reports.length - ok.length;
+  if (ok.length === 0) notify(t("report.all_attention", { attention }), "warn");
+  else notify(t("report.all", { ok: ok.length, added, attention }), attention ? "warn" : "ok");
 }

@@ -50,6 +50,11 @@ class Store {
     switch (event.event) {
       case "run_state":
         this.runs.set(event.connection_id, event.state);
+        // A run that moved on no longer waits for an answer, even if no `challenge_closed`
+        // came (a connector that polls drops its question once the approval is seen).
+        if (event.state !== "awaiting_user") {
+          this.challenges = this.challenges.filter((c) => c.connectionId !== event.connection_id);
+        }
         break;
       case "challenge_asked":
         this.challenges.push({ id: event.challenge_id, connectionId: event.connection_id, challenge: event.challenge });

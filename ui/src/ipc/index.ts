@@ -12,6 +12,7 @@ import type {
   GimsError,
   InstitutionView,
   RefreshReport,
+  SandboxPhoneMessage,
   StatusView,
   TransactionRow,
 } from "./types";
@@ -65,6 +66,11 @@ export const ipc = {
   replyChallenge: (challengeId: number, code: string | null) =>
     call<void>("reply_challenge", { challenge_id: challengeId, code }),
   cancelChallenge: (challengeId: number) => call<void>("cancel_challenge", { challenge_id: challengeId }),
+  /** Opens the consent page of an open challenge in the system browser. */
+  openConsentPage: (challengeId: number) => call<void>("open_consent_page", { challenge_id: challengeId }),
+  /** Demo mode only: the sandbox phone's messages for a sandbox login. */
+  sandboxPhone: (login: string) => call<{ messages: SandboxPhoneMessage[] }>("sandbox_phone", { login }),
+  sandboxApprove: (url: string) => call<void>("sandbox_approve", { url }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };

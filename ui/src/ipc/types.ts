@@ -134,3 +134,12 @@ export interface ConnectForm {
   start_date: string;
   credentials: Record<string, string>;
 }
+
+/** What the demo's sandbox phone received (connectors/sandbox/PROTOCOL.md). */
+export interface SandboxPhoneMessage {
+  kind: "otp" | "sms_link" | "approval" | string;
+  code?: string;
+  url?: string;
+  at: string;
+  institution: string;
+}

@@ -5,7 +5,7 @@ import { ipc, type AccountRow, type ConnectionRow } from "../ipc";
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { statusBadge } from "../ui/badge";
+import { neverTried, statusBadge } from "../ui/badge";
 import { money } from "../ui/money";
 import { relativeTime } from "../ui/time";
 import { errorBox } from "../ui/notices";
@@ -18,8 +18,36 @@ export function accountsScreen(): Screen {
   const root = h("section", { class: "screen", "aria-labelledby": "accounts-title" });
   let accounts: AccountRow[] = [];
   let error: { code: string; message: string } | null = null;
+  // Rows are rebuilt only when what they show changed, so that a click on one row is not lost
+  // to a progress event from another.
+  const rows = new Map<number, { key: string; element: HTMLElement }>();
+  const row = (connection: ConnectionRow) => {
+    const key = JSON.stringify([
+      connection,
+      store.runs.get(connection.id) ?? null,
+      accounts.filter((a) => a.connection_id === connection.id),
+      relativeTime(connection.last_fetched_at),
+      document.documentElement.lang,
+    ]);
+    const cached = rows.get(connection.id);
+    if (cached?.key === key) return cached.element;
+    const element = connectionRow(connection, accounts);
+    rows.set(connection.id, { key, element });
+    return element;
+  };
 
+  let shownKey = "";
   const render = () => {
+    const key = JSON.stringify([
+      error,
+      store.connections,
+      [...store.runs],
+      accounts,
+      store.connections.map((c) => relativeTime(c.last_fetched_at)),
+      document.documentElement.lang,
+    ]);
+    if (key === shownKey) return;
+    shownKey = key;
     const title = h("h1", { id: "accounts-title" }, t("accounts.title"));
     if (error) return replaceChildren(root, title, errorBox(error));
     if (store.connections.length === 0) {
@@ -46,7 +74,7 @@ export function accountsScreen(): Screen {
           "section",
           { class: "group", "aria-label": tKnown("category", category) },
           h("h2", {}, tKnown("category", category)),
-          h("ul", { class: "connections" }, connections.map((c) => connectionRow(c, accounts))),
+          h("ul", { class: "connections" }, connections.map(row)),
         ),
       );
     replaceChildren(root, title, sections);
@@ -89,7 +117,10 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
   const running = run !== undefined && run !== "done" && run !== "failed" && run !== "cancelled";
   const manualAllowed = institution?.policy.manual_refresh ?? true;
   const mine = accounts.filter((a) => a.connection_id === connection.id);
-  const needsAction = connection.status !== "ok" && connection.action !== "none";
+  // While a run is on, or before the first one, the stored status says nothing useful.
+  const quiet = running || neverTried(connection);
+  const needsAction = !quiet && connection.status !== "ok" && connection.action !== "none";
+  const message = quiet ? "" : connection.message;
   return h(
     "li",
     { class: "connection", "data-connection-id": connection.id, "data-institution": connection.institution_id },
@@ -109,7 +140,7 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
       h(
         "span",
         { class: "last-fetched", title: connection.last_fetched_at ?? "" },
-        t("accounts.last_fetched", { when: relativeTime(connection.last_fetched_at) }),
+        neverTried(connection) ? "" : t("accounts.last_fetched", { when: relativeTime(connection.last_fetched_at) }),
       ),
       h(
         "span",
@@ -130,12 +161,12 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         t("accounts.refresh"),
       ),
     ),
-    needsAction || connection.message
+    needsAction || message
       ? h(
           "div",
           { class: "connection-detail" },
-          needsAction ? h("strong", { class: "action" }, tKnown("action", connection.action)) : null,
-          connection.message ? h("span", { class: "message" }, connection.message) : null,
+          needsAction ? actionHint(connection, manualAllowed) : null,
+          message ? h("span", { class: "message" }, message) : null,
           connection.action_url ? h("span", { class: "url" }, connection.action_url) : null,
         )
       : null,
@@ -149,4 +180,17 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         )
       : null,
   );
+}
+
+/** The one action the status calls for; "refresh now" is a button, the others say what to do. */
+function actionHint(connection: ConnectionRow, manualAllowed: boolean): HTMLElement {
+  const words = tKnown("action", connection.action);
+  if (connection.action === "refresh_now" && manualAllowed) {
+    return h(
+      "button",
+      { type: "button", class: "link-button action", onclick: () => void refreshConnections([connection.id]) },
+      words,
+    );
+  }
+  return h("strong", { class: "action" }, words);
 }

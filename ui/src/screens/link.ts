@@ -7,6 +7,7 @@ import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { errorBox } from "../ui/notices";
 import { refreshConnections } from "../refresh";
+import { rememberSandboxLogin } from "../ui/sandboxPhone";
 import type { Screen } from "./screen";
 
 const CATEGORIES = ["bank", "card", "securities", "pension", "points", "miles", "emoney", "crypto", "ecommerce", "mobile"];
@@ -128,6 +129,7 @@ export function linkScreen(): Screen {
               start_date: startDate.value,
               credentials,
             });
+            rememberSandboxLogin(connection.id, credentials.login_id);
             // The form held the login: clear it before anything else.
             for (const { input } of fields) input.value = "";
             await store.loadConnections();

@@ -74,14 +74,10 @@ export function transactionsScreen(): Screen {
               h(
                 "td",
                 { class: "description" },
-                h("span", {}, row.description),
+                h("span", { class: "description-text" }, row.description),
                 row.memo ? h("span", { class: "memo" }, row.memo) : null,
               ),
-              h(
-                "td",
-                { class: "account-name" },
-                row.account_id === null ? t("tx.cash") : (accounts.get(row.account_id)?.name ?? ""),
-              ),
+              accountCell(row.account_id === null ? undefined : accounts.get(row.account_id)),
               h("td", { class: "amount" }, money(row.amount, row.currency)),
             ),
           ),
@@ -117,4 +113,11 @@ export function transactionsScreen(): Screen {
   replaceChildren(root, title(), h("p", { class: "loading" }, t("common.loading")));
   void load();
   return { element: root, dispose: unsubscribe };
+}
+
+/** The account, and under it whose it is: two banks both have a 普通預金. */
+function accountCell(account: AccountRow | undefined): HTMLElement {
+  if (!account) return h("td", { class: "account-name" }, t("tx.cash"));
+  const owner = account.connection_id === null ? null : store.connectionName(account.connection_id);
+  return h("td", { class: "account-name" }, h("span", {}, account.name), owner ? h("span", { class: "memo" }, owner) : null);
 }

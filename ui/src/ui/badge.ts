@@ -18,8 +18,13 @@ const TONE: Record<string, string> = {
 };
 
 export function statusBadge(connection: ConnectionRow): HTMLElement {
-  const never = connection.status === "ok" && !connection.last_fetched_at;
+  const never = neverTried(connection);
   const tone = never ? "muted" : (TONE[connection.status] ?? "muted");
   const words = never ? t("status.never") : tKnown("status", connection.status);
   return h("span", { class: `badge badge-${tone}`, "data-status": connection.status }, words);
+}
+
+/** Linked and never refreshed yet: nothing is wrong, nothing has happened. */
+export function neverTried(connection: ConnectionRow): boolean {
+  return !connection.last_fetched_at && !connection.last_attempt_at;
 }

@@ -7,15 +7,19 @@ import { store, type OpenChallenge } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { clock, secondsUntil } from "./time";
+import { sandboxPhone } from "./sandboxPhone";
 
 export function mountChallengeDialog(): HTMLDialogElement {
   const dialog = h("dialog", { id: "challenge-dialog", class: "challenge", "aria-labelledby": "challenge-title" });
   let shown: number | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let imageUrl: string | null = null;
+  let phone: ReturnType<typeof sandboxPhone> = null;
 
   const cleanup = () => {
     clearInterval(timer);
+    phone?.stop();
+    phone = null;
     if (imageUrl) URL.revokeObjectURL(imageUrl);
     imageUrl = null;
   };
@@ -143,12 +147,23 @@ export function mountChallengeDialog(): HTMLDialogElement {
           h("p", { class: "url", tabindex: "0" }, challenge.url ?? ""),
           h("p", { class: "waiting-now" }, h("progress", { "aria-label": t("challenge.waiting") }), t("challenge.waiting")),
         ];
-        actions = [cancelButton, button(t("challenge.consented"), () => void send(null), "primary")];
+        // The redirect back to GIMS is what completes a consent; the dialog only opens the page.
+        const openPage = button(
+          t("challenge.open_browser"),
+          () =>
+            void ipc.openConsentPage(open.id).catch((e: GimsError) => {
+              problem.textContent = e.message;
+            }),
+          "primary",
+        );
+        actions = [cancelButton, openPage];
+        focus = openPage;
         break;
       }
       default:
         body = [h("p", {}, t("challenge.unknown")), challenge.message ? h("p", {}, challenge.message) : null];
     }
+    if (challenge.kind === "otp" || challenge.kind === "approval") phone = sandboxPhone(open.connectionId);
     replaceChildren(
       dialog,
       h(
@@ -161,6 +176,7 @@ export function mountChallengeDialog(): HTMLDialogElement {
       problem,
       waiting,
       h("div", { class: "dialog-actions" }, actions),
+      phone?.element,
     );
     if (!dialog.open) dialog.showModal();
     focus.focus();

@@ -9,7 +9,9 @@ export function notify(message: string, tone: Tone = "info"): void {
   if (!region) return;
   const notice = h("div", { class: `notice notice-${tone}`, role: tone === "error" ? "alert" : "status" }, message);
   region.appendChild(notice);
-  setTimeout(() => notice.remove(), tone === "error" || tone === "warn" ? 12000 : 6000);
+  // A few at a time: older ones make way rather than cover the screen.
+  while (region.children.length > 3) region.firstElementChild?.remove();
+  setTimeout(() => notice.remove(), tone === "error" || tone === "warn" ? 12000 : 4000);
 }
 
 /** An inline error box: what went wrong, in the core's words, with its code for support. */

@@ -1,0 +1,363 @@
+#!/usr/bin/env node
+// End-to-end: the real gims-desktop window, driven through tauri-driver (W3C WebDriver).
+// Links the sandbox OTP bank through the UI, answers the one-time password from the sandbox
+// phone, and checks that transactions appear; saves a PNG of every screen on the way.
+//
+//   node ui/e2e/run.mjs [--screenshots DIR]
+//
+// Needs: a built app (GIMS_DESKTOP_BIN, default /work/target-desktop/debug/gims-desktop),
+// tauri-driver on PATH (or ~/.cargo/bin), WebKitWebDriver, Xvfb, dbus-run-session and
+// gnome-keyring. It starts its own display, D-Bus session and keyring, and a throwaway vault.
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import net from "node:net";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const shotsArg = args.indexOf("--screenshots");
+const shots = resolve(shotsArg >= 0 ? args[shotsArg + 1] : join(here, "screenshots"));
+const app = process.env.GIMS_DESKTOP_BIN ?? "/work/target-desktop/debug/gims-desktop";
+const LOGIN = "e2e";
+const XSS_MEMO = "<img src=x onerror=alert(1)>";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+// A private D-Bus session with an unlocked keyring of its own (fresh XDG folders, so the login
+// keyring of whoever runs this is neither used nor touched): re-run this script inside one.
+if (!process.env.GIMS_E2E_WORK) {
+  const work = mkdtempSync(join(tmpdir(), "gims-e2e-"));
+  const xdg = {};
+  for (const [name, dir] of [["XDG_DATA_HOME", "data"], ["XDG_CONFIG_HOME", "config"], ["XDG_CACHE_HOME", "cache"], ["XDG_RUNTIME_DIR", "run"]]) {
+    xdg[name] = join(work, dir);
+    mkdirSync(xdg[name], { mode: 0o700 });
+  }
+  const withKeychain = resolve(here, "../../scripts/with-keychain");
+  const result = spawnSync(withKeychain, [process.execPath, fileURLToPath(import.meta.url), ...args], {
+    stdio: "inherit",
+    env: { ...process.env, ...xdg, GIMS_E2E_WORK: work, GIMS_FORCE_PRIVATE_KEYCHAIN: "1" },
+  });
+  if (!process.env.GIMS_E2E_KEEP) rmSync(work, { recursive: true, force: true });
+  else console.log(`[e2e] kept ${work} (app and driver logs, vault)`);
+  process.exit(result.status ?? 1);
+}
+
+const children = [];
+const work = process.env.GIMS_E2E_WORK;
+let failed = false;
+
+function log(...parts) {
+  console.log(`[e2e ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+}
+
+function start(command, commandArgs, env = {}) {
+  const child = spawn(command, commandArgs, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const name = command.split("/").pop();
+  const logFile = join(work, `${name}.log`);
+  const chunks = [];
+  child.stdout.on("data", (d) => chunks.push(d));
+  child.stderr.on("data", (d) => chunks.push(d));
+  child.on("exit", () => writeFileSync(logFile, Buffer.concat(chunks)));
+  child.logs = () => Buffer.concat(chunks).toString();
+  children.push(child);
+  return child;
+}
+
+async function freePort() {
+  return new Promise((ok) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+async function waitUntil(what, check, timeoutMs = 20_000, everyMs = 150) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+// ---- a tiny W3C WebDriver client -------------------------------------------------------
+let base = "";
+let session = "";
+
+async function wd(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(`${method} ${path}: ${json.value?.error ?? response.status} ${json.value?.message ?? ""}`);
+    error.webdriver = json.value?.error;
+    throw error;
+  }
+  return json.value;
+}
+const s = (path) => `/session/${session}${path}`;
+const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
+const findAll = async (css) =>
+  (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
+const click = async (css) => wd("POST", s(`/element/${await find(css)}/click`), {});
+const type = async (css, text) => wd("POST", s(`/element/${await find(css)}/value`), { text });
+const textOf = async (css) => wd("GET", s(`/element/${await find(css)}/text`));
+const script = (body, scriptArgs = []) => wd("POST", s("/execute/sync"), { script: body, args: scriptArgs });
+const waitFor = (css, timeoutMs) => waitUntil(`\`${css}\``, () => find(css), timeoutMs);
+const waitText = (css, predicate, what, timeoutMs) =>
+  waitUntil(what, async () => predicate(await textOf(css)), timeoutMs);
+
+async function screenshot(name) {
+  // Let the last click paint before taking the picture.
+  await sleep(400);
+  const png = await wd("GET", s("/screenshot"));
+  const file = join(shots, `${name}.png`);
+  writeFileSync(file, Buffer.from(png, "base64"));
+  log("screenshot", file);
+}
+
+async function go(hash, readyCss) {
+  await click(`nav a[href="${hash}"]`);
+  await waitFor(readyCss);
+}
+
+async function linkSandbox(institution, search) {
+  await go("#link", "#institution-search");
+  await type("#institution-search", search);
+  await click(`button[data-institution="${institution}"]`).catch(async () => {
+    await waitFor(`button[data-institution="${institution}"]`);
+    await click(`button[data-institution="${institution}"]`);
+  });
+  await waitFor("#link-submit");
+  if ((await findAll("#credential-login_id")).length) {
+    await type("#credential-login_id", LOGIN);
+    await type("#credential-password", "sandbox");
+  }
+  await click("#link-submit");
+}
+
+// ---- the run ------------------------------------------------------------------------------
+async function main() {
+  if (!existsSync(app)) throw new Error(`no app at ${app}: build it (see src-tauri/README.md) or set GIMS_DESKTOP_BIN`);
+  mkdirSync(shots, { recursive: true });
+  const display = `:${90 + Math.floor(Math.random() * 400)}`;
+  start("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
+  await sleep(700);
+  const port = await freePort();
+  const driver = existsSync(join(homedir(), ".cargo/bin/tauri-driver"))
+    ? join(homedir(), ".cargo/bin/tauri-driver")
+    : "tauri-driver";
+  const urlFile = join(work, "sandbox-url");
+  const driverProcess = start(driver, ["--port", String(port)], {
+    DISPLAY: display,
+    GIMS_VAULT: join(work, "vault"),
+    GIMS_SANDBOX_URL_FILE: urlFile,
+    GIMS_LOG: process.env.GIMS_LOG ?? "info",
+  });
+  base = `http://127.0.0.1:${port}`;
+  await waitUntil("tauri-driver", () => fetch(`${base}/status`).then((r) => r.ok), 15_000);
+
+  const created = await wd("POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application: app, args: ["--demo"] } } },
+  });
+  session = created.sessionId;
+  log("session", session);
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+
+  const sandbox = await waitUntil("the sandbox URL", () => existsSync(urlFile) && readFileSync(urlFile, "utf8").trim());
+  log("sandbox at", sandbox);
+
+  // The CSP holds: an inline script added to the page does not run.
+  const inlineRan = await script(
+    "const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.head.append(s); return window.__inline === 1",
+  );
+  if (inlineRan) throw new Error("an inline script ran: the CSP allows unsafe-inline");
+
+  // Home, first run: it invites linking the sandbox bank.
+  await waitFor(".empty a.button.primary");
+  await screenshot("01-home-empty");
+
+  await go("#accounts", "#accounts-title");
+  await screenshot("02-accounts-empty");
+
+  // Link: search, choose, fill the institution's own fields.
+  await go("#link", "#institution-search");
+  await type("#institution-search", "ワンタイム");
+  await waitFor('button[data-institution="sandbox-otp-bank"]');
+  await screenshot("03-link-search");
+  await click('button[data-institution="sandbox-otp-bank"]');
+  await waitFor("#credential-login_id");
+  await type("#credential-login_id", LOGIN);
+  await type("#credential-password", "sandbox");
+  await type("#link-memo", XSS_MEMO);
+  await screenshot("04-link-form");
+  await click("#link-submit");
+
+  // Linking refreshes at once: the bank sends an OTP and the dialog asks for it.
+  await waitFor("#accounts-title");
+  await waitFor("#challenge-dialog[open] #challenge-code", 30_000);
+  await screenshot("05-challenge-otp");
+  const code = await waitUntil("an OTP on the sandbox phone", async () => {
+    const phone = await (await fetch(`${sandbox}/_sandbox/phone?login=${LOGIN}`)).json();
+    const otps = phone.messages.filter((m) => m.kind === "otp");
+    return otps.length ? otps[otps.length - 1].code : null;
+  });
+  log("OTP from the sandbox phone:", code);
+  await type("#challenge-code", code);
+  await click("#challenge-dialog .dialog-actions .primary");
+
+  // The run finishes: the dialog closes, the connection is OK and was fetched just now.
+  await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0, 30_000);
+  const otpRow = 'li.connection[data-institution="sandbox-otp-bank"]';
+  await waitFor(`${otpRow} .badge[data-status="ok"]`, 30_000);
+  await waitText(`${otpRow} .last-fetched`, (text) => !/未取得/.test(text), "a last-fetched time", 30_000);
+  await waitFor(`${otpRow} .accounts`, 30_000);
+  const memo = await textOf(`${otpRow} .memo`);
+  if (!memo.includes(XSS_MEMO)) throw new Error(`the memo is not shown as text: ${JSON.stringify(memo)}`);
+  const injected = await script("return document.querySelectorAll('main img').length");
+  if (injected !== 0) throw new Error("the memo became an <img> element");
+  await wd("GET", s("/alert/text")).then(
+    (text) => {
+      throw new Error(`an alert opened: ${text}`);
+    },
+    (error) => {
+      if (error.webdriver !== "no such alert") throw error;
+    },
+  );
+  await screenshot("06-accounts-linked");
+
+  // Transactions, newest first.
+  await go("#transactions", "#tx-title");
+  const rows = await waitUntil("transactions in the list", async () => {
+    const found = await findAll("tr[data-transaction-id]");
+    return found.length > 0 ? found : null;
+  });
+  const dates = await script(
+    "return [...document.querySelectorAll('tr[data-transaction-id] time')].map(t => t.getAttribute('datetime'))",
+  );
+  const sorted = [...dates].sort().reverse();
+  if (JSON.stringify(dates) !== JSON.stringify(sorted)) throw new Error("transactions are not newest first");
+  log(`${rows.length} transactions listed`);
+  // One money format: ¥ and thousands separators; money out in red with a minus sign.
+  const amounts = await script(
+    "return [...document.querySelectorAll('tr[data-transaction-id] .money')].map(m => [m.textContent, m.classList.contains('money-out')])",
+  );
+  for (const [text, out] of amounts) {
+    if (!(out ? /^\u2212¥\d{1,3}(,\d{3})*$/ : /^¥\d{1,3}(,\d{3})*$/).test(text)) {
+      throw new Error(`an amount is not formatted as money ${out ? "out" : "in"}: ${text}`);
+    }
+  }
+  await screenshot("07-transactions");
+
+  await go("#home", "#home-title");
+  await waitFor(".balances");
+  await screenshot("08-home");
+
+  // An image CAPTCHA: the same dialog shows the image; "another image" asks again.
+  await linkSandbox("sandbox-emoney", "サンドボックスマネー");
+  await waitFor("#challenge-dialog[open] .captcha-image", 30_000);
+  await waitUntil("the CAPTCHA image to load", () =>
+    script("const i = document.querySelector('.captcha-image'); return i.complete && i.naturalWidth > 0"),
+  );
+  await screenshot("09-challenge-captcha");
+  await click("#challenge-dialog .captcha .button");
+  await waitFor("#challenge-dialog[open] .attempt", 30_000);
+  await waitUntil("the new CAPTCHA image to load", () =>
+    script("const i = document.querySelector('.captcha-image'); return i.complete && i.naturalWidth > 0"),
+  );
+  const captcha = await waitUntil("the CAPTCHA answer", async () => {
+    const response = await fetch(`${sandbox}/_sandbox/captcha?login=${LOGIN}`);
+    return response.ok ? (await response.json()).answer : null;
+  });
+  await type("#challenge-code", captcha);
+  await click("#challenge-dialog .dialog-actions .primary");
+  await waitFor('li.connection[data-institution="sandbox-emoney"] .badge[data-status="ok"]', 30_000);
+
+  // Approval on another device: waiting and cancel; the demo's sandbox phone can approve.
+  await linkSandbox("sandbox-approval", "承認");
+  await waitFor('#challenge-dialog[open] .challenge-body[data-kind="approval"]', 30_000);
+  await waitFor("#challenge-dialog .sandbox-phone button", 15_000);
+  await screenshot("10-challenge-approval");
+  await click("#challenge-dialog .sandbox-phone button");
+  await waitFor('li.connection[data-institution="sandbox-approval"] .badge[data-status="ok"]', 30_000);
+  await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0);
+
+  // A consent page at the institution: the dialog shows where, and waits. The test plays the
+  // browser: it approves on the sandbox's consent page and follows the redirect to GIMS.
+  await linkSandbox("sandbox-oauth", "API");
+  await waitFor('#challenge-dialog[open] .challenge-body[data-kind="consent"]', 30_000);
+  await screenshot("11-challenge-consent");
+  const consentUrl = new URL(await textOf("#challenge-dialog .url"));
+  const form = new URLSearchParams(consentUrl.searchParams);
+  form.set("login_id", LOGIN);
+  form.set("password", "sandbox");
+  form.set("decision", "approve");
+  const approved = await fetch(`${sandbox}/sandbox-oauth/authorize`, { method: "POST", body: form, redirect: "manual" });
+  const redirect = approved.headers.get("location");
+  if (approved.status !== 302 || !redirect) throw new Error(`the consent was not accepted (${approved.status})`);
+  await fetch(redirect);
+  await waitFor('li.connection[data-institution="sandbox-oauth"] .badge[data-status="ok"]', 30_000);
+  await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0);
+  await screenshot("12-accounts-four-linked");
+
+  // Refresh all: every one of them asks again. Cancelling is calm and leaves each "needs you".
+  await click("#refresh-all");
+  await waitFor("#challenge-dialog[open]", 30_000);
+  await waitFor(".header-progress .run-chip");
+  await screenshot("13-refresh-all-challenge");
+  await waitUntil(
+    "refresh all to finish",
+    async () => {
+      if ((await findAll("#challenge-dialog[open]")).length) {
+        await click("#challenge-dialog .dialog-actions .button:not(.primary)");
+      }
+      return script("return !document.querySelector('#refresh-all').disabled");
+    },
+    60_000,
+    500,
+  );
+  await waitFor(`${otpRow} .badge[data-status="needs_user"]`, 30_000);
+  await screenshot("14-accounts-cancelled");
+
+  // The smallest window the design promises stays usable.
+  await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
+  await screenshot("15-accounts-1024x640");
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+
+  // English.
+  await click("#language");
+  await waitText("#accounts-title", (text) => text === "Accounts", "the English title");
+  await screenshot("16-accounts-en");
+  await click("#language");
+  await waitText("#accounts-title", (text) => text === "口座", "the Japanese title");
+
+  log("PASS");
+}
+
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  console.error("[e2e] FAIL:", error.message);
+  if (session) await screenshot("zz-failure").catch(() => undefined);
+} finally {
+  if (session) await wd("DELETE", s("")).catch(() => undefined);
+  for (const child of children.reverse()) child.kill("SIGTERM");
+  await sleep(500);
+  for (const child of children) if (failed) console.error(`--- ${child.spawnfile} ---\n${child.logs().slice(-3000)}`);
+}
+process.exit(failed ? 1 : 0);
