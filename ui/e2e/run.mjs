@@ -360,4 +360,5 @@ try {
   await sleep(500);
   for (const child of children) if (failed) console.error(`--- ${child.spawnfile} ---\n${child.logs().slice(-3000)}`);
 }
+console.log(failed ? "e2e: 0 passed, 1 failed" : "e2e: 1 passed, 0 failed");
 process.exit(failed ? 1 : 0);
