@@ -362,19 +362,26 @@ fn unrecognised(chosen: Option<Format>) -> GimsError {
 
 /// Fills `fingerprint` and `occurrence` once every parser is done, the same way for all formats.
 fn assign_fingerprints(statement: &mut ParsedStatement) {
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    // Keyed by the hash itself: a million-row export is counted without a string per row.
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let mut description = String::new();
     for account in &mut statement.accounts {
         let key = account.hint.fingerprint_key();
         for transaction in &mut account.transactions {
-            let description: String =
-                text::fold_width(&transaction.description).split_whitespace().collect::<Vec<_>>().join(" ");
+            description.clear();
+            for (i, word) in text::fold_width(&transaction.description).split_whitespace().enumerate() {
+                if i > 0 {
+                    description.push(' ');
+                }
+                description.push_str(word);
+            }
             let canonical =
                 format!("{key}\u{1f}{}\u{1f}{}\u{1f}{description}", transaction.date, transaction.amount.normalize());
-            let fingerprint = format!("{:016x}", text::stable_hash(&canonical));
-            let count = seen.entry(fingerprint.clone()).or_insert(0);
+            let hash = text::stable_hash(&canonical);
+            let count = seen.entry(hash).or_insert(0);
             transaction.occurrence = *count;
             *count += 1;
-            transaction.fingerprint = fingerprint;
+            transaction.fingerprint = format!("{hash:016x}");
         }
     }
 }

@@ -48,6 +48,20 @@ pub fn save(ledger: &mut Ledger, statement: &ParsedStatement, target: Option<i64
             ),
         ));
     }
+    // A whole file is one transaction; a big one spills less with a larger page cache (the
+    // cache only grows as pages are used, and goes back to its normal size afterwards).
+    ledger.conn.pragma_update(None, "cache_size", -262_144)?;
+    let saved = save_in_one_transaction(ledger, statement, target, now);
+    ledger.conn.pragma_update(None, "cache_size", crate::ledger::CACHE_SIZE)?;
+    saved
+}
+
+fn save_in_one_transaction(
+    ledger: &mut Ledger,
+    statement: &ParsedStatement,
+    target: Option<i64>,
+    now: &str,
+) -> Result<ImportOutcome> {
     let tx = ledger.conn.transaction()?;
     let mut accounts = Vec::new();
     // An export names the same few categories on every row: resolve each once.

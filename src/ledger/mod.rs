@@ -46,6 +46,9 @@ impl DatabaseKey {
 /// 4 KiB) cost fewer HMACs and B-tree splits per row; bulk inserts go markedly faster.
 const PAGE_SIZE: u32 = 16384;
 
+/// SQLite's page cache, in KiB when negative: 64 MiB.
+pub(crate) const CACHE_SIZE: i64 = -65_536;
+
 pub struct Ledger {
     pub(crate) conn: Connection,
 }
@@ -90,14 +93,14 @@ impl Ledger {
         conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(|e| open_error(path, e))?;
         // The first read proves the key: with a wrong one, SQLCipher reports "not a database".
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).map_err(|e| open_error(path, e))?;
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 5000;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -65536;",
-        )
+             PRAGMA cache_size = {CACHE_SIZE};",
+        ))
         .map_err(|e| open_error(path, e))?;
         let mut ledger = Ledger { conn };
         migrations::migrate(&mut ledger.conn)?;

@@ -139,19 +139,10 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
     let info = input.connector.info();
     let state = |state| engine.events.emit(EngineEvent::RunState { connection_id, state });
     let today = endpoint::today_at_institution(engine.now());
-    let endpoint = match endpoint::resolve(info, engine.sandbox_url.as_deref()) {
-        Ok(endpoint) => endpoint,
-        Err(error) => {
-            return RunResult {
-                fetched: Err(error),
-                updated_credentials: Credentials::new(),
-                login: None,
-                today: today.to_string(),
-            };
-        }
-    };
-    let http = match endpoint::http_client() {
-        Ok(http) => http,
+    let setup = endpoint::resolve(info, engine.sandbox_url.as_deref())
+        .and_then(|endpoint| endpoint::http_client().map(|http| (endpoint, http)));
+    let (endpoint, http) = match setup {
+        Ok(setup) => setup,
         Err(error) => {
             return RunResult {
                 fetched: Err(error),
