@@ -219,11 +219,8 @@ pub fn settle_run(
             next_refresh_at: next.as_deref(),
         };
         ledger.finish_failed_run(connection_id, run_id, verdict.outcome, &status, now)?;
-        state(if verdict.outcome == "needs_user" && verdict.message.contains("cancelled") {
-            RunState::Cancelled
-        } else {
-            RunState::Failed
-        });
+        let cancelled = matches!(result.fetched, Err(ConnectorError::Cancelled));
+        state(if cancelled { RunState::Cancelled } else { RunState::Failed });
         Ok(report(connection_id, &verdict, 0, 0))
     };
     let fetched = match &result.fetched {
