@@ -27,6 +27,9 @@ pub struct ContextParts {
     pub today: Date,
     pub asker: Arc<dyn Asker>,
     pub cancel: CancellationToken,
+    /// The HTTP client carries the cookies of this connection's last successful login: a
+    /// connector may check whether that session is still open before logging in again.
+    pub resumed_session: bool,
 }
 
 pub struct Context {
@@ -36,6 +39,7 @@ pub struct Context {
     pub start_date: Option<Date>,
     pub today: Date,
     pub cancel: CancellationToken,
+    pub resumed_session: bool,
     credentials: HashMap<String, Secret<String>>,
     updated_credentials: HashMap<String, Secret<String>>,
     asker: Arc<dyn Asker>,
@@ -50,6 +54,7 @@ impl Context {
             start_date: parts.start_date,
             today: parts.today,
             cancel: parts.cancel,
+            resumed_session: parts.resumed_session,
             credentials: parts.credentials,
             updated_credentials: HashMap::new(),
             asker: parts.asker,

@@ -219,17 +219,29 @@ impl Gims {
             );
             return Ok(refresh::report(connection.id, &verdict, 0, 0));
         };
-        if let Some(verdict) = self.policy_verdict(connection, connector, kind, interactive, engine.now())? {
+        let vault_id = self.vault.metadata.vault_id.clone();
+        let session = credentials::load_session(self.keys(), &vault_id, connection.id, engine.now(), SESSION_REUSE);
+        if let Some(verdict) =
+            self.policy_verdict(connection, connector, kind, interactive, engine.now(), session.is_some())?
+        {
             return Ok(refresh::report(connection.id, &verdict, 0, 0));
         }
-        let stored = credentials::load(self.keys(), &self.vault.metadata.vault_id, connection.id)?;
+        let stored = credentials::load(self.keys(), &vault_id, connection.id)?;
         let now = engine.now_text();
         let run_id = self.ledger.start_refresh_run(connection.id, &now)?;
         let result = refresh::run_connector(
             engine,
-            RunInput { connection, connector, credentials: stored.clone(), interactive, now: now.clone() },
+            RunInput { connection, connector, credentials: stored.clone(), interactive, now: now.clone(), session },
         )
         .await;
+        match (&result.fetched, &result.session) {
+            (Ok(_), Some(cookies)) => {
+                credentials::store_session(self.keys(), &vault_id, connection.id, cookies, engine.now())?
+            }
+            // A run that failed may have failed because its session died: do not offer it again.
+            (Err(_), _) => credentials::delete_session(self.keys(), &vault_id, connection.id)?,
+            (Ok(_), None) => {}
+        }
         if result.fetched.is_ok() && !result.updated_credentials.is_empty() {
             // A rotated token must reach the keychain before anything else: the old one is dead.
             let mut merged = stored;
@@ -247,6 +259,7 @@ impl Gims {
         kind: RunKind,
         interactive: bool,
         now: time::OffsetDateTime,
+        has_session: bool,
     ) -> Result<Option<Verdict>> {
         let bulk = kind == RunKind::Bulk;
         let info = connector.info();
@@ -292,7 +305,9 @@ impl Gims {
                 )));
             }
         }
-        if !interactive && policy.needs_user_every_login {
+        // With a recent session the connector may continue it without asking anyone; if the
+        // institution has closed it, the connector stops before anything that sends a code.
+        if !interactive && policy.needs_user_every_login && !has_session {
             let verdict = Verdict {
                 outcome: "needs_user",
                 status: "needs_user",
@@ -317,6 +332,10 @@ impl Gims {
         Ok(None)
     }
 }
+
+/// How long a saved institution session is offered to an unattended refresh. Institutions end
+/// idle sessions sooner or later; the connector checks before using one.
+const SESSION_REUSE: time::Duration = time::Duration::minutes(30);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum RunKind {
@@ -445,6 +464,7 @@ impl Gims {
             None => credentials::load(self.keys(), &vault_id, id)?,
         };
         login.retain(|field, _| info.fields.iter().any(|declared| declared.id == field));
+        credentials::delete_session(self.keys(), &vault_id, id)?;
         if login.is_empty() {
             credentials::delete(self.keys(), &vault_id, id)?;
         } else {
@@ -474,7 +494,10 @@ impl Gims {
         }
         let keys = self.keys();
         let vault_id = self.vault.metadata.vault_id.clone();
-        let destroyed = self.ledger.delete_connection(id, || credentials::delete(keys, &vault_id, id))?;
+        let destroyed = self.ledger.delete_connection(id, || {
+            credentials::delete(keys, &vault_id, id)?;
+            credentials::delete_session(keys, &vault_id, id)
+        })?;
         Ok(DeleteView { deleted: id, display_name: connection.display_name, destroyed })
     }
 }

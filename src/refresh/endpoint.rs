@@ -24,9 +24,9 @@ pub fn resolve(info: &InstitutionInfo, sandbox_url: Option<&str>) -> Result<Stri
 }
 
 /// One client per run: its own cookie jar, so sessions of different connections never mix.
-pub fn http_client() -> Result<reqwest::Client, ConnectorError> {
+pub fn http_client(jar: std::sync::Arc<reqwest::cookie::Jar>) -> Result<reqwest::Client, ConnectorError> {
     reqwest::Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar)
         .timeout(Duration::from_secs(60))
         .connect_timeout(Duration::from_secs(15))
         .user_agent(concat!("GIMS/", env!("CARGO_PKG_VERSION")))

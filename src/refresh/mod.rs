@@ -14,7 +14,7 @@ use crate::ledger::{AccessLogRow, ConnectionRow, Ledger, SaveRequest, StatusUpda
 use crate::vault::credentials::Credentials;
 use broker::ChallengeBroker;
 use events::{EngineEvent, EventSink, RunState};
-use gims_connectors::{AskError, Challenge, Connector, ConnectorError, Context, ContextParts, Reply};
+use gims_connectors::{AskError, Challenge, Connector, ConnectorError, Context, ContextParts, Reply, Secret};
 use outcome::Verdict;
 use serde::Serialize;
 use std::sync::Arc;
@@ -123,11 +123,15 @@ pub struct RunInput<'a> {
     pub credentials: Credentials,
     pub interactive: bool,
     pub now: String,
+    /// The cookies of this connection's last successful login, to resume its session.
+    pub session: Option<Secret<String>>,
 }
 
 /// What the run brought back, before it is saved.
 pub struct RunResult {
     pub fetched: std::result::Result<gims_connectors::Fetched, ConnectorError>,
+    /// The institution's session cookies after a successful run, to be kept for the next one.
+    pub session: Option<Secret<String>>,
     pub updated_credentials: Credentials,
     pub login: Option<AccessLogRow>,
     pub today: String,
@@ -139,18 +143,31 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
     let info = input.connector.info();
     let state = |state| engine.events.emit(EngineEvent::RunState { connection_id, state });
     let today = endpoint::today_at_institution(engine.now());
+    let jar = Arc::new(reqwest::cookie::Jar::default());
     let setup = endpoint::resolve(info, engine.sandbox_url.as_deref())
-        .and_then(|endpoint| endpoint::http_client().map(|http| (endpoint, http)));
+        .and_then(|endpoint| endpoint::http_client(jar.clone()).map(|http| (endpoint, http)));
     let (endpoint, http) = match setup {
         Ok(setup) => setup,
         Err(error) => {
             return RunResult {
                 fetched: Err(error),
+                session: None,
                 updated_credentials: Credentials::new(),
                 login: None,
                 today: today.to_string(),
             };
         }
+    };
+    // The last login's cookies, set on the institution's address: the connector may resume it.
+    let endpoint_url = reqwest::Url::parse(&format!("{endpoint}/")).ok();
+    let resumed_session = match (&input.session, &endpoint_url) {
+        (Some(cookies), Some(url)) => {
+            for cookie in cookies.expose().split("; ").filter(|c| !c.is_empty()) {
+                jar.add_cookie_str(cookie, url);
+            }
+            true
+        }
+        _ => false,
     };
     let start_date = input.connection.start_date.as_deref().and_then(endpoint::parse_iso_date);
     let mut ctx = Context::new(ContextParts {
@@ -162,6 +179,7 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
         today,
         asker: Arc::new(RunAsker { connection_id, broker: engine.broker.clone(), events: engine.events.clone() }),
         cancel: engine.cancel.child_token(),
+        resumed_session,
     });
     tracing::debug!(connection_id, institution = info.id, host = %endpoint::host_of(&endpoint), interactive = input.interactive, "refresh run: logging in");
     state(RunState::LoggingIn);
@@ -187,8 +205,16 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
         }
         Err(error) => Err(error),
     };
+    let session = match (&fetched, &endpoint_url) {
+        (Ok(_), Some(url)) => {
+            use reqwest::cookie::CookieStore;
+            jar.cookies(url).and_then(|header| header.to_str().ok().map(|text| Secret::new(text.to_string())))
+        }
+        _ => None,
+    };
     RunResult {
         fetched,
+        session,
         updated_credentials: ctx.take_updated_credentials(),
         login: Some(access),
         today: today.to_string(),

@@ -57,6 +57,51 @@ pub fn delete(store: &dyn KeyStore, vault_id: &str, connection_id: i64) -> Resul
     }
 }
 
+/// An institution's session (its cookies after a successful login), kept so that an unattended
+/// refresh can continue it instead of logging in — which for some institutions means a
+/// one-time password. Kept in the keychain beside the login, with the time it was saved.
+pub fn session_entry_name(vault_id: &str, connection_id: i64) -> String {
+    format!("session:{vault_id}:{connection_id}")
+}
+
+pub fn store_session(
+    store: &dyn KeyStore,
+    vault_id: &str,
+    connection_id: i64,
+    cookies: &Secret<String>,
+    saved_at: time::OffsetDateTime,
+) -> Result<()> {
+    let value = serde_json::json!({ "cookies": cookies.expose(), "saved_at": saved_at.unix_timestamp() });
+    store.set(&session_entry_name(vault_id, connection_id), &Secret::new(value.to_string())).map_err(|e| match e {
+        KeyStoreError::NotFound => unavailable("the keychain refused to store the session"),
+        KeyStoreError::Unavailable(detail) => unavailable(&detail),
+    })
+}
+
+/// The saved session if it is younger than `max_age`; older or unreadable ones are ignored.
+pub fn load_session(
+    store: &dyn KeyStore,
+    vault_id: &str,
+    connection_id: i64,
+    now: time::OffsetDateTime,
+    max_age: time::Duration,
+) -> Option<Secret<String>> {
+    let saved = store.get(&session_entry_name(vault_id, connection_id)).ok()?;
+    let value: serde_json::Value = serde_json::from_str(saved.expose()).ok()?;
+    let saved_at = time::OffsetDateTime::from_unix_timestamp(value["saved_at"].as_i64()?).ok()?;
+    if now - saved_at > max_age {
+        return None;
+    }
+    value["cookies"].as_str().map(|cookies| Secret::new(cookies.to_string()))
+}
+
+pub fn delete_session(store: &dyn KeyStore, vault_id: &str, connection_id: i64) -> Result<()> {
+    match store.delete(&session_entry_name(vault_id, connection_id)) {
+        Ok(()) | Err(KeyStoreError::NotFound) => Ok(()),
+        Err(KeyStoreError::Unavailable(detail)) => Err(unavailable(&detail)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::keychain::memory::MemoryKeyStore;

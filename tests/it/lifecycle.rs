@@ -165,6 +165,10 @@ fn delete_removes_every_row_and_the_keychain_entry_and_nothing_else() {
     let vault: Value = serde_json::from_slice(&std::fs::read(machine.vault().join("vault.json")).unwrap()).unwrap();
     let entry = format!("connection:{}:{doomed_id}", vault["vault_id"].as_str().unwrap());
     assert!(keychain.lookup(&entry).is_some());
+    assert!(
+        keychain.lookup(&format!("session:{}:{doomed_id}", vault["vault_id"].as_str().unwrap())).is_some(),
+        "a successful login keeps its session"
+    );
 
     let refused = machine.run(&["delete", &doomed_id], "").fails_with("input.invalid");
     assert!(
@@ -176,6 +180,8 @@ fn delete_removes_every_row_and_the_keychain_entry_and_nothing_else() {
     assert!(deleted["destroyed"]["transactions"].as_i64().unwrap() > 0);
 
     assert!(keychain.lookup(&entry).is_none(), "the login is gone from the keychain");
+    let session = format!("session:{}:{doomed_id}", vault["vault_id"].as_str().unwrap());
+    assert!(keychain.lookup(&session).is_none(), "its saved session too");
     let connections = machine.ok(&["connections"]);
     assert!(connections.as_array().unwrap().iter().all(|c| c["id"].as_i64() != doomed_id.parse().ok()));
     assert!(

@@ -317,3 +317,32 @@ fn a_busy_institution_is_left_alone_until_its_retry_time_and_nothing_is_saved() 
     assert_eq!(machine.ok(&["refresh", &id])[0]["outcome"], "ok");
     assert_ledger_equals_sandbox(&machine, &sandbox, &linked["connection_id"], "sandbox-bank", "mika", None);
 }
+
+#[test]
+fn an_unattended_refresh_continues_a_recent_session_and_never_triggers_a_code() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    let linked = connect_as_user(&machine, &sandbox, "sandbox-otp-bank", "nagi", &[]);
+    assert_eq!(linked["refresh"]["outcome"], "ok");
+    assert_eq!(sandbox.phone("nagi").len(), 1, "one code for the login the user made");
+    let transactions = machine.ok(&["status"])["transactions"].clone();
+
+    // Minutes later, unattended: the bank's session is still open, so no code is needed.
+    sandbox.clock.advance(time::Duration::minutes(5));
+    let report = machine.run(&["refresh", "--all", "--non-interactive"], "").ok();
+    assert_eq!((report[0]["outcome"].as_str(), report[0]["added"].as_i64()), (Some("ok"), Some(0)), "{report}");
+    assert_eq!(sandbox.phone("nagi").len(), 1, "no new code was sent");
+    assert_eq!(machine.ok(&["status"])["transactions"], transactions);
+
+    // The bank ends idle sessions after 15 minutes: then the user is needed, and still no code is sent.
+    sandbox.clock.advance(time::Duration::minutes(20));
+    let report = machine.run(&["refresh", "--all", "--non-interactive"], "").ok();
+    assert_eq!(report[0]["outcome"], "needs_user", "{report}");
+    assert_eq!(sandbox.phone("nagi").len(), 1, "no code was triggered for nobody to read");
+    let requests = sandbox.requests("sandbox-otp-bank");
+    let again = machine.run(&["refresh", "--all", "--non-interactive"], "").ok();
+    assert_eq!(again[0]["outcome"], "needs_user");
+    assert_eq!(sandbox.requests("sandbox-otp-bank"), requests, "a dead session is not tried twice");
+}

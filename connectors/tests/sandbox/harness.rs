@@ -69,6 +69,7 @@ impl Harness {
         user: Arc<TestUser>,
     ) -> Context {
         Context::new(ContextParts {
+            resumed_session: false,
             http: Client::builder().cookie_store(true).build().unwrap(),
             endpoint: format!("{}/{institution}", self.running.base_url),
             credentials: credentials

@@ -35,6 +35,16 @@ pub fn is_at(ctx: &Context, page: &Page, path: &str) -> bool {
     url(ctx, path).is_ok_and(|expected| expected.path() == page.url.path())
 }
 
+/// With the cookies of the last login loaded: is that session still open? Its home page answers
+/// (rather than sending us back to the login page). Sends nothing that would trigger a code.
+pub async fn session_alive(ctx: &Context, home: &str) -> Result<bool, ConnectorError> {
+    if !ctx.resumed_session {
+        return Ok(false);
+    }
+    let page = get(ctx, url(ctx, home)?).await?;
+    Ok(is_at(ctx, &page, home))
+}
+
 /// Sends a request and reads the whole answer; fault and notice pages become their errors.
 pub async fn load(ctx: &Context, request: reqwest::RequestBuilder) -> Result<Page, ConnectorError> {
     let response = ctx.send(request).await?;

@@ -43,6 +43,9 @@ impl Connector for SandboxApproval {
     }
 
     async fn login(&self, ctx: &mut Context) -> Result<(), ConnectorError> {
+        if site::session_alive(ctx, "/accounts").await? {
+            return Ok(());
+        }
         ctx.require_interactive("this bank asks for approval on your phone at every login")?;
         let form = site::open_login(ctx).await?;
         let page = site::post_login(ctx, &form, None).await?;

@@ -39,6 +39,9 @@ impl Connector for SandboxEmoney {
     }
 
     async fn login(&self, ctx: &mut Context) -> Result<(), ConnectorError> {
+        if site::session_alive(ctx, HOME).await? {
+            return Ok(());
+        }
         ctx.require_interactive("this e-money service asks for an image CAPTCHA at every login")?;
         let mut attempt = 0;
         let mut form = site::open_login(ctx).await?;

@@ -37,6 +37,9 @@ impl Connector for SandboxOtpBank {
     }
 
     async fn login(&self, ctx: &mut Context) -> Result<(), ConnectorError> {
+        if site::session_alive(ctx, HOME).await? {
+            return Ok(());
+        }
         ctx.require_interactive("this bank sends a one-time password at every login")?;
         let form = site::open_login(ctx).await?;
         let mut page = site::post_login(ctx, &form, None).await?;
