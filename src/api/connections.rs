@@ -220,7 +220,13 @@ impl Gims {
             return Ok(refresh::report(connection.id, &verdict, 0, 0));
         };
         let vault_id = self.vault.metadata.vault_id.clone();
-        let session = credentials::load_session(self.keys(), &vault_id, connection.id, engine.now(), SESSION_REUSE);
+        // Only unattended runs continue a saved session: when the user presses refresh, the
+        // institution gets a fresh login (an OTP bank asks for its code at each refresh, as its
+        // users expect).
+        let session = match interactive {
+            true => None,
+            false => credentials::load_session(self.keys(), &vault_id, connection.id, engine.now(), SESSION_REUSE),
+        };
         if let Some(verdict) =
             self.policy_verdict(connection, connector, kind, interactive, engine.now(), session.is_some())?
         {
