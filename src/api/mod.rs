@@ -8,8 +8,8 @@ pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, Refr
 
 use crate::error::{GimsError, Result};
 use crate::ledger::{
-    AccountRow, LATEST_SCHEMA_VERSION, Ledger, NewManualAccount, NewTransaction, TransactionFilter, TransactionRow,
-    TransactionSource, categories,
+    AccountRow, Ledger, NewManualAccount, NewTransaction, TransactionFilter, TransactionRow, TransactionSource,
+    categories,
 };
 use crate::money::{Amount, Currency};
 use crate::vault::{KeyStore, Unlock, Vault};
@@ -266,8 +266,6 @@ impl Gims {
             .ok_or_else(|| GimsError::invalid("account", format!("there is no account {id} (see `gims accounts`)")))
     }
 }
-
-pub const SCHEMA_VERSION: i64 = LATEST_SCHEMA_VERSION;
 
 /// The current time as stored in the ledger (RFC 3339, UTC).
 pub fn now() -> String {

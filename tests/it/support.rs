@@ -145,17 +145,22 @@ impl<'k> Machine<'k> {
         command
     }
 
-    /// Runs `gims --json ARGS` with `stdin` and returns the parsed stdout and the raw output.
-    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = self
-            .command()
+    /// Starts `gims --json ARGS` with every standard stream piped.
+    pub fn spawn(&self, args: &[&str], extra_env: &[(&str, &str)]) -> std::process::Child {
+        self.command()
+            .envs(extra_env.iter().copied())
             .arg("--json")
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("the gims binary runs");
+            .expect("the gims binary runs")
+    }
+
+    /// Runs `gims --json ARGS` with `stdin` and returns the parsed stdout and the raw output.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = self.spawn(args, &[]);
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         let output = child.wait_with_output().unwrap();
         Run::from(output)
@@ -236,16 +241,7 @@ pub struct Session {
 
 impl Session {
     pub fn start(machine: &Machine, args: &[&str], extra_env: &[(&str, &str)]) -> Session {
-        let mut child = machine
-            .command()
-            .envs(extra_env.iter().copied())
-            .arg("--json")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the gims binary runs");
+        let mut child = machine.spawn(args, extra_env);
         let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let mut err_pipe = child.stderr.take().unwrap();
         let sink = stderr.clone();

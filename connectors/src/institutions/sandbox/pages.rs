@@ -229,6 +229,14 @@ pub fn row_basics(row: ElementRef<'_>) -> Result<RowBasics, String> {
     Ok(RowBasics { id: id.to_owned(), date, description: cell(row, "td.description")? })
 }
 
+/// A history row whose `td.amount` is already signed as the money moved (`-540円`, `+1,000円`).
+pub fn signed_amount_row(row: ElementRef<'_>) -> Result<FetchedTransaction, String> {
+    let basics = row_basics(row)?;
+    let shown = cell(row, "td.amount")?;
+    let amount = formats::yen(&shown).ok_or_else(|| format!("an amount of `{shown}`"))?;
+    Ok(basics.with_amount(amount))
+}
+
 impl RowBasics {
     pub fn with_amount(self, amount: rust_decimal::Decimal) -> FetchedTransaction {
         FetchedTransaction {

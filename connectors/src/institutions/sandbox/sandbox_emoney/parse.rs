@@ -1,12 +1,10 @@
 //! The wallet's pages: the CAPTCHA steps of its login, the balance page and one page of history
 //! (`+5,000円` for a チャージ, `-540円` for a payment).
 
-use super::super::formats;
 use super::super::pages::{self, HistoryPage, first, required, required_attr, text};
 use crate::error::ConnectorError;
-use crate::fetched::FetchedTransaction;
 use rust_decimal::Decimal;
-use scraper::{ElementRef, Html};
+use scraper::Html;
 use time::Date;
 
 /// Whether the login page came back because the CAPTCHA answer was wrong (a new one is shown).
@@ -53,14 +51,7 @@ pub fn balance(body: &str) -> Result<Wallet, ConnectorError> {
 }
 
 pub fn history(body: &str) -> Result<HistoryPage, ConnectorError> {
-    pages::history_page(body, "history", "table#history", "table#history tr.txn", history_row)
-}
-
-fn history_row(row: ElementRef<'_>) -> Result<FetchedTransaction, String> {
-    let basics = pages::row_basics(row)?;
-    let shown = pages::cell(row, "td.amount")?;
-    let amount = formats::yen(&shown).ok_or_else(|| format!("an amount of `{shown}`"))?;
-    Ok(basics.with_amount(amount))
+    pages::history_page(body, "history", "table#history", "table#history tr.txn", pages::signed_amount_row)
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! The securities company's pages: the portfolio (総合口座 and ラップ口座) and one page of the
 //! cash account's trade history (受渡金額, signed).
 
-use super::super::formats;
 use super::super::pages::{self, HistoryPage, changed, first_in, required, text};
 use crate::error::ConnectorError;
-use crate::fetched::{FetchedHolding, FetchedTransaction};
+use crate::fetched::FetchedHolding;
 use rust_decimal::Decimal;
 use scraper::{ElementRef, Html};
 use time::Date;
@@ -75,14 +74,7 @@ fn total(holdings: &[FetchedHolding]) -> Decimal {
 }
 
 pub fn trades(body: &str) -> Result<HistoryPage, ConnectorError> {
-    pages::history_page(body, "trade history", "table#history", "table#history tr.txn", trade_row)
-}
-
-fn trade_row(row: ElementRef<'_>) -> Result<FetchedTransaction, String> {
-    let basics = pages::row_basics(row)?;
-    let shown = pages::cell(row, "td.amount")?;
-    let amount = formats::yen(&shown).ok_or_else(|| format!("an amount of `{shown}`"))?;
-    Ok(basics.with_amount(amount))
+    pages::history_page(body, "trade history", "table#history", "table#history tr.txn", pages::signed_amount_row)
 }
 
 #[cfg(test)]
