@@ -227,7 +227,7 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.report_monthly(month, group.as_deref())?, human::monthly_report)
         }
         Command::Report(ReportCommand::Assets { date }) => {
-            emit(cli, &gims.report_assets(date.as_deref())?, human::asset_report)
+            emit(cli, &gims.report_assets(date.as_deref(), None)?, human::asset_report)
         }
         Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
         Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
