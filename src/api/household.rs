@@ -131,3 +131,192 @@ impl Gims {
         self.ledger.set_hidden(member, hidden)
     }
 }
+
+/// A rule as typed by the user.
+#[derive(Debug, Default)]
+pub struct RuleInput {
+    pub match_text: Option<String>,
+    pub min_amount: Option<String>,
+    pub max_amount: Option<String>,
+    pub account: Option<i64>,
+    pub category: Option<String>,
+    pub transfer: Option<String>,
+    pub included: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct RuleAdded {
+    pub rule: crate::ledger::rules::RuleRow,
+    /// Existing rows it filed (with `apply`).
+    pub applied: usize,
+}
+
+impl Gims {
+    /// Suggested transfers dated `from`..=`to` (default: the last 90 days).
+    pub fn suggest_transfers(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<crate::ledger::transfers::TransferSuggestion>> {
+        let to = match to {
+            Some(text) => parse_date("to", text)?,
+            None => today(),
+        };
+        let from = match from {
+            Some(text) => parse_date("from", text)?,
+            None => {
+                let end =
+                    crate::refresh::endpoint::parse_iso_date(&to).ok_or_else(|| GimsError::internal("bad date"))?;
+                (end - time::Duration::days(90)).to_string()
+            }
+        };
+        self.ledger.suggest_transfers(&from, &to)
+    }
+
+    /// Confirms a transfer: a pair, or one row whose other side is not linked.
+    pub fn mark_transfer(
+        &mut self,
+        out_tx: i64,
+        in_tx: Option<i64>,
+        reason: Option<&str>,
+    ) -> Result<crate::ledger::transfers::TransferMark> {
+        let reason = reason.map(str::to_string).unwrap_or_else(|| match in_tx {
+            Some(_) => "marked by you".into(),
+            None => "marked by you (the other account is not linked)".into(),
+        });
+        self.ledger.mark_transfer(out_tx, in_tx, &reason, &now())
+    }
+
+    pub fn undo_transfer(&mut self, transaction: i64) -> Result<crate::ledger::transfers::TransferMark> {
+        self.ledger.undo_transfer(transaction)
+    }
+
+    pub fn dismiss_transfer(&mut self, out_tx: i64, in_tx: Option<i64>) -> Result<()> {
+        self.ledger.dismiss_transfer(out_tx, in_tx)
+    }
+
+    pub fn transfer_marks(&self) -> Result<Vec<crate::ledger::transfers::TransferMark>> {
+        self.ledger.transfer_marks()
+    }
+
+    pub fn rules(&self) -> Result<Vec<crate::ledger::rules::RuleRow>> {
+        self.ledger.rules()
+    }
+
+    /// Adds a rule; with `apply`, files the existing uncategorised rows it matches too.
+    pub fn add_rule(&mut self, input: &RuleInput, apply: bool) -> Result<RuleAdded> {
+        let yen = |field: &str, text: &Option<String>| -> Result<Option<i64>> {
+            text.as_deref()
+                .map(|t| {
+                    Amount::parse(t, &Currency::jpy()).map(|a| a.minor.abs()).map_err(|e| GimsError::invalid(field, e))
+                })
+                .transpose()
+        };
+        if let Some(id) = input.account {
+            self.existing_account(id)?;
+        }
+        let rule = crate::ledger::rules::NewRule {
+            match_text: input.match_text.clone(),
+            min_amount: yen("min-amount", &input.min_amount)?,
+            max_amount: yen("max-amount", &input.max_amount)?,
+            account_id: input.account,
+            category_id: input
+                .category
+                .as_deref()
+                .map(|c| crate::ledger::categories::resolve(&self.ledger.conn, c))
+                .transpose()?,
+            transfer: super::yes_no("transfer", &input.transfer)?,
+            included: super::yes_no("included", &input.included)?,
+        };
+        let rule = self.ledger.add_rule(&rule, &now())?;
+        let applied = if apply { self.ledger.apply_rules(false)? } else { 0 };
+        Ok(RuleAdded { rule, applied })
+    }
+
+    pub fn delete_rule(&mut self, id: i64) -> Result<()> {
+        self.ledger.delete_rule(id)
+    }
+
+    /// Applies every rule to saved rows: uncategorised ones, or all with `overwrite`.
+    pub fn apply_rules(&mut self, overwrite: bool) -> Result<usize> {
+        self.ledger.apply_rules(overwrite)
+    }
+
+    /// Predicted categories for uncategorised rows, each with its explanation.
+    pub fn predict_categories(&self, limit: usize) -> Result<Vec<crate::ledger::rules::Prediction>> {
+        self.ledger.predict_categories(limit)
+    }
+
+    /// Files the predicted rows (the user accepted the predictions). Returns them.
+    pub fn accept_predictions(&mut self, limit: usize) -> Result<Vec<crate::ledger::rules::Prediction>> {
+        let predictions = self.ledger.predict_categories(limit)?;
+        let tx = self.ledger.conn.transaction()?;
+        for prediction in &predictions {
+            tx.execute(
+                "UPDATE transactions SET category_id = ?2 WHERE id = ?1",
+                rusqlite::params![prediction.transaction_id, prediction.category_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(predictions)
+    }
+
+    /// A rule proposal after the user filed transaction `id` under a category.
+    pub fn propose_rule(&self, id: i64) -> Result<Option<crate::ledger::rules::RuleProposal>> {
+        self.ledger.propose_rule(id)
+    }
+
+    /// A new category: `parent` for a 中項目; `kind` (income/expense) for a 大項目.
+    pub fn add_category(
+        &mut self,
+        name: &str,
+        parent: Option<&str>,
+        kind: Option<&str>,
+    ) -> Result<crate::ledger::categories::CategoryRow> {
+        use crate::ledger::categories;
+        let parent = parent.map(|p| categories::resolve(&self.ledger.conn, p)).transpose()?;
+        let id = categories::add(&self.ledger.conn, parent, name, kind)?;
+        self.category(id)
+    }
+
+    pub fn rename_category(&mut self, category: &str, name: &str) -> Result<crate::ledger::categories::CategoryRow> {
+        use crate::ledger::categories;
+        let id = categories::resolve(&self.ledger.conn, category)?;
+        categories::rename(&self.ledger.conn, id, name)?;
+        self.category(id)
+    }
+
+    /// Merges `from` into `into`; every transaction keeps existing, filed under `into`.
+    pub fn merge_category(&mut self, from: &str, into: &str) -> Result<serde_json::Value> {
+        use crate::ledger::categories;
+        let from_id = categories::resolve(&self.ledger.conn, from)?;
+        let into_id = categories::resolve(&self.ledger.conn, into)?;
+        let tx = self.ledger.conn.transaction()?;
+        let moved = categories::merge(&tx, from_id, into_id)?;
+        tx.commit()?;
+        Ok(serde_json::json!({ "merged": from.trim(), "into": into.trim(), "transactions": moved }))
+    }
+
+    pub fn set_category_hidden(&mut self, category: &str, hidden: bool) -> Result<()> {
+        use crate::ledger::categories;
+        let id = categories::resolve(&self.ledger.conn, category)?;
+        categories::set_hidden(&self.ledger.conn, id, hidden)
+    }
+
+    fn category(&self, id: i64) -> Result<crate::ledger::categories::CategoryRow> {
+        let conn = &self.ledger.conn;
+        Ok(conn.query_row(
+            "SELECT c.id, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END, c.kind
+             FROM categories c LEFT JOIN categories p ON p.id = c.parent_id WHERE c.id = ?1",
+            [id],
+            |r| {
+                Ok(crate::ledger::categories::CategoryRow {
+                    id: r.get(0)?,
+                    category: r.get(1)?,
+                    subcategory: r.get(2)?,
+                    kind: r.get(3)?,
+                })
+            },
+        )?)
+    }
+}

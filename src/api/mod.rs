@@ -6,6 +6,7 @@ mod connections;
 mod household;
 
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
+pub use household::{RuleAdded, RuleInput};
 
 use crate::error::{GimsError, Result};
 use crate::ledger::{
@@ -195,15 +196,6 @@ impl Gims {
     /// Re-categorise, mark as a transfer (振替), include in or exclude from totals (計算対象), or
     /// annotate a transaction. The change survives later refreshes.
     pub fn edit_transaction(&mut self, id: i64, input: &EditTransactionInput) -> Result<TransactionRow> {
-        let yes_no = |field: &str, text: &Option<String>| -> Result<Option<bool>> {
-            text.as_deref()
-                .map(|t| match t.trim() {
-                    "yes" | "true" | "1" => Ok(true),
-                    "no" | "false" | "0" => Ok(false),
-                    other => Err(GimsError::invalid(field, format!("`{other}` is not yes or no"))),
-                })
-                .transpose()
-        };
         let edit = crate::ledger::TransactionEdit {
             category_id: input.category.as_deref().map(|c| categories::resolve(&self.ledger.conn, c)).transpose()?,
             transfer: yes_no("transfer", &input.transfer)?,
@@ -266,6 +258,17 @@ impl Gims {
             .account(id)?
             .ok_or_else(|| GimsError::invalid("account", format!("there is no account {id} (see `gims accounts`)")))
     }
+}
+
+/// `yes`/`no` (or true/false, 1/0) as typed, for a flag.
+fn yes_no(field: &str, text: &Option<String>) -> Result<Option<bool>> {
+    text.as_deref()
+        .map(|t| match t.trim() {
+            "yes" | "true" | "1" => Ok(true),
+            "no" | "false" | "0" => Ok(false),
+            other => Err(GimsError::invalid(field, format!("`{other}` is not yes or no"))),
+        })
+        .transpose()
 }
 
 /// The current time as stored in the ledger (RFC 3339, UTC).

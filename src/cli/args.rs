@@ -79,6 +79,30 @@ pub enum Command {
     },
     /// The household categories (大項目/中項目).
     Categories,
+    /// Add, rename, merge or hide a category; history is never lost.
+    #[command(subcommand)]
+    Category(CategoryCommand),
+    /// Groups: named sets of connections and accounts that reports can be computed over.
+    Groups,
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Hide a connection (with its accounts) or an account from the default group; nothing is deleted.
+    Hide(MemberArgs),
+    /// Show a hidden connection or account again.
+    Unhide(MemberArgs),
+    /// Transfers (振替) between your own accounts: suggestions with reasons, marks, undo.
+    #[command(subcommand)]
+    Transfers(TransfersCommand),
+    /// Your rules (text, amount, account → category, transfer, include in totals).
+    Rules,
+    #[command(subcommand)]
+    Rule(RuleCommand),
+    /// Categories predicted for uncategorised rows from your own earlier choices.
+    #[command(subcommand)]
+    Categorize(CategorizeCommand),
+    /// Monthly budgets per category.
+    #[command(subcommand)]
+    Budget(BudgetCommand),
     /// The catalog of institutions; search matches names and aliases.
     Institutions {
         #[arg(long)]
@@ -194,6 +218,208 @@ pub enum ReportCommand {
         /// YYYY-MM-DD (default: today).
         #[arg(long)]
         date: Option<String>,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// A year's income and spending by month.
+    Year {
+        /// YYYY.
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Asset history (資産推移) by class, by day or by month end.
+    History {
+        /// YYYY-MM-DD (default: a year before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        to: Option<String>,
+        /// day or month.
+        #[arg(long, default_value = "month")]
+        interval: String,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Points and e-money expiring soon.
+    Expiring {
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// The month's spending against its budgets.
+    Budget {
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        group: Option<String>,
+    },
+}
+
+/// A connection or an account.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct MemberArgs {
+    #[arg(long)]
+    pub connection: Option<i64>,
+    #[arg(long)]
+    pub account: Option<i64>,
+}
+
+impl MemberArgs {
+    pub fn member(&self) -> gims::ledger::Member {
+        match (self.connection, self.account) {
+            (Some(id), _) => gims::ledger::Member::Connection(id),
+            (_, Some(id)) => gims::ledger::Member::Account(id),
+            (None, None) => unreachable!("clap requires one of --connection and --account"),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GroupCommand {
+    /// Create an empty group.
+    Create { name: String },
+    /// Delete a group (its connections and accounts stay).
+    Delete { name: String },
+    /// Put a connection or an account in a group.
+    Add {
+        name: String,
+        #[command(flatten)]
+        member: MemberArgs,
+    },
+    /// Take a connection or an account out of a group.
+    Remove {
+        name: String,
+        #[command(flatten)]
+        member: MemberArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TransfersCommand {
+    /// Pairs that look like money moving between your own accounts, each with its reason.
+    Suggest {
+        /// YYYY-MM-DD (default: 90 days before --to).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Mark a transfer: the row money left (and the row it arrived as, if that account is linked).
+    Mark {
+        out_tx: i64,
+        in_tx: Option<i64>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Undo the transfer mark a transaction is part of.
+    Undo { transaction: i64 },
+    /// Not a transfer: stop suggesting this pair.
+    Dismiss { out_tx: i64, in_tx: Option<i64> },
+    /// The transfer marks, newest first.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RuleCommand {
+    /// Add a rule; it files new rows at save time (and existing uncategorised rows with --apply).
+    Add {
+        /// Text in the description or memo (compared ignoring half/full width and case).
+        #[arg(long = "match")]
+        match_text: Option<String>,
+        /// Smallest amount (yen, either direction).
+        #[arg(long)]
+        min_amount: Option<String>,
+        #[arg(long)]
+        max_amount: Option<String>,
+        #[arg(long)]
+        account: Option<i64>,
+        /// 大項目/中項目.
+        #[arg(long)]
+        category: Option<String>,
+        /// yes: mark matching rows as transfers.
+        #[arg(long)]
+        transfer: Option<String>,
+        /// no: leave matching rows out of totals.
+        #[arg(long)]
+        included: Option<String>,
+        #[arg(long)]
+        apply: bool,
+    },
+    Delete {
+        id: i64,
+    },
+    /// The rule GIMS proposes after you filed this transaction under a category (null if none).
+    Propose {
+        transaction: i64,
+    },
+    /// Apply every rule to saved rows (uncategorised ones; all with --overwrite).
+    Apply {
+        #[arg(long)]
+        overwrite: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CategorizeCommand {
+    /// Predictions for uncategorised rows, each with why.
+    Suggest {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// File the predicted rows as suggested.
+    Apply {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CategoryCommand {
+    /// A new 大項目 (with --kind income|expense) or 中項目 (with --parent).
+    Add {
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    Rename {
+        category: String,
+        name: String,
+    },
+    /// Move every transaction, rule and budget of a category into another, then remove it.
+    Merge {
+        from: String,
+        into: String,
+    },
+    /// Hide a category from the choices; rows filed there keep it.
+    Hide {
+        category: String,
+    },
+    Unhide {
+        category: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BudgetCommand {
+    /// Set a category's monthly budget (every month, or one with --month).
+    Set {
+        category: String,
+        amount: String,
+        #[arg(long)]
+        month: Option<String>,
+    },
+    Remove {
+        category: String,
+        #[arg(long)]
+        month: Option<String>,
     },
 }
 

@@ -8,12 +8,12 @@ use gims::money::{Amount, Currency, format_for_people};
 use std::fmt::Write;
 
 /// Pads to a width in terminal columns: kanji and full-width letters take two.
-fn pad(text: &str, columns: usize) -> String {
+pub(super) fn pad(text: &str, columns: usize) -> String {
     let width = unicode_width::UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
 }
 
-fn money(decimal: &str, currency: &str) -> String {
+pub(super) fn money(decimal: &str, currency: &str) -> String {
     match Currency::parse(currency).and_then(|c| Amount::parse(decimal, &c)) {
         Ok(amount) => format_for_people(&amount),
         Err(_) => format!("{decimal} {currency}"),

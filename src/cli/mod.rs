@@ -3,6 +3,7 @@
 //! exit status is non-zero.
 
 mod args;
+mod household;
 mod human;
 mod linking;
 mod terminal;
@@ -181,7 +182,11 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
                 included: included.clone(),
                 memo: memo.clone(),
             };
-            emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))
+            emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))?;
+            if category.is_some() && !cli.json {
+                household::propose_rule(gims, *id)?;
+            }
+            Ok(())
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
         Command::Import { file, account, format, downloaded_on } => {
@@ -226,9 +231,20 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         Command::Report(ReportCommand::Monthly { month, group }) => {
             emit(cli, &gims.report_monthly(month, group.as_deref())?, human::monthly_report)
         }
-        Command::Report(ReportCommand::Assets { date }) => {
-            emit(cli, &gims.report_assets(date.as_deref(), None)?, human::asset_report)
+        Command::Report(ReportCommand::Assets { date, group }) => {
+            emit(cli, &gims.report_assets(date.as_deref(), group.as_deref())?, human::asset_report)
         }
+        Command::Report(report) => household::report(cli, gims, report),
+        Command::Category(_)
+        | Command::Groups
+        | Command::Group(_)
+        | Command::Hide(_)
+        | Command::Unhide(_)
+        | Command::Transfers(_)
+        | Command::Rules
+        | Command::Rule(_)
+        | Command::Categorize(_)
+        | Command::Budget(_) => household::execute(cli, gims, command),
         Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
         Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
         Command::Init
