@@ -30,6 +30,11 @@ pub struct BenchReport {
     pub open_median_ms: f64,
     pub open_max_ms: f64,
     pub ledger_bytes: u64,
+    /// Warm medians over the filled ledger: a month's report, ten years of asset history by
+    /// month end, and one year by day.
+    pub monthly_report_ms: f64,
+    pub history_10y_monthly_ms: f64,
+    pub history_1y_daily_ms: f64,
     /// Importing the modelled service's export of `import_rows` rows: parse + save, seconds.
     pub import_rows: u32,
     pub import_seconds: Option<f64>,
@@ -82,13 +87,17 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
         })
         .collect::<Result<_>>()?;
 
+    let categories: Vec<i64> = ["食費/食料品", "食費/外食", "日用品", "交通費/電車", "住宅/家賃・地代", "収入/給与"]
+        .iter()
+        .map(|c| crate::ledger::categories::resolve(&ledger.conn, c))
+        .collect::<Result<_>>()?;
     let batch = options.batch.max(1);
     let started = Instant::now();
     let mut written = 0u32;
     while written < options.rows {
         let count = batch.min(options.rows - written);
         let rows: Vec<NewTransaction> =
-            (written..written + count).map(|i| row(i, options.rows, &accounts, &jpy)).collect();
+            (written..written + count).map(|i| row(i, options.rows, &accounts, &categories, &jpy)).collect();
         ledger.insert_transactions(&rows, TransactionSource::Import)?;
         written += count;
         let _ = writeln!(progress, "  inserted {written}/{}", options.rows);
@@ -104,6 +113,7 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
         drop(ledger);
     }
     open_times.sort_by(f64::total_cmp);
+    let (monthly_report_ms, history_10y_monthly_ms, history_1y_daily_ms) = time_reports(&path, key, progress)?;
     let import_seconds = match options.import_rows {
         0 => None,
         rows => Some(time_import(scratch.path(), rows, progress)?),
@@ -118,9 +128,40 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
         open_median_ms: open_times[open_times.len() / 2],
         open_max_ms: *open_times.last().unwrap_or(&0.0),
         ledger_bytes,
+        monthly_report_ms,
+        history_10y_monthly_ms,
+        history_1y_daily_ms,
         import_rows: options.import_rows,
         import_seconds,
     })
+}
+
+/// Reports over the filled ledger (rows from 2016 to 2025), each run once to warm the cache,
+/// then the median of nine runs.
+fn time_reports(path: &std::path::Path, key: [u8; 32], progress: &mut dyn Write) -> Result<(f64, f64, f64)> {
+    use crate::ledger::Scope;
+    let ledger = Ledger::open(path, DatabaseKey::from_bytes(key))?;
+    let median = |work: &dyn Fn() -> Result<()>| -> Result<f64> {
+        work()?;
+        let mut times = Vec::new();
+        for _ in 0..9 {
+            let started = Instant::now();
+            work()?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        Ok(times[times.len() / 2])
+    };
+    let monthly = median(&|| crate::report::monthly(&ledger, "2021-06", &Scope::Visible).map(drop))?;
+    let history =
+        median(&|| crate::report::history(&ledger, "2016-01-01", "2025-12-31", "month", &Scope::Visible).map(drop))?;
+    let daily =
+        median(&|| crate::report::history(&ledger, "2025-01-01", "2025-12-31", "day", &Scope::Visible).map(drop))?;
+    let _ = writeln!(
+        progress,
+        "  reports: monthly {monthly:.1} ms, history 10y/month {history:.1} ms, 1y/day {daily:.1} ms"
+    );
+    Ok((monthly, history, daily))
 }
 
 /// A fresh ledger, then the modelled service's export CSV (UTF-8) of `rows` rows through the
@@ -163,7 +204,7 @@ fn time_import(dir: &std::path::Path, rows: u32, progress: &mut dyn Write) -> Re
 
 /// A plausible transaction: ten accounts, ten years of history in date order (as statements and
 /// refreshes deliver it), half with an institution id.
-fn row(i: u32, total: u32, accounts: &[i64], jpy: &Currency) -> NewTransaction {
+fn row(i: u32, total: u32, accounts: &[i64], categories: &[i64], jpy: &Currency) -> NewTransaction {
     let day = i64::from(i) * 3650 / i64::from(total.max(1));
     let date =
         time::Date::from_calendar_date(2016, time::Month::January, 1).expect("valid date") + time::Duration::days(day);
@@ -172,6 +213,7 @@ fn row(i: u32, total: u32, accounts: &[i64], jpy: &Currency) -> NewTransaction {
         date: date.to_string(),
         amount: Amount::from_minor(amount, jpy.clone()),
         external_id: i.is_multiple_of(2).then(|| format!("FIT{i:09}")),
+        category_id: Some(categories[(i / 7) as usize % categories.len()]),
         ..NewTransaction::manual(
             Some(accounts[i as usize % accounts.len()]),
             DESCRIPTIONS[i as usize % DESCRIPTIONS.len()],

@@ -115,6 +115,10 @@ pub fn bench(report: &BenchReport) -> String {
             report.rows,
             report.ledger_bytes as f64 / (1024.0 * 1024.0)
         )
+        + &format!(
+            "report: monthly {:.1} ms, asset history 10 years by month {:.1} ms, 1 year by day {:.1} ms (warm medians)\n",
+            report.monthly_report_ms, report.history_10y_monthly_ms, report.history_1y_daily_ms
+        )
 }
 
 pub fn institutions(rows: &[gims::api::InstitutionView]) -> String {

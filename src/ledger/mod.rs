@@ -20,6 +20,8 @@ pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};
 pub(crate) use transactions::insert_in as insert_transactions_in;
+#[cfg(test)]
+pub(crate) use transactions::tests::assert_month_totals_match_rows;
 pub use transactions::{NewTransaction, TransactionEdit, TransactionFilter, TransactionRow, TransactionSource};
 
 use crate::error::{ErrorCode, GimsError, Result};

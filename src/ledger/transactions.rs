@@ -180,8 +180,10 @@ pub(crate) fn insert_in(
          ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING",
     )?;
     let mut outcome = InsertOutcome::default();
+    let mut totals = MonthTotals::default();
     for row in rows {
         let (category_id, transfer, included) = rules.apply(row);
+        let category_id = category_id.unwrap_or(uncategorised);
         let changed = statement.execute(params![
             row.account_id,
             row.date,
@@ -189,7 +191,7 @@ pub(crate) fn insert_in(
             row.amount.currency.code(),
             row.description,
             row.memo,
-            category_id.unwrap_or(uncategorised),
+            category_id,
             transfer,
             included,
             source.as_str(),
@@ -199,15 +201,50 @@ pub(crate) fn insert_in(
         ])?;
         if changed == 1 {
             outcome.inserted += 1;
+            totals.add(row, category_id, included && !transfer);
         } else {
             outcome.duplicates += 1;
         }
     }
+    totals.save(conn)?;
     Ok(outcome)
 }
 
+/// What a batch adds to the per-month totals (`month_totals`), written once per key at the end
+/// of the batch, inside the same SQLite transaction as the rows.
+#[derive(Default)]
+struct MonthTotals {
+    /// (account or 0, YYYY-MM, currency, category, counted) → (money in, money out, rows).
+    sums: std::collections::HashMap<(i64, String, String, i64, bool), (i64, i64, i64)>,
+}
+
+impl MonthTotals {
+    fn add(&mut self, row: &NewTransaction, category_id: i64, counted: bool) {
+        let month = row.date.get(..7).unwrap_or(&row.date).to_string();
+        let key = (row.account_id.unwrap_or(0), month, row.amount.currency.code().to_string(), category_id, counted);
+        let entry = self.sums.entry(key).or_default();
+        entry.0 += row.amount.minor.max(0);
+        entry.1 += row.amount.minor.min(0);
+        entry.2 += 1;
+    }
+
+    fn save(self, conn: &rusqlite::Connection) -> Result<()> {
+        let mut upsert = conn.prepare_cached(
+            "INSERT INTO month_totals (account_id, month, currency, category_id, counted, money_in, money_out, rows)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT DO UPDATE SET money_in = money_in + excluded.money_in,
+                                       money_out = money_out + excluded.money_out,
+                                       rows = rows + excluded.rows",
+        )?;
+        for ((account, month, currency, category, counted), (money_in, money_out, rows)) in self.sums {
+            upsert.execute(params![account, month, currency, category, counted, money_in, money_out, rows])?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ledger::{NewManualAccount, test_ledger};
     use gims_connectors::AccountKind;
@@ -252,6 +289,52 @@ mod tests {
         let listed = ledger.transactions(&TransactionFilter { account_id: Some(id), ..Default::default() }).unwrap();
         assert_eq!(listed.len(), 3);
         assert!(listed.iter().all(|t| t.amount == "-540" && t.category == "未分類" && t.subcategory.is_none()));
+    }
+
+    /// The per-month totals the reports read, recomputed from the rows.
+    pub(crate) fn assert_month_totals_match_rows(ledger: &Ledger) {
+        let query = |sql: &str| -> Vec<(i64, String, String, i64, bool, i64, i64, i64)> {
+            let mut statement = ledger.conn.prepare(sql).unwrap();
+            statement
+                .query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let kept = query(
+            "SELECT account_id, month, currency, category_id, counted, money_in, money_out, rows FROM month_totals
+             WHERE rows > 0 ORDER BY 1, 2, 3, 4, 5",
+        );
+        let recomputed = query(
+            "SELECT coalesce(account_id, 0), substr(date, 1, 7), currency, category_id, included = 1 AND transfer = 0,
+                    sum(max(amount, 0)), sum(min(amount, 0)), count(*)
+             FROM transactions GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
+        );
+        assert_eq!(kept, recomputed);
+    }
+
+    #[test]
+    fn month_totals_follow_inserts_duplicates_edits_and_deletes() {
+        let (_dir, mut ledger) = test_ledger();
+        let id = account(&mut ledger);
+        let rows = [
+            purchase(id, "M1"),
+            purchase(id, "M2"),
+            NewTransaction { date: "2026-12-01".into(), ..purchase(id, "M3") },
+        ];
+        ledger.insert_transactions(&rows, TransactionSource::Refresh).unwrap();
+        ledger.insert_transactions(&rows, TransactionSource::Refresh).unwrap();
+        assert_month_totals_match_rows(&ledger);
+        let first: i64 = ledger.conn.query_row("SELECT min(id) FROM transactions", [], |r| r.get(0)).unwrap();
+        ledger.edit_transaction(first, &TransactionEdit { transfer: Some(true), ..Default::default() }).unwrap();
+        ledger
+            .conn
+            .execute("UPDATE transactions SET date = '2027-01-02', amount = 99 WHERE id = ?1", [first + 1])
+            .unwrap();
+        ledger.conn.execute("DELETE FROM transactions WHERE id = ?1", [first + 2]).unwrap();
+        assert_month_totals_match_rows(&ledger);
     }
 
     #[test]

@@ -85,7 +85,7 @@ const CLASS_ORDER: &[&str] = &["deposits", "securities", "crypto", "points", "em
 /// What the user owned (and owed) at the end of `date` (`YYYY-MM-DD`).
 pub fn assets(ledger: &Ledger, date: &str, scope: &Scope) -> Result<AssetReport> {
     let day = parse(date)?;
-    let valuation = Valuation::load(ledger, scope, day, day)?;
+    let valuation = Valuation::load(ledger, scope, &[day])?;
     let balances = valuation.at(day);
     let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
     let mut unvalued = Vec::new();
@@ -145,7 +145,7 @@ pub fn history(ledger: &Ledger, from: &str, to: &str, interval: &str, scope: &Sc
         }
         other => return Err(GimsError::invalid("interval", format!("`{other}` is not day or month"))),
     };
-    let valuation = Valuation::load(ledger, scope, points[0], to)?;
+    let valuation = Valuation::load(ledger, scope, &points)?;
     let points = points
         .into_iter()
         .map(|day| {
@@ -235,7 +235,9 @@ struct Valuation {
 }
 
 impl Valuation {
-    fn load(ledger: &Ledger, scope: &Scope, first: Date, last: Date) -> Result<Valuation> {
+    /// `points`: the days to value, ascending.
+    fn load(ledger: &Ledger, scope: &Scope, points: &[Date]) -> Result<Valuation> {
+        let last = *points.last().ok_or_else(|| GimsError::internal("a valuation needs a day"))?;
         let scoped = scope_accounts(&ledger.conn, scope)?;
         let conn = &ledger.conn;
         let mut statement = conn.prepare_cached(
@@ -259,21 +261,29 @@ impl Valuation {
             let (account, month, net): (i64, String, i64) = row?;
             months.entry(account).or_default().push((month, net));
         }
-        // Within-month days: only the months that hold a point which is not a month end.
-        let day_from = Date::from_calendar_date(first.year(), first.month(), 1).expect("the first of a month exists");
+        // Within-month days: only for the months that hold a point which is not a month end (a
+        // monthly history needs at most its last month; a daily one, its whole range).
+        let mut partial_months: Vec<Date> = points
+            .iter()
+            .filter(|day| **day != month_end(**day))
+            .map(|day| Date::from_calendar_date(day.year(), day.month(), 1).expect("the first of a month exists"))
+            .collect();
+        partial_months.dedup();
         let mut days: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
         let mut day_rows = conn.prepare_cached(
             "SELECT account_id, date, sum(amount) FROM transactions
              WHERE date BETWEEN ?1 AND ?2 AND account_id IN (SELECT value FROM json_each(?3))
              GROUP BY account_id, date ORDER BY account_id, date",
         )?;
-        let needs_days = first != last || last != month_end(last);
-        if needs_days {
-            let query = params![day_from.to_string(), last.to_string(), scoped.json()];
+        for first in partial_months {
+            let query = params![first.to_string(), month_end(first).min(last).to_string(), scoped.json()];
             for row in day_rows.query_map(query, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
                 let (account, date, net): (i64, String, i64) = row?;
                 days.entry(account).or_default().push((date, net));
             }
+        }
+        for list in days.values_mut() {
+            list.sort();
         }
         let mut snapshots: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
         let mut snapshot_rows = conn.prepare_cached(

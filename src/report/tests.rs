@@ -132,6 +132,7 @@ fn monthly_and_asset_figures_equal_independent_sums() {
         }
     }
     ledger.conn.execute("DELETE FROM transactions WHERE id = ?1", [first_id + 5]).unwrap();
+    crate::ledger::assert_month_totals_match_rows(&ledger);
     rows[5].account = Some(usize::MAX); // gone: in no scope, no balance
 
     for (scope, members) in [

@@ -1,5 +1,5 @@
 -- Schema 3: the household ledger. Hiding, transfer marks, budgets, and per-account per-month
--- totals kept up to date by triggers in the same transaction as every insert, edit and delete,
+-- totals kept up to date in the same transaction as every insert, edit and delete,
 -- so reports over ten years read a few thousand aggregate rows instead of every transaction.
 
 -- Hidden connections and accounts leave the default group (every total, report and listing that
@@ -36,7 +36,9 @@ CREATE TABLE budgets (
 ) WITHOUT ROWID;
 
 -- Sums of transactions per account (0: cash without an account), month, currency, category and
--- whether they count in totals (included and not a transfer).
+-- whether they count in totals (included and not a transfer). Inserts add to them in
+-- `ledger::transactions::insert_in` (one upsert per key and batch, not per row: bulk imports
+-- stay fast); edits and deletes by the triggers below.
 CREATE TABLE month_totals (
     account_id       INTEGER NOT NULL,
     month            TEXT NOT NULL,
@@ -54,15 +56,6 @@ SELECT coalesce(account_id, 0), substr(date, 1, 7), currency, category_id, inclu
        sum(max(amount, 0)), sum(min(amount, 0)), count(*)
 FROM transactions
 GROUP BY 1, 2, 3, 4, 5;
-
-CREATE TRIGGER month_totals_on_insert AFTER INSERT ON transactions BEGIN
-    INSERT INTO month_totals (account_id, month, currency, category_id, counted, money_in, money_out, rows)
-    VALUES (coalesce(NEW.account_id, 0), substr(NEW.date, 1, 7), NEW.currency, NEW.category_id,
-            NEW.included = 1 AND NEW.transfer = 0, max(NEW.amount, 0), min(NEW.amount, 0), 1)
-    ON CONFLICT DO UPDATE SET money_in = money_in + excluded.money_in,
-                              money_out = money_out + excluded.money_out,
-                              rows = rows + 1;
-END;
 
 CREATE TRIGGER month_totals_on_delete AFTER DELETE ON transactions BEGIN
     UPDATE month_totals
