@@ -24,6 +24,9 @@ pub enum ErrorCode {
     VaultCorrupt,
     #[serde(rename = "vault.io")]
     VaultIo,
+    /// Another GIMS process has the vault open.
+    #[serde(rename = "vault.in_use")]
+    VaultInUse,
     #[serde(rename = "input.invalid")]
     InputInvalid,
     #[serde(rename = "auth.bad_credentials")]
@@ -53,6 +56,7 @@ impl ErrorCode {
             ErrorCode::VaultNewerSchema => "vault.newer_schema",
             ErrorCode::VaultCorrupt => "vault.corrupt",
             ErrorCode::VaultIo => "vault.io",
+            ErrorCode::VaultInUse => "vault.in_use",
             ErrorCode::InputInvalid => "input.invalid",
             ErrorCode::AuthBadCredentials => "auth.bad_credentials",
             ErrorCode::RefreshNeedsUser => "refresh.needs_user",

@@ -117,12 +117,20 @@ pub fn connect(
 
 /// Refreshes what is due, unattended, every minute (or once). Nothing is ever asked: what needs
 /// the user is left for the user.
-pub fn daemon(cli: &Cli, gims: &mut Gims, interval_minutes: u32, once: bool) -> Result<()> {
+pub fn daemon(cli: &Cli, open: &dyn Fn() -> Result<Gims>, interval_minutes: u32, once: bool) -> Result<()> {
     let runtime = runtime()?;
     let mut engine = Engine::new(EventSink::discard());
     engine.schedule = gims::refresh::schedule::Schedule::with_interval_minutes(interval_minutes);
     loop {
-        let reports = runtime.block_on(gims.run_scheduled(&engine))?;
+        let reports = match open() {
+            Ok(mut gims) => runtime.block_on(gims.run_scheduled(&engine))?,
+            // Someone is using the vault right now: this pass waits for the next minute.
+            Err(error) if error.code == gims::ErrorCode::VaultInUse && !once => {
+                tracing::info!("daemon pass skipped: {}", error.message);
+                Vec::new()
+            }
+            Err(error) => return Err(error),
+        };
         if !reports.is_empty() || once {
             emit(cli, &reports, |rows| human::refresh_reports(rows))?;
         }
@@ -217,6 +225,8 @@ pub fn demo(cli: &Cli, dir: &std::path::Path, keys: &'static dyn gims::vault::Ke
     emit(cli, &gims.accounts()?, |rows| format!("\n{}", human::accounts(rows)))?;
     let recent = gims.transactions(&gims::api::TransactionQuery { limit: Some(10), ..Default::default() })?;
     emit(cli, &recent, |rows| format!("\n{}", human::transactions(rows)))?;
+    // The shell's `gims` commands open the vault themselves: one GIMS process per vault.
+    drop(gims);
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         let shell = std::env::var("SHELL").unwrap_or_else(|_| "sh".into());
         eprintln!(

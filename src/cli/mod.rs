@@ -139,6 +139,13 @@ fn execute(cli: &Cli) -> Result<()> {
             };
             linking::demo(cli, &dir, &SystemKeychain)
         }
+        Command::Daemon { interval_minutes, once } => {
+            // The vault is opened for each pass and closed between them, so that `gims` commands
+            // (one process per vault at a time) run while the daemon waits.
+            let dir = vault_dir(cli)?;
+            let open = || Gims::open(&dir, &SystemKeychain, passphrase.clone());
+            linking::daemon(cli, &open, *interval_minutes, *once)
+        }
         command => {
             let mut gims = Gims::open(&vault_dir(cli)?, &SystemKeychain, passphrase)?;
             execute_on_vault(cli, command, &mut gims)
@@ -227,7 +234,6 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             let reports = linking::refresh_on_terminal(gims, targets, *non_interactive)?;
             emit(cli, &reports, |rows| human::refresh_reports(rows))
         }
-        Command::Daemon { interval_minutes, once } => linking::daemon(cli, gims, *interval_minutes, *once),
         Command::Report(ReportCommand::Monthly { month, group }) => {
             emit(cli, &gims.report_monthly(month, group.as_deref())?, human::monthly_report)
         }
@@ -252,6 +258,7 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         | Command::Bench(_)
         | Command::Institutions { .. }
         | Command::Sandbox(_)
+        | Command::Daemon { .. }
         | Command::Demo => {
             unreachable!("handled before the vault is opened")
         }

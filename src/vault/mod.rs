@@ -10,6 +10,7 @@
 
 pub mod credentials;
 pub(crate) mod keychain;
+pub mod lock;
 mod metadata;
 mod passphrase;
 
@@ -34,6 +35,8 @@ pub enum Unlock<'a> {
 pub struct Vault {
     pub dir: PathBuf,
     pub metadata: VaultMetadata,
+    /// Held while the vault is open: one GIMS process per vault.
+    pub lock: std::sync::Arc<lock::VaultLock>,
 }
 
 impl Vault {
@@ -91,17 +94,20 @@ impl Vault {
         };
         let mut metadata = metadata;
         metadata.key_check = Some(key_check(&key));
-        let created = create_private_dir(dir)
-            .and_then(|()| make_ledger(&ledger_path, key))
-            .and_then(|ledger| metadata.write(&metadata_path).map(|()| ledger));
+        let created = create_private_dir(dir).and_then(|()| lock::acquire(dir)).and_then(|lock| {
+            make_ledger(&ledger_path, key)
+                .and_then(|ledger| metadata.write(&metadata_path).map(|()| ledger))
+                .map(|ledger| (lock, ledger))
+        });
         match created {
-            Ok(ledger) => Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger)),
+            Ok((lock, ledger)) => Ok((Vault { dir: dir.to_path_buf(), metadata, lock }, ledger)),
             Err(error) => {
                 // Leave nothing half-made: no ledger without its key, no key without its ledger.
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(dir.join(format!("{LEDGER_FILE}{suffix}")));
                 }
                 let _ = std::fs::remove_file(&metadata_path);
+                let _ = std::fs::remove_file(dir.join(lock::LOCK_FILE));
                 if let Some(store) = keychain_used {
                     let _ = store.delete(&keychain::entry_name(&vault_id));
                 }
@@ -114,6 +120,7 @@ impl Vault {
     /// vault was made with; a missing key is an error, never a reason to make a new ledger.
     pub fn open(dir: &Path, store: &dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<(Vault, Ledger)> {
         let metadata = VaultMetadata::read(&dir.join(METADATA_FILE))?;
+        let lock = lock::acquire(dir)?;
         let ledger_path = dir.join(LEDGER_FILE);
         if !ledger_path.exists() {
             return Err(GimsError::new(
@@ -167,7 +174,7 @@ impl Vault {
             ),
             _ => error,
         })?;
-        Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger))
+        Ok((Vault { dir: dir.to_path_buf(), metadata, lock }, ledger))
     }
 }
 

@@ -225,3 +225,47 @@ fn a_backup_restores_on_another_machine_with_its_passphrase_alone() {
     }
     other.run(&["restore", copy_text], "backup passphrase 1\n").fails_with("vault.already_exists");
 }
+
+#[test]
+fn a_second_process_on_the_same_vault_waits_then_is_refused_and_never_writes_beside_the_first() {
+    use std::io::Write;
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    // Another process has the vault open (the desktop app, say): it holds the lock file.
+    let lock = std::fs::OpenOptions::new().write(true).open(machine.vault().join("instance.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let mut holder = &lock;
+    holder.write_all(b"gims-desktop (process 4242)").unwrap();
+    let started = std::time::Instant::now();
+    let refused = machine.command().env("GIMS_LOCK_WAIT_SECS", "1").args(["--json", "status"]).output().unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "it waited before giving up");
+    assert!(!refused.status.success());
+    let error: serde_json::Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "vault.in_use");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.contains("gims-desktop (process 4242)"), "{message}");
+
+    // Released (the holder exits), the next command runs and finds everything as it was.
+    drop(lock);
+    assert_eq!(machine.ok(&["status"])["transactions"], 0);
+}
+
+#[test]
+fn commands_started_together_on_one_vault_take_turns_and_all_land() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let amount = format!("-{}", 100 + i);
+            machine.spawn(&["tx", "add", "--date", "2026-11-28", "--amount", &amount, "--description", "同時"], &[])
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    }
+    assert_eq!(machine.ok(&["status"])["transactions"], 8);
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+}
