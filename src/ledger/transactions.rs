@@ -214,9 +214,11 @@ pub(crate) fn insert_in(
 /// of the batch, inside the same SQLite transaction as the rows.
 #[derive(Default)]
 struct MonthTotals {
-    /// (account or 0, YYYY-MM, currency, category, counted) → (money in, money out, rows).
-    sums: std::collections::HashMap<(i64, String, String, i64, bool), (i64, i64, i64)>,
+    sums: std::collections::HashMap<MonthKey, (i64, i64, i64)>,
 }
+
+/// (account or 0, YYYY-MM, currency, category, counted) → (money in, money out, rows).
+type MonthKey = (i64, String, String, i64, bool);
 
 impl MonthTotals {
     fn add(&mut self, row: &NewTransaction, category_id: i64, counted: bool) {
@@ -293,7 +295,8 @@ pub(crate) mod tests {
 
     /// The per-month totals the reports read, recomputed from the rows.
     pub(crate) fn assert_month_totals_match_rows(ledger: &Ledger) {
-        let query = |sql: &str| -> Vec<(i64, String, String, i64, bool, i64, i64, i64)> {
+        type Line = (i64, String, String, i64, bool, i64, i64, i64);
+        let query = |sql: &str| -> Vec<Line> {
             let mut statement = ledger.conn.prepare(sql).unwrap();
             statement
                 .query_map([], |r| {
