@@ -82,6 +82,25 @@ pub fn init(dir: &Path, unlock: Unlock<'_>) -> Result<InitView> {
     Ok(InitView { vault: vault.dir, key_source: vault.metadata.key_source.as_str() })
 }
 
+#[derive(Debug, Serialize)]
+pub struct RecoverView {
+    pub recovered_from: PathBuf,
+    pub backup_taken_at: String,
+    /// Where the damaged ledger was put aside (kept, never deleted).
+    pub damaged_kept_at: Option<PathBuf>,
+}
+
+/// Replaces a damaged ledger with an automatic backup (the newest, or `from`).
+pub fn recover(
+    dir: &Path,
+    keys: &'static dyn KeyStore,
+    passphrase: Option<Secret<String>>,
+    from: Option<&Path>,
+) -> Result<RecoverView> {
+    let (backup, aside) = Vault::recover(dir, keys, passphrase, from)?;
+    Ok(RecoverView { recovered_from: backup.path, backup_taken_at: backup.at, damaged_kept_at: aside })
+}
+
 /// Creates a vault from a backup file and its passphrase (on another machine, say).
 pub fn restore(dir: &Path, unlock: Unlock<'_>, backup: &Path, backup_passphrase: &Secret<String>) -> Result<InitView> {
     let (vault, _ledger) = Vault::restore(dir, unlock, backup, backup_passphrase)?;
@@ -105,7 +124,17 @@ impl Gims {
     /// Opens the vault; `keys` is where its key (keychain vaults) and every login are kept.
     pub fn open(dir: &Path, keys: &'static dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<Gims> {
         let (vault, ledger) = Vault::open(dir, keys, passphrase)?;
+        // Today's automatic backup, if not taken yet. A failure (a full disk, say) is logged and
+        // does not keep the user out of their vault; older backups stay.
+        if let Err(error) = crate::vault::auto_backup::run_if_due(&vault, &ledger, time::OffsetDateTime::now_utc()) {
+            tracing::warn!("the automatic backup was not taken: {}", error.message);
+        }
         Ok(Gims { vault, ledger, keys })
+    }
+
+    /// The vault's automatic backups, newest first.
+    pub fn auto_backups(&self) -> Vec<crate::vault::auto_backup::AutoBackup> {
+        crate::vault::auto_backup::list(&self.vault.dir)
     }
 
     fn keys(&self) -> &'static dyn KeyStore {

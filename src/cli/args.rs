@@ -60,6 +60,14 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         backup: PathBuf,
     },
+    /// Replace a damaged ledger with an automatic backup (the newest, or --from FILE); the damaged
+    /// file is kept aside.
+    Recover {
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+    },
+    /// The automatic daily backups (the newest seven are kept, in the vault's backups folder).
+    Backups,
     /// Read the whole ledger and check every page (structure and encryption MACs).
     Check,
     /// Import a statement file (OFX/QFX, a Japanese bank or card CSV, the MoneyForward export):

@@ -128,6 +128,17 @@ fn execute(cli: &Cli) -> Result<()> {
                 format!("restored the backup into a new vault at {} (key: {})\n", v.vault.display(), v.key_source)
             })
         }
+        Command::Recover { from } => {
+            let view = api::recover(&vault_dir(cli)?, &SystemKeychain, passphrase, from.as_deref())?;
+            emit(cli, &view, |v| {
+                let aside = v
+                    .damaged_kept_at
+                    .as_ref()
+                    .map(|p| format!("; the damaged ledger is kept at {}", p.display()))
+                    .unwrap_or_default();
+                format!("recovered from the backup of {} ({}){aside}\n", v.backup_taken_at, v.recovered_from.display())
+            })
+        }
         Command::Institutions { search, category } => {
             emit(cli, &api::institutions(search.as_deref(), category.as_deref())?, |rows| human::institutions(rows))
         }
@@ -200,6 +211,9 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             let outcome = gims.import(file, *account, Some(format), downloaded_on.as_deref())?;
             emit(cli, &outcome, human::import_outcome)
         }
+        Command::Backups => emit(cli, &gims.auto_backups(), |rows| {
+            rows.iter().map(|b| format!("{}  {}  {} bytes\n", b.at, b.path.display(), b.bytes)).collect()
+        }),
         Command::Check => emit(cli, &gims.check()?, |_| "the ledger is intact\n".to_string()),
         Command::Backup { to } => {
             let view = gims.backup(to, &read_backup_passphrase()?)?;
@@ -259,6 +273,7 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         | Command::Institutions { .. }
         | Command::Sandbox(_)
         | Command::Daemon { .. }
+        | Command::Recover { .. }
         | Command::Demo => {
             unreachable!("handled before the vault is opened")
         }

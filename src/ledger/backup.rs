@@ -51,6 +51,35 @@ impl Ledger {
         Ok(())
     }
 
+    /// Writes a copy of the ledger to `target` encrypted with the ledger's own key (an attached
+    /// database without a KEY clause takes the main database's key and cipher settings).
+    pub fn backup_with_own_key(&self, target: &Path) -> Result<()> {
+        let path = target.to_str().ok_or_else(|| GimsError::invalid("to", "the path is not valid UTF-8"))?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)
+            .map_err(|e| crate::vault::io_error("create", target, e))?;
+        let version = self.schema_version()?;
+        let result = self
+            .conn
+            .execute_batch(&format!(
+                "ATTACH DATABASE '{}' AS backup; PRAGMA backup.cipher_page_size = {PAGE_SIZE};",
+                path.replace('\'', "''")
+            ))
+            .and_then(|()| self.conn.query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(())))
+            .and_then(|()| self.conn.execute_batch(&format!("PRAGMA backup.user_version = {version};")));
+        let detached = self.conn.execute_batch("DETACH DATABASE backup;");
+        if let Err(error) = result.and(detached) {
+            let _ = std::fs::remove_file(target);
+            return Err(GimsError::new(
+                ErrorCode::VaultIo,
+                format!("the backup to {path} failed ({error}); nothing was kept"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Creates a new ledger at `target` with `key` from a backup and its passphrase.
     pub fn restore_from(backup: &Path, passphrase: &Secret<String>, target: &Path, key: DatabaseKey) -> Result<Ledger> {
         if target.exists() {
@@ -155,5 +184,29 @@ mod tests {
         drop(restored);
         // The restored ledger opens with its new key, as any ledger does.
         Ledger::open(&dir.path().join("restored.db"), DatabaseKey::from_bytes([9; 32])).unwrap();
+    }
+
+    #[test]
+    fn a_backup_with_the_ledgers_own_key_opens_with_that_key_only() {
+        let (dir, mut ledger) = test_ledger();
+        ledger
+            .add_manual_account(
+                &NewManualAccount {
+                    name: "AUTO-CANARY".into(),
+                    kind: gims_connectors::AccountKind::Cash,
+                    opening_balance: Amount::from_minor(5, Currency::jpy()),
+                },
+                "2026-11-28T00:00:00Z",
+            )
+            .unwrap();
+        let file = dir.path().join("auto.db");
+        ledger.backup_with_own_key(&file).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(!bytes.windows(11).any(|w| w == b"AUTO-CANARY"));
+        assert!(Ledger::open(&file, DatabaseKey::from_bytes([8; 32])).is_err());
+        let copy = Ledger::open(&file, DatabaseKey::from_bytes([7; 32])).unwrap();
+        copy.check_integrity().unwrap();
+        assert_eq!(copy.accounts().unwrap()[0].name, "AUTO-CANARY");
     }
 }

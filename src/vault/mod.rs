@@ -8,6 +8,7 @@
 //! ledger is created with it, and nothing is ever created over an existing vault, so a keychain
 //! that silently drops writes cannot leave a ledger nobody can open.
 
+pub mod auto_backup;
 pub mod credentials;
 pub(crate) mod keychain;
 pub mod lock;
@@ -132,37 +133,7 @@ impl Vault {
                 ),
             ));
         }
-        let key = match (&metadata.key_source, passphrase) {
-            (KeySource::Keychain, _) => keychain::load(store, &metadata.vault_id)?,
-            (KeySource::Passphrase, Some(passphrase)) => {
-                let kdf = metadata.kdf.as_ref().ok_or_else(|| {
-                    GimsError::new(ErrorCode::VaultCorrupt, format!("{METADATA_FILE} has no key derivation parameters"))
-                })?;
-                passphrase::derive(&passphrase, kdf)?
-            }
-            (KeySource::Passphrase, None) => {
-                return Err(GimsError::new(
-                    ErrorCode::VaultWrongKey,
-                    "this vault is locked with a passphrase: pass --passphrase-stdin and type it on standard input",
-                ));
-            }
-        };
-        let key_verified = match &metadata.key_check {
-            Some(expected) if *expected != key_check(&key) => {
-                return Err(GimsError::new(
-                    ErrorCode::VaultWrongKey,
-                    match metadata.key_source {
-                        KeySource::Passphrase => "the passphrase is wrong".to_string(),
-                        KeySource::Keychain => {
-                            "the key in the keychain is not this vault's key; restore the vault from a backup"
-                                .to_string()
-                        }
-                    },
-                ));
-            }
-            Some(_) => true,
-            None => false,
-        };
+        let (key, key_verified) = load_key(&metadata, store, passphrase)?;
         let ledger = Ledger::open(&ledger_path, key).map_err(|error| match error.code {
             // The key is right, so the file is what is wrong.
             ErrorCode::VaultWrongKey if key_verified => GimsError::new(
@@ -173,9 +144,73 @@ impl Vault {
                 ),
             ),
             _ => error,
+        });
+        let ledger = ledger.map_err(|mut error| {
+            if error.code == ErrorCode::VaultCorrupt
+                && let Some(newest) = auto_backup::list(dir).into_iter().next()
+            {
+                error.message.push_str(&format!(
+                    ". An automatic backup from {} can replace it: `gims recover` (the damaged file is kept aside)",
+                    newest.at
+                ));
+            }
+            error
         })?;
         Ok((Vault { dir: dir.to_path_buf(), metadata, lock }, ledger))
     }
+
+    /// Replaces a damaged ledger with an automatic backup (the newest, or `from`), checked
+    /// with the vault's key before anything is moved.
+    pub fn recover(
+        dir: &Path,
+        store: &dyn KeyStore,
+        passphrase: Option<Secret<String>>,
+        from: Option<&Path>,
+    ) -> Result<(auto_backup::AutoBackup, Option<PathBuf>)> {
+        let metadata = VaultMetadata::read(&dir.join(METADATA_FILE))?;
+        let _lock = lock::acquire(dir)?;
+        auto_backup::recover(dir, || load_key(&metadata, store, passphrase).map(|(key, _)| key), from)
+    }
+}
+
+/// The vault's key from the keychain or the passphrase, checked against `key_check` when the
+/// vault has one (the flag says whether it was).
+fn load_key(
+    metadata: &VaultMetadata,
+    store: &dyn KeyStore,
+    passphrase: Option<Secret<String>>,
+) -> Result<(DatabaseKey, bool)> {
+    let key = match (&metadata.key_source, passphrase) {
+        (KeySource::Keychain, _) => keychain::load(store, &metadata.vault_id)?,
+        (KeySource::Passphrase, Some(passphrase)) => {
+            let kdf = metadata.kdf.as_ref().ok_or_else(|| {
+                GimsError::new(ErrorCode::VaultCorrupt, format!("{METADATA_FILE} has no key derivation parameters"))
+            })?;
+            passphrase::derive(&passphrase, kdf)?
+        }
+        (KeySource::Passphrase, None) => {
+            return Err(GimsError::new(
+                ErrorCode::VaultWrongKey,
+                "this vault is locked with a passphrase: pass --passphrase-stdin and type it on standard input",
+            ));
+        }
+    };
+    let key_verified = match &metadata.key_check {
+        Some(expected) if *expected != key_check(&key) => {
+            return Err(GimsError::new(
+                ErrorCode::VaultWrongKey,
+                match metadata.key_source {
+                    KeySource::Passphrase => "the passphrase is wrong".to_string(),
+                    KeySource::Keychain => {
+                        "the key in the keychain is not this vault's key; restore the vault from a backup".to_string()
+                    }
+                },
+            ));
+        }
+        Some(_) => true,
+        None => false,
+    };
+    Ok((key, key_verified))
 }
 
 /// 8 bytes of SHA-256 over a label and the key, hex.
@@ -192,7 +227,7 @@ pub fn check_passphrase_strength(passphrase: &Secret<String>) -> Result<()> {
 
 /// The vault folder is readable by its owner only: the ledger is encrypted, but its size and
 /// timestamps are nobody else's business either.
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| io_error("create the vault folder", dir, e))?;
     #[cfg(unix)]
     {

@@ -68,3 +68,35 @@ fn a_flipped_byte_or_a_truncated_file_is_reported_as_damage_and_left_alone() {
     assert_eq!(machine.ok(&["check"])["integrity"], "ok");
     assert_eq!(machine.ok(&["status"])["transactions"], 28 * 8);
 }
+
+#[test]
+fn a_damaged_ledger_is_recovered_from_the_automatic_backup_and_the_damaged_file_kept() {
+    let keychain = Keychain::start();
+    let machine = vault_with_history(&keychain);
+    // The first open after `init` took the day's backup of a nearly empty ledger; start over so
+    // today's backup holds the history.
+    std::fs::remove_dir_all(machine.vault().join("backups")).unwrap();
+    assert_eq!(machine.ok(&["status"])["transactions"], 28 * 8);
+    let backups = machine.ok(&["backups"]);
+    assert_eq!(backups.as_array().unwrap().len(), 1, "one a day: {backups}");
+    machine.ok(&["status"]);
+    assert_eq!(machine.ok(&["backups"]).as_array().unwrap().len(), 1, "not a second one the same day");
+    let backup = std::path::PathBuf::from(backups[0]["path"].as_str().unwrap());
+    assert!(!crate::support::contains(&std::fs::read(&backup).unwrap(), "買い物".as_bytes()), "encrypted");
+
+    machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-1", "--description", "after the backup"]);
+    let ledger = machine.vault().join("ledger.db");
+    flip_byte(&ledger, 200);
+    let damaged = std::fs::read(&ledger).unwrap();
+    let message = machine.run(&["status"], "").fails_with("vault.corrupt");
+    assert!(message.contains("gims recover"), "offers the automatic backup: {message}");
+
+    let recovered = machine.ok(&["recover"]);
+    assert_eq!(recovered["recovered_from"], backup.to_str().unwrap());
+    let aside = std::path::PathBuf::from(recovered["damaged_kept_at"].as_str().unwrap());
+    assert_eq!(std::fs::read(&aside).unwrap(), damaged, "the damaged ledger is kept as it was");
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+    assert_eq!(machine.ok(&["status"])["transactions"], 28 * 8, "everything up to the backup");
+    let november = machine.ok(&["report", "monthly", "--month", "2026-11"]);
+    assert_eq!(november["expense"], (28 * (100 + 101 + 102 + 103 + 104 + 105 + 106 + 107)).to_string());
+}
