@@ -151,6 +151,14 @@ fn describe(kind: &str) -> &'static str {
 }
 
 fn network_error(error: &reqwest::Error) -> ConnectorError {
+    let detail = short(error);
+    if detail.contains("certificate") {
+        // TLS fails closed: nothing, not even the login, was sent.
+        return ConnectorError::Network(format!(
+            "the institution's TLS certificate is not trusted ({detail}); GIMS refused the connection and sent nothing. \
+             If a proxy or security software inspects your connections, allow the institution's site through"
+        ));
+    }
     let what = if error.is_timeout() {
         "the institution did not answer in time"
     } else if error.is_connect() {

@@ -12,4 +12,5 @@ mod reports;
 mod sandbox;
 mod support;
 mod tamper;
+mod tls;
 mod vault;
