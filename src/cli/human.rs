@@ -7,10 +7,26 @@ use gims::ledger::{AccountRow, TransactionRow};
 use gims::money::{Amount, Currency, format_for_people};
 use std::fmt::Write;
 
-/// Pads to a width in terminal columns: kanji and full-width letters take two.
+/// Pads to a width in terminal columns: kanji and full-width letters take two. The text is made
+/// safe for a terminal first, line breaks included: one field stays on its line.
 pub(super) fn pad(text: &str, columns: usize) -> String {
-    let width = unicode_width::UnicodeWidthStr::width(text);
+    let text = terminal_safe(text, true);
+    let width = unicode_width::UnicodeWidthStr::width(text.as_str());
     format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
+/// Text from institutions and files as a terminal should show it: control characters (escape
+/// sequences could rewrite the screen), bidirectional overrides (which reverse what follows) and
+/// invisible characters appear as `\u{…}` escapes. Line breaks are kept unless `one_line`.
+pub fn terminal_safe(text: &str, one_line: bool) -> String {
+    let hidden = |c: char| {
+        (c.is_control() && (one_line || c != '\n'))
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars().map(|c| if hidden(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect()
 }
 
 pub(super) fn money(decimal: &str, currency: &str) -> String {

@@ -42,7 +42,7 @@ fn report(error: &GimsError, json: bool) -> i32 {
     if json {
         println!("{}", serde_json::json!({ "error": error }));
     } else {
-        eprintln!("{error}");
+        eprintln!("{}", human::terminal_safe(&error.to_string(), false));
     }
     error.code.exit_status()
 }
@@ -95,7 +95,7 @@ fn emit<T: Serialize>(cli: &Cli, value: &T, human: impl FnOnce(&T) -> String) ->
         let text = serde_json::to_string(value).map_err(GimsError::internal)?;
         println!("{text}");
     } else {
-        print!("{}", human(value));
+        print!("{}", human::terminal_safe(&human(value), false));
     }
     Ok(())
 }
