@@ -6,6 +6,7 @@ pub mod bench;
 pub mod error;
 pub mod import;
 pub mod ledger;
+pub mod logging;
 pub mod money;
 pub mod refresh;
 pub mod report;

@@ -48,9 +48,10 @@ fn report(error: &GimsError, json: bool) -> i32 {
 }
 
 fn init_logging() {
-    // GIMS_LOG=trace etc.; logs go to stderr and never carry secrets (they are `Secret`s).
-    let filter = tracing_subscriber::EnvFilter::try_from_env("GIMS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // GIMS_LOG=trace etc. for GIMS's own crates; logs go to stderr and never carry secrets (they
+    // are `Secret`s, and other crates' debug logs, which print cookies, are never on).
+    let filter =
+        tracing_subscriber::EnvFilter::new(gims::logging::directives(std::env::var("GIMS_LOG").ok().as_deref()));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

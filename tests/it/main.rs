@@ -11,6 +11,7 @@ mod refresh_support;
 mod reliability;
 mod reports;
 mod sandbox;
+mod secrets;
 mod support;
 mod tamper;
 mod tls;

@@ -14,8 +14,10 @@ pub fn login_json(login: &str, password: &str) -> String {
     serde_json::json!({ "login_id": login, "password": password }).to_string()
 }
 
-/// Plays the user until `gims` ends: every prompt answered from the sandbox.
-pub fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) {
+/// Plays the user until `gims` ends: every prompt answered from the sandbox. Returns the codes
+/// typed (OTPs, CAPTCHA answers).
+pub fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) -> Vec<String> {
+    let mut typed = Vec::new();
     let mut answered: HashMap<&str, usize> = HashMap::new();
     while !session.has_exited() {
         let stderr = session.stderr();
@@ -27,8 +29,12 @@ pub fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) {
             }
             *done = seen;
             match prompt {
-                OTP_PROMPT => session.send_line(&sandbox.latest_otp(login)),
-                CAPTCHA_PROMPT => session.send_line(&sandbox.captcha_answer(login)),
+                OTP_PROMPT | CAPTCHA_PROMPT => {
+                    let code =
+                        if prompt == OTP_PROMPT { sandbox.latest_otp(login) } else { sandbox.captcha_answer(login) };
+                    session.send_line(&code);
+                    typed.push(code);
+                }
                 APPROVAL_PROMPT => sandbox.approve_on_phone(login),
                 _ => {
                     let tail = &stderr[stderr.rfind(CONSENT_PROMPT).unwrap() + CONSENT_PROMPT.len()..];
@@ -39,6 +45,7 @@ pub fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    typed
 }
 
 pub fn connect_as_user(
