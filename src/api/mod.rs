@@ -4,9 +4,11 @@
 
 mod connections;
 mod household;
+mod settings;
 
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
 pub use household::{RuleAdded, RuleInput};
+pub use settings::Settings;
 
 use crate::error::{GimsError, Result};
 use crate::ledger::{

@@ -66,6 +66,10 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
     },
+    /// Your settings (language, auto_refresh_minutes, report_folder).
+    Settings,
+    /// Change a setting: `gims set report_folder ~/家計簿` (an empty value turns it off).
+    Set { key: String, value: String },
     /// The automatic daily backups (the newest seven are kept, in the vault's backups folder).
     Backups,
     /// Read the whole ledger and check every page (structure and encryption MACs).
@@ -182,9 +186,9 @@ pub enum Command {
     },
     /// Refresh what may run unattended, on a schedule, until stopped (or once, with --once).
     Daemon {
-        /// Minutes between refreshes of each connection.
-        #[arg(long, default_value_t = 360)]
-        interval_minutes: u32,
+        /// Minutes between refreshes of each connection (default: the auto_refresh_minutes setting).
+        #[arg(long)]
+        interval_minutes: Option<u32>,
         /// One scheduling pass, then exit (for cron or a systemd timer).
         #[arg(long)]
         once: bool,

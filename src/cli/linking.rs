@@ -117,13 +117,19 @@ pub fn connect(
 
 /// Refreshes what is due, unattended, every minute (or once). Nothing is ever asked: what needs
 /// the user is left for the user.
-pub fn daemon(cli: &Cli, open: &dyn Fn() -> Result<Gims>, interval_minutes: u32, once: bool) -> Result<()> {
+pub fn daemon(cli: &Cli, open: &dyn Fn() -> Result<Gims>, interval_minutes: Option<u32>, once: bool) -> Result<()> {
     let runtime = runtime()?;
     let mut engine = Engine::new(EventSink::discard());
-    engine.schedule = gims::refresh::schedule::Schedule::with_interval_minutes(interval_minutes);
     loop {
         let reports = match open() {
-            Ok(mut gims) => runtime.block_on(gims.run_scheduled(&engine))?,
+            Ok(mut gims) => {
+                let minutes = match interval_minutes {
+                    Some(minutes) => minutes,
+                    None => gims.settings()?.auto_refresh_minutes,
+                };
+                engine.schedule = gims::refresh::schedule::Schedule::with_interval_minutes(minutes);
+                runtime.block_on(gims.run_scheduled(&engine))?
+            }
             // Someone is using the vault right now: this pass waits for the next minute.
             Err(error) if error.code == gims::ErrorCode::VaultInUse && !once => {
                 tracing::info!("daemon pass skipped: {}", error.message);

@@ -212,6 +212,8 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             let outcome = gims.import(file, *account, Some(format), downloaded_on.as_deref())?;
             emit(cli, &outcome, human::import_outcome)
         }
+        Command::Settings => emit(cli, &gims.settings()?, |s| format!("{s:#?}\n")),
+        Command::Set { key, value } => emit(cli, &gims.set_setting(key, value)?, |s| format!("{s:#?}\n")),
         Command::Backups => emit(cli, &gims.auto_backups(), |rows| {
             rows.iter().map(|b| format!("{}  {}  {} bytes\n", b.at, b.path.display(), b.bytes)).collect()
         }),

@@ -181,3 +181,25 @@ fn a_household_month_from_suggestions_to_budgets() {
         [("2026-10-31".to_string(), "300000".to_string()), ("2026-11-30".to_string(), (501790 + 42341).to_string())]
     );
 }
+
+#[test]
+fn settings_are_checked_and_kept_in_the_vault() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let defaults = machine.ok(&["settings"]);
+    assert_eq!((defaults["language"].as_str(), defaults["auto_refresh_minutes"].as_u64()), (Some("ja"), Some(360)));
+    assert!(defaults["report_folder"].is_null());
+    machine.ok(&["set", "language", "en"]);
+    machine.ok(&["set", "auto_refresh_minutes", "120"]);
+    let folder = machine.dir.path().join("reports");
+    machine.ok(&["set", "report_folder", folder.to_str().unwrap()]);
+    let settings = machine.ok(&["settings"]);
+    assert_eq!((settings["language"].as_str(), settings["auto_refresh_minutes"].as_u64()), (Some("en"), Some(120)));
+    assert_eq!(settings["report_folder"], folder.to_str().unwrap());
+    machine.run(&["set", "language", "fr"], "").fails_with("input.invalid");
+    machine.run(&["set", "auto_refresh_minutes", "1"], "").fails_with("input.invalid");
+    machine.run(&["set", "report_folder", "relative/path"], "").fails_with("input.invalid");
+    machine.run(&["set", "colour", "blue"], "").fails_with("input.invalid");
+    assert_eq!(machine.ok(&["settings"])["language"], "en", "a refused value changes nothing");
+}

@@ -82,3 +82,10 @@ END;
 CREATE TRIGGER month_totals_on_account_delete AFTER DELETE ON accounts BEGIN
     DELETE FROM month_totals WHERE account_id = OLD.id;
 END;
+
+-- The user's settings (language, auto-refresh interval, the folder for the automatic monthly
+-- report, …), as text, validated by the API.
+CREATE TABLE settings (
+    key              TEXT PRIMARY KEY,
+    value            TEXT NOT NULL
+) WITHOUT ROWID;
