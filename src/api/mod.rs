@@ -103,6 +103,11 @@ pub fn recover(
     Ok(RecoverView { recovered_from: backup.path, backup_taken_at: backup.at, damaged_kept_at: aside })
 }
 
+/// Keeps a ledger whose write-ahead log was lost as it is, once every page checks out.
+pub fn keep_current(dir: &Path, keys: &'static dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<()> {
+    Vault::keep_current(dir, keys, passphrase)
+}
+
 /// Creates a vault from a backup file and its passphrase (on another machine, say).
 pub fn restore(dir: &Path, unlock: Unlock<'_>, backup: &Path, backup_passphrase: &Secret<String>) -> Result<InitView> {
     let (vault, _ledger) = Vault::restore(dir, unlock, backup, backup_passphrase)?;

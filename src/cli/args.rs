@@ -65,6 +65,10 @@ pub enum Command {
     Recover {
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
+        /// Keep the current ledger as it is (after its write-ahead log was lost), once every page
+        /// checks out.
+        #[arg(long, conflicts_with = "from")]
+        keep_current: bool,
     },
     /// Your settings (language, auto_refresh_minutes, report_folder).
     Settings,

@@ -129,7 +129,11 @@ fn execute(cli: &Cli) -> Result<()> {
                 format!("restored the backup into a new vault at {} (key: {})\n", v.vault.display(), v.key_source)
             })
         }
-        Command::Recover { from } => {
+        Command::Recover { keep_current: true, .. } => {
+            api::keep_current(&vault_dir(cli)?, &SystemKeychain, passphrase)?;
+            emit(cli, &serde_json::json!({ "kept": true }), |_| "the ledger is kept as it is\n".into())
+        }
+        Command::Recover { from, .. } => {
             let view = api::recover(&vault_dir(cli)?, &SystemKeychain, passphrase, from.as_deref())?;
             emit(cli, &view, |v| {
                 let aside = v

@@ -57,6 +57,25 @@ pub(crate) const CACHE_SIZE: i64 = -65_536;
 
 pub struct Ledger {
     pub(crate) conn: Connection,
+    /// The vault's lock, for a ledger opened through its vault: the last ledger of the process
+    /// to close checkpoints the write-ahead log and clears the vault's "open" marker.
+    guard: Option<std::sync::Arc<crate::vault::lock::VaultLock>>,
+}
+
+impl Drop for Ledger {
+    fn drop(&mut self) {
+        if let Some(lock) = self.guard.take()
+            && std::sync::Arc::strong_count(&lock) == 1
+        {
+            // Everything committed is in the main file once the log is checkpointed and emptied:
+            // only then is the marker that says "a log with changes may exist" cleared.
+            let emptied: rusqlite::Result<i64> =
+                self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0));
+            if emptied == Ok(0) {
+                lock.clear_open_marker();
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -67,6 +86,11 @@ pub struct LedgerCounts {
 }
 
 impl Ledger {
+    /// Ties the ledger to its vault's lock (see the `guard` field).
+    pub(crate) fn hold(&mut self, lock: std::sync::Arc<crate::vault::lock::VaultLock>) {
+        self.guard = Some(lock);
+    }
+
     /// Creates a new encrypted ledger. Fails if the file exists.
     pub fn create(path: &Path, key: DatabaseKey) -> Result<Ledger> {
         if path.exists() {
@@ -108,7 +132,7 @@ impl Ledger {
              PRAGMA cache_size = {CACHE_SIZE};",
         ))
         .map_err(|e| open_error(path, e))?;
-        let mut ledger = Ledger { conn };
+        let mut ledger = Ledger { conn, guard: None };
         migrations::migrate(&mut ledger.conn)?;
         Ok(ledger)
     }

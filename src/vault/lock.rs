@@ -81,9 +81,35 @@ pub fn acquire(dir: &Path) -> Result<Arc<VaultLock>> {
     Ok(lock)
 }
 
+/// Present while a process has the ledger open; left behind when one stops unexpectedly.
+pub const OPEN_MARKER: &str = "ledger.open";
+
 impl VaultLock {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Whether this process already had the vault open before this holder.
+    pub fn shared(self: &Arc<Self>) -> bool {
+        Arc::strong_count(self) > 1
+    }
+
+    pub fn open_marker_present(&self) -> bool {
+        self.dir().join(OPEN_MARKER).exists()
+    }
+
+    pub fn set_open_marker(&self) -> Result<()> {
+        let marker = self.dir().join(OPEN_MARKER);
+        std::fs::write(&marker, format!("process {}\n", std::process::id()))
+            .map_err(|e| super::io_error("write", &marker, e))
+    }
+
+    pub fn clear_open_marker(&self) {
+        let _ = std::fs::remove_file(self.dir().join(OPEN_MARKER));
     }
 }
 

@@ -36,8 +36,6 @@ pub enum Unlock<'a> {
 pub struct Vault {
     pub dir: PathBuf,
     pub metadata: VaultMetadata,
-    /// Held while the vault is open: one GIMS process per vault.
-    pub lock: std::sync::Arc<lock::VaultLock>,
 }
 
 impl Vault {
@@ -101,7 +99,11 @@ impl Vault {
                 .map(|ledger| (lock, ledger))
         });
         match created {
-            Ok((lock, ledger)) => Ok((Vault { dir: dir.to_path_buf(), metadata, lock }, ledger)),
+            Ok((lock, mut ledger)) => {
+                lock.set_open_marker()?;
+                ledger.hold(lock);
+                Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger))
+            }
             Err(error) => {
                 // Leave nothing half-made: no ledger without its key, no key without its ledger.
                 for suffix in ["", "-wal", "-shm"] {
@@ -123,6 +125,26 @@ impl Vault {
         let metadata = VaultMetadata::read(&dir.join(METADATA_FILE))?;
         let lock = lock::acquire(dir)?;
         let ledger_path = dir.join(LEDGER_FILE);
+        // A process that stopped unexpectedly leaves its write-ahead log, holding its latest
+        // commits, for the next open to replay. Gone, those commits are lost: say so, write nothing.
+        let wal = dir.join(format!("{LEDGER_FILE}-wal"));
+        if !lock.shared() && lock.open_marker_present() && !wal.exists() && ledger_path.exists() {
+            let backup = auto_backup::list(dir).into_iter().next();
+            return Err(GimsError::new(
+                ErrorCode::VaultCorrupt,
+                format!(
+                    "GIMS stopped unexpectedly last time, and the ledger's write-ahead log ({}), which held its latest changes, has since been deleted: those changes are lost and the ledger may be inconsistent. Nothing was written. {}",
+                    wal.display(),
+                    match backup {
+                        Some(backup) => format!(
+                            "Recover with `gims recover` (the automatic backup of {}), or keep the ledger as it is with `gims recover --keep-current`",
+                            backup.at
+                        ),
+                        None => "Keep the ledger as it is with `gims recover --keep-current`, or restore a backup with `gims restore`".into(),
+                    }
+                ),
+            ));
+        }
         if !ledger_path.exists() {
             return Err(GimsError::new(
                 ErrorCode::VaultCorrupt,
@@ -156,7 +178,12 @@ impl Vault {
             }
             error
         })?;
-        Ok((Vault { dir: dir.to_path_buf(), metadata, lock }, ledger))
+        let mut ledger = ledger;
+        if !lock.shared() {
+            lock.set_open_marker()?;
+        }
+        ledger.hold(lock);
+        Ok((Vault { dir: dir.to_path_buf(), metadata }, ledger))
     }
 
     /// Replaces a damaged ledger with an automatic backup (the newest, or `from`), checked
@@ -168,8 +195,22 @@ impl Vault {
         from: Option<&Path>,
     ) -> Result<(auto_backup::AutoBackup, Option<PathBuf>)> {
         let metadata = VaultMetadata::read(&dir.join(METADATA_FILE))?;
-        let _lock = lock::acquire(dir)?;
-        auto_backup::recover(dir, || load_key(&metadata, store, passphrase).map(|(key, _)| key), from)
+        let lock = lock::acquire(dir)?;
+        let recovered = auto_backup::recover(dir, || load_key(&metadata, store, passphrase).map(|(key, _)| key), from)?;
+        lock.clear_open_marker();
+        Ok(recovered)
+    }
+
+    /// Keeps a ledger whose write-ahead log was lost as it is, once every page checks out.
+    pub fn keep_current(dir: &Path, store: &dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<()> {
+        let metadata = VaultMetadata::read(&dir.join(METADATA_FILE))?;
+        let lock = lock::acquire(dir)?;
+        let (key, _) = load_key(&metadata, store, passphrase)?;
+        let ledger = Ledger::open(&dir.join(LEDGER_FILE), key)?;
+        ledger.check_integrity()?;
+        drop(ledger);
+        lock.clear_open_marker();
+        Ok(())
     }
 }
 

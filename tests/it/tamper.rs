@@ -100,3 +100,48 @@ fn a_damaged_ledger_is_recovered_from_the_automatic_backup_and_the_damaged_file_
     let november = machine.ok(&["report", "monthly", "--month", "2026-11"]);
     assert_eq!(november["expense"], (28 * (100 + 101 + 102 + 103 + 104 + 105 + 106 + 107)).to_string());
 }
+
+#[test]
+fn a_write_ahead_log_deleted_after_a_crash_is_reported_and_nothing_is_written_on_top() {
+    use crate::refresh_support::{OTP_PROMPT, login_json};
+    let keychain = Keychain::start();
+    let sandbox = crate::sandbox::SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    for institution in ["sandbox-bank", "sandbox-otp-bank"] {
+        machine
+            .run(&["connect", institution, "--credentials-stdin", "--no-refresh"], &login_json("wal", "sandbox"))
+            .ok();
+    }
+    let before = machine.ok(&["status"]);
+    // The bank's refresh commits; the OTP bank then waits for its code: the process holds the
+    // vault with the bank's rows in the write-ahead log. Then it is killed.
+    let mut session = crate::support::Session::start(&machine, &["refresh", "1", "2"], &[]);
+    session.wait_for(OTP_PROMPT, 1);
+    session.kill();
+    let wal = machine.vault().join("ledger.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the log holds the bank's commit");
+
+    // Without its log, the next open says what happened and writes nothing.
+    std::fs::remove_file(&wal).unwrap();
+    let _ = std::fs::remove_file(machine.vault().join("ledger.db-shm"));
+    let ledger = machine.vault().join("ledger.db");
+    let untouched = std::fs::read(&ledger).unwrap();
+    let message = machine.run(&["status"], "").fails_with("vault.corrupt");
+    assert!(message.contains("write-ahead log") && message.contains("gims recover"), "{message}");
+    machine
+        .run(&["tx", "add", "--date", "2026-11-28", "--amount", "-1", "--description", "x"], "")
+        .fails_with("vault.corrupt");
+    assert_eq!(std::fs::read(&ledger).unwrap(), untouched, "nothing was written on top");
+
+    // The user chooses to keep the ledger as it is: it checks out, and works again.
+    machine.ok(&["recover", "--keep-current"]);
+    let after = machine.ok(&["status"]);
+    assert_eq!(after["transactions"], before["transactions"], "the lost commit is lost, nothing else");
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+    // A crash that leaves its log is no damage at all: the next open replays it.
+    let mut session = crate::support::Session::start(&machine, &["refresh", "1", "2"], &[]);
+    session.wait_for(OTP_PROMPT, 1);
+    session.kill();
+    assert!(machine.ok(&["status"])["transactions"].as_i64() > before["transactions"].as_i64());
+}
