@@ -14,7 +14,7 @@ pub struct Keychain {
     pub home: tempfile::TempDir,
     pub bus_address: String,
     dbus: Child,
-    keyring: Child,
+    keyring: std::cell::RefCell<Child>,
 }
 
 impl Keychain {
@@ -42,9 +42,26 @@ impl Keychain {
             .expect("gnome-keyring-daemon (apt-get install gnome-keyring) must be installed");
         // The login keyring's password, as a display manager would pass it.
         keyring.stdin.take().unwrap().write_all(b"test-login-password").unwrap();
-        let keychain = Keychain { home, bus_address, dbus, keyring };
+        let keychain = Keychain { home, bus_address, dbus, keyring: std::cell::RefCell::new(keyring) };
         wait_for("the Secret Service on the bus", || keychain.secret_service_ready());
         keychain
+    }
+
+    /// Restarts the keyring daemon without its login password: the keychain is there, locked (as
+    /// after a session where the login keyring was not unlocked).
+    pub fn restart_locked(&self) {
+        let _ = self.keyring.borrow_mut().kill();
+        let _ = self.keyring.borrow_mut().wait();
+        wait_for("the old Secret Service to leave the bus", || !self.secret_service_ready());
+        *self.keyring.borrow_mut() = isolated(Command::new("gnome-keyring-daemon"), self.home.path())
+            .args(["--foreground", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon runs");
+        wait_for("the Secret Service on the bus", || self.secret_service_ready());
     }
 
     fn secret_service_ready(&self) -> bool {
@@ -76,9 +93,9 @@ impl Keychain {
 
 impl Drop for Keychain {
     fn drop(&mut self) {
-        let _ = self.keyring.kill();
+        let _ = self.keyring.borrow_mut().kill();
         let _ = self.dbus.kill();
-        let _ = self.keyring.wait();
+        let _ = self.keyring.borrow_mut().wait();
         let _ = self.dbus.wait();
     }
 }

@@ -269,3 +269,20 @@ fn commands_started_together_on_one_vault_take_turns_and_all_land() {
     assert_eq!(machine.ok(&["status"])["transactions"], 8);
     assert_eq!(machine.ok(&["check"])["integrity"], "ok");
 }
+
+#[test]
+fn a_locked_keychain_is_a_clear_error_that_names_the_way_out_and_the_vault_is_untouched() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-540", "--description", "ローソン"]);
+    let ledger = std::fs::read(machine.vault().join("ledger.db")).unwrap();
+    keychain.restart_locked();
+    let message = machine.run(&["status"], "").fails_with("vault.keychain_unavailable");
+    assert!(message.contains("unlock") && message.contains("passphrase"), "names the way out: {message}");
+    assert_eq!(std::fs::read(machine.vault().join("ledger.db")).unwrap(), ledger, "nothing written");
+    // A new vault is not made without the keychain either, and nothing is left behind.
+    let other = Machine::with_keychain(&keychain);
+    other.run(&["init"], "").fails_with("vault.keychain_unavailable");
+    assert!(!other.vault().join("ledger.db").exists() && !other.vault().join("vault.json").exists());
+}
