@@ -488,7 +488,7 @@ impl Gims {
             return Err(GimsError::invalid(
                 "yes",
                 format!(
-                    "deleting {} removes its login from the keychain and, for good, {} accounts, {} transactions, {} balance records, {} holdings and {} rules; pass --yes to confirm (or hide it with a group instead)",
+                    "deleting {} removes its login from the keychain and, for good, {} accounts, {} transactions, {} balance records, {} holdings and {} rules; pass --yes to confirm. To keep the history instead, hide it: `gims hide --connection {id}` (out of every total, data kept)",
                     connection.display_name,
                     footprint.accounts,
                     footprint.transactions,
