@@ -3,6 +3,9 @@
 //! outputs are serialisable views. Errors carry a code from the closed list.
 
 mod connections;
+mod export;
+
+pub use export::{ExportInput, ReportExportView};
 
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
 

@@ -77,6 +77,22 @@ pub enum Command {
         #[arg(long)]
         downloaded_on: Option<String>,
     },
+    /// Write transactions in an open format: mf-csv (the modelled service's export columns, which
+    /// `gims import` reads back) or journal (Ledger/hledger). To standard output without --out.
+    Export {
+        /// mf-csv or journal.
+        #[arg(long)]
+        format: String,
+        /// From this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        /// Write to this file (replaced whole, readable by you only).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// The household categories (大項目/中項目).
     Categories,
     /// The catalog of institutions; search matches names and aliases.
@@ -194,6 +210,18 @@ pub enum ReportCommand {
         /// YYYY-MM-DD (default: today).
         #[arg(long)]
         date: Option<String>,
+    },
+    /// A month's report as a file: self-contained HTML with charts, or CSV.
+    Export {
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// html or csv.
+        #[arg(long)]
+        format: String,
+        /// Write to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 

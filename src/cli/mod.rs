@@ -229,6 +229,26 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         Command::Report(ReportCommand::Assets { date }) => {
             emit(cli, &gims.report_assets(date.as_deref())?, human::asset_report)
         }
+        Command::Export { format, from, to, out } => {
+            let input = api::ExportInput { format: format.clone(), from: from.clone(), to: to.clone() };
+            let outcome = gims.export(&input, out.as_deref(), &mut std::io::stdout().lock())?;
+            match out {
+                Some(_) => emit(cli, &outcome, human::export_outcome),
+                None => {
+                    eprint!("{}", human::export_left_out(&outcome));
+                    Ok(())
+                }
+            }
+        }
+        Command::Report(ReportCommand::Export { month, format, out }) => {
+            let view = gims.report_export(month, format, out.as_deref(), &mut std::io::stdout().lock())?;
+            match out {
+                Some(path) => emit(cli, &view, |v| {
+                    format!("wrote the {} report for {} to {}\n", v.format, v.month, path.display())
+                }),
+                None => Ok(()),
+            }
+        }
         Command::Holdings { account } => emit(cli, &gims.holdings(*account)?, |rows| human::holdings(rows)),
         Command::AccessLog { connection } => emit(cli, &gims.access_log(*connection)?, |rows| human::access_log(rows)),
         Command::Init
