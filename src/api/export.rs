@@ -50,20 +50,21 @@ impl Gims {
         }
     }
 
-    /// A month's report (income, spending by category, assets at the month's end) as a
-    /// self-contained HTML page or CSV.
+    /// A month's report (income, spending by category, assets at the month's end) over `group`
+    /// (default: everything not hidden) as a self-contained HTML page or CSV.
     pub fn report_export(
         &self,
         month: &str,
         format: &str,
+        group: Option<&str>,
         out: Option<&Path>,
         sink: &mut dyn Write,
     ) -> Result<ReportExportView> {
         let format = ReportExportFormat::from_id(format.trim())
             .ok_or_else(|| GimsError::invalid("format", format!("`{}` is not one of: html, csv", format.trim())))?;
-        let monthly = crate::report::monthly(&self.ledger, month)?;
+        let monthly = self.report_monthly(month, group)?;
         let last_day = last_day_of(&monthly.month)?;
-        let assets = crate::report::assets(&self.ledger, &last_day)?;
+        let assets = self.report_assets(Some(&last_day), group)?;
         let run = |writer: &mut dyn Write| match format {
             ReportExportFormat::Html => crate::export::write_report_html(&monthly, &assets, writer),
             ReportExportFormat::Csv => crate::export::write_report_csv(&monthly, &assets, writer),

@@ -4,6 +4,7 @@
 
 mod connections;
 mod export;
+mod household;
 
 pub use export::{ExportInput, ReportExportView};
 
@@ -310,37 +311,3 @@ fn refresh_future_is_send(gims: &mut Gims, engine: &crate::refresh::Engine) {
 
 #[cfg(test)]
 mod scheduler_tests;
-
-impl Gims {
-    /// A month's income and spending by category. `group`: only its accounts (none exist yet).
-    pub fn report_monthly(&self, month: &str, group: Option<&str>) -> Result<crate::report::MonthlyReport> {
-        self.check_group(group)?;
-        crate::report::monthly(&self.ledger, month)
-    }
-
-    /// Asset composition at the end of `date` (default: today in Japan).
-    pub fn report_assets(&self, date: Option<&str>) -> Result<crate::report::AssetReport> {
-        let date = match date {
-            Some(text) => parse_date("date", text)?,
-            None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
-        };
-        crate::report::assets(&self.ledger, &date)
-    }
-
-    fn check_group(&self, group: Option<&str>) -> Result<()> {
-        match group {
-            None => Ok(()),
-            Some(name) => {
-                let exists: bool =
-                    self.ledger
-                        .conn
-                        .query_row("SELECT count(*) > 0 FROM groups WHERE name = ?1", [name], |row| row.get(0))?;
-                if exists {
-                    Err(GimsError::invalid("group", "reports over a group are not available yet"))
-                } else {
-                    Err(GimsError::invalid("group", format!("there is no group `{name}`")))
-                }
-            }
-        }
-    }
-}

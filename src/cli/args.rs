@@ -219,6 +219,9 @@ pub enum ReportCommand {
         /// html or csv.
         #[arg(long)]
         format: String,
+        /// Over this group (default: everything not hidden).
+        #[arg(long)]
+        group: Option<String>,
         /// Write to this file (default: standard output).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

@@ -227,7 +227,7 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.report_monthly(month, group.as_deref())?, human::monthly_report)
         }
         Command::Report(ReportCommand::Assets { date }) => {
-            emit(cli, &gims.report_assets(date.as_deref())?, human::asset_report)
+            emit(cli, &gims.report_assets(date.as_deref(), None)?, human::asset_report)
         }
         Command::Export { format, from, to, out } => {
             let input = api::ExportInput { format: format.clone(), from: from.clone(), to: to.clone() };
@@ -240,8 +240,9 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
                 }
             }
         }
-        Command::Report(ReportCommand::Export { month, format, out }) => {
-            let view = gims.report_export(month, format, out.as_deref(), &mut std::io::stdout().lock())?;
+        Command::Report(ReportCommand::Export { month, format, group, out }) => {
+            let view =
+                gims.report_export(month, format, group.as_deref(), out.as_deref(), &mut std::io::stdout().lock())?;
             match out {
                 Some(path) => emit(cli, &view, |v| {
                     format!("wrote the {} report for {} to {}\n", v.format, v.month, path.display())

@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::import::{FormatChoice, ParseOptions};
-use crate::ledger::{NewManualAccount, NewTransaction, TransactionFilter, TransactionSource, categories, test_ledger};
+use crate::ledger::{
+    NewManualAccount, NewTransaction, Scope, TransactionFilter, TransactionSource, categories, test_ledger,
+};
 use crate::money::{Amount, Currency};
 
 fn account(ledger: &mut Ledger, name: &str, kind: AccountKind, currency: &str, opening: i64) -> i64 {
@@ -199,8 +201,8 @@ fn the_csv_has_the_services_columns_and_reads_back_as_the_same_transactions_and_
     };
     assert_eq!(key(&fresh), key(&ledger));
     for month in ["2026-10", "2026-11"] {
-        let before = crate::report::monthly(&ledger, month).unwrap();
-        let after = crate::report::monthly(&fresh, month).unwrap();
+        let before = crate::report::monthly(&ledger, month, &Scope::Visible).unwrap();
+        let after = crate::report::monthly(&fresh, month, &Scope::Visible).unwrap();
         assert_eq!((&after.income, &after.expense, &after.net), (&before.income, &before.expense, &before.net));
         assert_eq!(after.categories, before.categories, "{month}");
     }
@@ -295,8 +297,8 @@ fn the_report_page_is_self_contained_and_escapes_every_name() {
     row.category_id = Some(hostile);
     ledger.insert_transactions(&[row], TransactionSource::Manual).unwrap();
 
-    let monthly = crate::report::monthly(&ledger, "2026-11").unwrap();
-    let assets = crate::report::assets(&ledger, "2026-11-30").unwrap();
+    let monthly = crate::report::monthly(&ledger, "2026-11", &Scope::Visible).unwrap();
+    let assets = crate::report::assets(&ledger, "2026-11-30", &Scope::Visible).unwrap();
     let mut bytes = Vec::new();
     write_report_html(&monthly, &assets, &mut bytes).unwrap();
     let html = String::from_utf8(bytes).unwrap();

@@ -28,6 +28,8 @@ pub struct AccountRow {
     pub balance: String,
     pub balance_as_of: Option<String>,
     pub included: bool,
+    /// Hidden (itself or through its connection): out of the default group's totals.
+    pub hidden: bool,
     #[serde(skip)]
     pub balance_minor: i64,
 }
@@ -41,7 +43,8 @@ const SELECT_ACCOUNTS: &str = "
         CASE WHEN a.connection_id IS NULL
              THEN max(substr(a.created_at, 1, 10), coalesce((SELECT max(t.date) FROM transactions t WHERE t.account_id = a.id), ''))
              ELSE (SELECT s.as_of FROM balance_snapshots s WHERE s.account_id = a.id ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
-        END
+        END,
+        a.hidden OR coalesce((SELECT c.hidden FROM connections c WHERE c.id = a.connection_id), 0)
     FROM accounts a";
 
 fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
@@ -63,6 +66,7 @@ fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
         currency: currency_text,
         included: row.get(5)?,
         balance_as_of: row.get(7)?,
+        hidden: row.get(8)?,
         balance_minor,
     })
 }

@@ -129,6 +129,132 @@ pub fn list(conn: &Connection) -> Result<Vec<CategoryRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The user's own category: a 大項目 (`kind` income or expense) or, with `parent`, a 中項目 that
+/// takes its parent's kind.
+pub fn add(conn: &Connection, parent: Option<i64>, name: &str, kind: Option<&str>) -> Result<i64> {
+    let name = name.trim();
+    if name.is_empty() || name.contains('/') {
+        return Err(GimsError::invalid("name", "a category needs a name without `/`"));
+    }
+    let kind: String = match parent {
+        Some(parent) => {
+            let (parent_kind, grandparent): (String, Option<i64>) =
+                conn.query_row("SELECT kind, parent_id FROM categories WHERE id = ?1", [parent], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            if grandparent.is_some() || parent_kind == "uncategorised" {
+                return Err(GimsError::invalid("parent", "a 中項目 goes under a 大項目 other than 未分類"));
+            }
+            parent_kind
+        }
+        None => match kind.unwrap_or("expense") {
+            kind @ ("income" | "expense") => kind.to_string(),
+            other => return Err(GimsError::invalid("kind", format!("`{other}` is not income or expense"))),
+        },
+    };
+    let taken: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM categories WHERE coalesce(parent_id, 0) = coalesce(?1, 0) AND name = ?2",
+        params![parent, name],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(GimsError::invalid("name", format!("there is already a category `{name}` there")));
+    }
+    conn.execute(
+        "INSERT INTO categories (parent_id, name, kind, position)
+         VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM categories WHERE coalesce(parent_id, 0) = coalesce(?1, 0)))",
+        params![parent, name, kind],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Renames a category; its transactions, rules and budgets follow it (they refer to its id).
+pub fn rename(conn: &Connection, id: i64, name: &str) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() || name.contains('/') {
+        return Err(GimsError::invalid("name", "a category needs a name without `/`"));
+    }
+    if id == uncategorised_id(conn)? {
+        return Err(GimsError::invalid("category", "未分類 keeps its name"));
+    }
+    let clash: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM categories WHERE coalesce(parent_id, 0) = (SELECT coalesce(parent_id, 0) FROM categories WHERE id = ?1)
+           AND name = ?2 AND id <> ?1",
+        params![id, name],
+        |r| r.get(0),
+    )?;
+    if clash {
+        return Err(GimsError::invalid("name", format!("there is already a category `{name}` there; merge instead")));
+    }
+    conn.execute("UPDATE categories SET name = ?2 WHERE id = ?1", params![id, name])?;
+    Ok(())
+}
+
+/// Hides a category from the choices (or shows it again). Rows filed there keep it.
+pub fn set_hidden(conn: &Connection, id: i64, hidden: bool) -> Result<()> {
+    if hidden && id == uncategorised_id(conn)? {
+        return Err(GimsError::invalid("category", "未分類 cannot be hidden"));
+    }
+    conn.execute("UPDATE categories SET hidden = ?2 WHERE id = ?1 OR parent_id = ?1", params![id, hidden])?;
+    Ok(())
+}
+
+/// Merges `from` into `into`: every transaction, rule and budget of `from` moves to `into`, a
+/// 大項目's 中項目 move under `into` (or, when `into` is a 中項目, their rows do), then `from`
+/// goes. Nothing is lost: the rows are all still there, filed under `into`. Call inside a
+/// transaction. Returns how many transactions moved.
+pub fn merge(conn: &Connection, from: i64, into: i64) -> Result<usize> {
+    if from == into {
+        return Err(GimsError::invalid("into", "a category cannot be merged into itself"));
+    }
+    let uncategorised = uncategorised_id(conn)?;
+    if from == uncategorised {
+        return Err(GimsError::invalid("category", "未分類 cannot be merged away"));
+    }
+    let parent_of = |id: i64| -> Result<Option<i64>> {
+        Ok(conn.query_row("SELECT parent_id FROM categories WHERE id = ?1", [id], |r| r.get(0))?)
+    };
+    if parent_of(into)? == Some(from) {
+        return Err(GimsError::invalid("into", "a 大項目 cannot be merged into one of its own 中項目"));
+    }
+    let mut moved = 0;
+    let children: Vec<(i64, String)> = conn
+        .prepare("SELECT id, name FROM categories WHERE parent_id = ?1")?
+        .query_map([from], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let into_is_top = parent_of(into)?.is_none() && into != uncategorised;
+    for (child, name) in children {
+        let same_name: Option<i64> = if into_is_top {
+            conn.query_row("SELECT id FROM categories WHERE parent_id = ?1 AND name = ?2", params![into, name], |r| {
+                r.get(0)
+            })
+            .optional()?
+        } else {
+            Some(into)
+        };
+        match same_name {
+            Some(target) => moved += merge(conn, child, target)?,
+            None => {
+                conn.execute(
+                    "UPDATE categories SET parent_id = ?2, kind = (SELECT kind FROM categories WHERE id = ?2) WHERE id = ?1",
+                    params![child, into],
+                )?;
+            }
+        }
+    }
+    moved += conn.execute("UPDATE transactions SET category_id = ?2 WHERE category_id = ?1", params![from, into])?;
+    conn.execute("UPDATE rules SET set_category_id = ?2 WHERE set_category_id = ?1", params![from, into])?;
+    conn.execute(
+        "INSERT INTO budgets (category_id, month, amount) SELECT ?2, month, amount FROM budgets WHERE category_id = ?1
+         ON CONFLICT (category_id, month) DO UPDATE SET amount = amount + excluded.amount",
+        params![from, into],
+    )?;
+    conn.execute("DELETE FROM budgets WHERE category_id = ?1", [from])?;
+    conn.execute("DELETE FROM month_totals WHERE category_id = ?1 AND rows = 0", [from])?;
+    conn.execute("DELETE FROM categories WHERE id = ?1", [from])?;
+    Ok(moved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +292,47 @@ mod tests {
         assert!(
             rows.iter().any(|r| r.category == "収入" && r.subcategory.as_deref() == Some("給与") && r.kind == "income")
         );
+    }
+
+    #[test]
+    fn merging_renaming_and_hiding_keep_every_transaction() {
+        use crate::ledger::{NewTransaction, TransactionSource};
+        use crate::money::{Amount, Currency};
+        let (_dir, mut ledger) = test_ledger();
+        let mine = add(&ledger.conn, None, "ペット", None).unwrap();
+        let food = add(&ledger.conn, Some(mine), "フード", None).unwrap();
+        assert!(add(&ledger.conn, Some(food), "深すぎ", None).is_err());
+        let rows: Vec<NewTransaction> = [food, mine]
+            .iter()
+            .map(|category| NewTransaction {
+                date: "2026-11-03".into(),
+                amount: Amount::from_minor(-1000, Currency::jpy()),
+                category_id: Some(*category),
+                ..NewTransaction::manual(None, "ペットショップ")
+            })
+            .collect();
+        ledger.insert_transactions(&rows, TransactionSource::Manual).unwrap();
+        rename(&ledger.conn, food, "ごはん").unwrap();
+        assert_eq!(resolve(&ledger.conn, "ペット/ごはん").unwrap(), food);
+
+        let daily = resolve(&ledger.conn, "日用品").unwrap();
+        let tx = ledger.conn.transaction().unwrap();
+        assert_eq!(merge(&tx, mine, daily).unwrap(), 1);
+        tx.commit().unwrap();
+        // The 中項目 moved under 日用品 with its row; the 大項目's own row moved to 日用品.
+        assert_eq!(resolve(&ledger.conn, "日用品/ごはん").unwrap(), food);
+        let filed: Vec<(String, Option<String>)> = ledger
+            .transactions(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.category, t.subcategory))
+            .collect();
+        assert_eq!(filed.len(), 2);
+        assert!(filed.contains(&("日用品".into(), Some("ごはん".into()))));
+        assert!(filed.contains(&("日用品".into(), None)));
+
+        set_hidden(&ledger.conn, food, true).unwrap();
+        assert!(list(&ledger.conn).unwrap().iter().all(|r| r.id != food));
+        assert_eq!(ledger.transactions(&Default::default()).unwrap().len(), 2);
     }
 }

@@ -21,6 +21,8 @@ pub struct ConnectionRow {
     pub last_attempt_at: Option<String>,
     pub next_refresh_at: Option<String>,
     pub start_date: Option<String>,
+    /// Hidden with all its accounts: out of the default group's totals, data kept.
+    pub hidden: bool,
 }
 
 pub struct NewConnection<'a> {
@@ -49,7 +51,7 @@ pub struct AccessLogRow {
 }
 
 const SELECT_CONNECTIONS: &str = "SELECT id, institution_id, display_name, memo, status, status_action, status_url,
-    status_message, last_fetched_at, last_attempt_at, next_refresh_at, start_date FROM connections";
+    status_message, last_fetched_at, last_attempt_at, next_refresh_at, start_date, hidden FROM connections";
 
 fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
     Ok(ConnectionRow {
@@ -65,6 +67,7 @@ fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
         last_attempt_at: row.get(9)?,
         next_refresh_at: row.get(10)?,
         start_date: row.get(11)?,
+        hidden: row.get(12)?,
     })
 }
 

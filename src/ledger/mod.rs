@@ -5,13 +5,17 @@ mod accounts;
 mod backup;
 pub mod categories;
 mod connections;
+pub mod groups;
 mod holdings;
 mod migrations;
 mod refresh_save;
+pub mod rules;
 mod transactions;
+pub mod transfers;
 
 pub use accounts::{AccountRow, NewManualAccount};
 pub use connections::{AccessLogRow, ConnectionEdit, ConnectionRow, DeletedCounts, NewConnection, StatusUpdate};
+pub use groups::{GroupRow, Member, Scope};
 pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};

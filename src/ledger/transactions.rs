@@ -172,6 +172,7 @@ pub(crate) fn insert_in(
 ) -> Result<InsertOutcome> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let uncategorised = categories::uncategorised_id(conn)?;
+    let rules = super::rules::RuleSet::load(conn)?;
     let mut statement = conn.prepare_cached(
         "INSERT INTO transactions
             (account_id, date, amount, currency, description, memo, category_id, transfer, included, source, external_id, run_id, created_at)
@@ -180,6 +181,7 @@ pub(crate) fn insert_in(
     )?;
     let mut outcome = InsertOutcome::default();
     for row in rows {
+        let (category_id, transfer, included) = rules.apply(row);
         let changed = statement.execute(params![
             row.account_id,
             row.date,
@@ -187,9 +189,9 @@ pub(crate) fn insert_in(
             row.amount.currency.code(),
             row.description,
             row.memo,
-            row.category_id.unwrap_or(uncategorised),
-            row.transfer,
-            row.included,
+            category_id.unwrap_or(uncategorised),
+            transfer,
+            included,
             source.as_str(),
             row.external_id,
             row.run_id,

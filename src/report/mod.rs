@@ -8,10 +8,19 @@
 //! from totals (計算対象外) and accounts excluded from totals count in neither. Totals are in yen;
 //! other currencies are listed apart, never converted at a made-up rate.
 
+mod assets;
+mod budget;
+
+pub use assets::{
+    AssetClassLine, AssetReport, ExpiringLine, HistoryPoint, HistoryReport, UnvaluedAccount, asset_class, assets,
+    expiring, history,
+};
+pub use budget::{BudgetLine, BudgetReport, budget};
+
 use crate::error::{GimsError, Result};
 use crate::ledger::Ledger;
+use crate::ledger::groups::{Scope, scope_accounts};
 use crate::money::{Amount, Currency};
-use gims_connectors::AccountKind;
 use rusqlite::params;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,19 +54,22 @@ pub struct CurrencyTotals {
     pub expense: String,
 }
 
-/// Income and spending of one month (`YYYY-MM`).
-pub fn monthly(ledger: &Ledger, month: &str) -> Result<MonthlyReport> {
-    let (first, last) = month_bounds(month)?;
-    let mut statement = ledger.conn.prepare(
-        "SELECT t.currency, c.kind, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END,
-                sum(t.amount), sum(CASE WHEN t.amount > 0 THEN t.amount ELSE 0 END), sum(CASE WHEN t.amount < 0 THEN t.amount ELSE 0 END)
-         FROM transactions t
-         JOIN categories c ON c.id = t.category_id
+/// Income and spending of one month (`YYYY-MM`) over a scope, read from the per-month totals the
+/// ledger keeps up to date (a few hundred rows, however long the history).
+pub fn monthly(ledger: &Ledger, month: &str, scope: &Scope) -> Result<MonthlyReport> {
+    month_bounds(month)?;
+    let accounts = scope_accounts(&ledger.conn, scope)?;
+    let mut statement = ledger.conn.prepare_cached(
+        "SELECT m.currency, c.kind, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END,
+                sum(m.money_in + m.money_out), sum(m.money_in), sum(m.money_out)
+         FROM month_totals m
+         JOIN categories c ON c.id = m.category_id
          LEFT JOIN categories p ON p.id = c.parent_id
-         LEFT JOIN accounts a ON a.id = t.account_id
-         WHERE t.date BETWEEN ?1 AND ?2 AND t.included = 1 AND t.transfer = 0
-           AND (t.account_id IS NULL OR a.included = 1)
-         GROUP BY t.currency, c.id
+         LEFT JOIN accounts a ON a.id = m.account_id
+         WHERE m.month = ?1 AND m.counted = 1 AND (m.account_id = 0 OR a.included = 1)
+           AND m.account_id IN (SELECT value FROM json_each(?2))
+         GROUP BY m.currency, c.id
+         HAVING sum(m.rows) > 0
          ORDER BY coalesce(p.position, c.position), p.id IS NOT NULL, c.position",
     )?;
     struct Row {
@@ -70,7 +82,7 @@ pub fn monthly(ledger: &Ledger, month: &str) -> Result<MonthlyReport> {
         money_out: i64,
     }
     let rows: Vec<Row> = statement
-        .query_map(params![first, last], |row| {
+        .query_map(params![month.trim(), accounts.json()], |row| {
             Ok(Row {
                 currency: row.get(0)?,
                 kind: row.get(1)?,
@@ -114,7 +126,7 @@ pub fn monthly(ledger: &Ledger, month: &str) -> Result<MonthlyReport> {
         })
         .collect();
     Ok(MonthlyReport {
-        month: month.to_string(),
+        month: month.trim().to_string(),
         currency: "JPY".into(),
         income: decimal(income, "JPY"),
         expense: decimal(expense, "JPY"),
@@ -125,79 +137,48 @@ pub fn monthly(ledger: &Ledger, month: &str) -> Result<MonthlyReport> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct AssetReport {
-    pub date: String,
+pub struct YearReport {
+    pub year: i32,
     pub currency: String,
-    /// Assets minus liabilities (card balances, loans).
-    pub total: String,
-    pub classes: Vec<AssetClassLine>,
-    /// Accounts in other currencies: shown, not converted.
-    pub unvalued: Vec<UnvaluedAccount>,
+    pub income: String,
+    pub expense: String,
+    pub net: String,
+    pub months: Vec<MonthLine>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct AssetClassLine {
-    pub class: &'static str,
-    pub amount: String,
+pub struct MonthLine {
+    pub month: String,
+    pub income: String,
+    pub expense: String,
+    pub net: String,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct UnvaluedAccount {
-    pub account_id: i64,
-    pub currency: String,
-    pub balance: String,
-}
-
-/// The asset class an account's balance counts in.
-pub fn asset_class(kind: AccountKind) -> &'static str {
-    match kind {
-        AccountKind::Cash | AccountKind::Bank => "deposits",
-        AccountKind::Securities | AccountKind::Pension => "securities",
-        AccountKind::Crypto => "crypto",
-        AccountKind::Points | AccountKind::Miles => "points",
-        AccountKind::Emoney => "emoney",
-        AccountKind::Card | AccountKind::Loan => "liabilities",
-        AccountKind::Other => "other",
+/// A year by month, in yen.
+pub fn year(ledger: &Ledger, year: i32, scope: &Scope) -> Result<YearReport> {
+    if !(1900..=9999).contains(&year) {
+        return Err(GimsError::invalid("year", format!("`{year}` is not a year (write YYYY)")));
     }
-}
-
-const CLASS_ORDER: &[&str] = &["deposits", "securities", "crypto", "points", "emoney", "other", "liabilities"];
-
-/// What the user owned (and owed) at the end of `date` (`YYYY-MM-DD`).
-pub fn assets(ledger: &Ledger, date: &str) -> Result<AssetReport> {
-    let mut statement = ledger.conn.prepare(
-        "SELECT a.id, a.kind, a.currency,
-            CASE WHEN a.connection_id IS NULL
-                 THEN a.opening_balance + coalesce((SELECT sum(t.amount) FROM transactions t WHERE t.account_id = a.id AND t.date <= ?1), 0)
-                 ELSE (SELECT s.balance FROM balance_snapshots s WHERE s.account_id = a.id AND s.as_of <= ?1 ORDER BY s.as_of DESC LIMIT 1)
-            END
-         FROM accounts a
-         WHERE a.included = 1
-         ORDER BY a.id",
-    )?;
-    let rows: Vec<(i64, String, String, Option<i64>)> = statement
-        .query_map([date], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
-    let mut unvalued = Vec::new();
-    for (id, kind, currency, balance) in rows {
-        let Some(balance) = balance else { continue };
-        if currency != "JPY" {
-            unvalued.push(UnvaluedAccount { account_id: id, balance: decimal(balance, &currency), currency });
-            continue;
-        }
-        let kind: AccountKind = kind.parse().map_err(GimsError::internal)?;
-        *by_class.entry(asset_class(kind)).or_default() += balance;
+    let (mut income, mut expense) = (0i64, 0i64);
+    let mut months = Vec::new();
+    for number in 1..=12 {
+        let report = monthly(ledger, &format!("{year:04}-{number:02}"), scope)?;
+        let minor = |text: &str| Amount::parse(text, &Currency::jpy()).map(|a| a.minor).map_err(GimsError::internal);
+        income += minor(&report.income)?;
+        expense += minor(&report.expense)?;
+        months.push(MonthLine { month: report.month, income: report.income, expense: report.expense, net: report.net });
     }
-    let total: i64 = by_class.values().sum();
-    let classes = CLASS_ORDER
-        .iter()
-        .filter_map(|class| by_class.get(class).map(|amount| AssetClassLine { class, amount: decimal(*amount, "JPY") }))
-        .collect();
-    Ok(AssetReport { date: date.to_string(), currency: "JPY".into(), total: decimal(total, "JPY"), classes, unvalued })
+    Ok(YearReport {
+        year,
+        currency: "JPY".into(),
+        income: decimal(income, "JPY"),
+        expense: decimal(expense, "JPY"),
+        net: decimal(income - expense, "JPY"),
+        months,
+    })
 }
 
-fn decimal(minor: i64, currency: &str) -> String {
+pub(crate) fn decimal(minor: i64, currency: &str) -> String {
     match Currency::parse(currency) {
         Ok(currency) => Amount::from_minor(minor, currency).to_decimal_string(),
         Err(_) => minor.to_string(),
@@ -205,7 +186,7 @@ fn decimal(minor: i64, currency: &str) -> String {
 }
 
 /// `YYYY-MM` → first and last day.
-fn month_bounds(month: &str) -> Result<(String, String)> {
+pub(crate) fn month_bounds(month: &str) -> Result<(String, String)> {
     let invalid = || GimsError::invalid("month", format!("`{month}` is not a month (write YYYY-MM)"));
     let (year, number) = month.trim().split_once('-').ok_or_else(invalid)?;
     let year: i32 = year.parse().map_err(|_| invalid())?;

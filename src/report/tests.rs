@@ -2,8 +2,12 @@
 //! transfers, rows excluded from totals, refunds, an excluded account and several currencies.
 
 use super::*;
-use crate::ledger::{NewManualAccount, NewTransaction, TransactionSource, categories, test_ledger};
+use crate::ledger::{
+    Member, NewManualAccount, NewTransaction, Scope, TransactionEdit, TransactionSource, categories, test_ledger,
+};
+use gims_connectors::AccountKind;
 
+#[derive(Clone)]
 struct Generated {
     account: Option<usize>,
     date: String,
@@ -26,12 +30,14 @@ const CATEGORIES: &[(&str, &str)] = &[
 #[test]
 fn monthly_and_asset_figures_equal_independent_sums() {
     let (_dir, mut ledger) = test_ledger();
-    // 0: bank JPY, 1: card JPY, 2: USD account, 3: a JPY account excluded from totals.
+    // 0: bank JPY, 1: card JPY, 2: USD account, 3: a JPY account excluded from totals,
+    // 4: a hidden JPY e-money account (out of the default group, in the group 「へそくり」).
     let specs = [
         ("銀行", AccountKind::Bank, "JPY", 100_000),
         ("カード", AccountKind::Card, "JPY", 0),
         ("Chase", AccountKind::Bank, "USD", 10_000),
         ("除外口座", AccountKind::Bank, "JPY", 5_000),
+        ("隠し財布", AccountKind::Emoney, "JPY", 7_000),
     ];
     let mut accounts = Vec::new();
     for (name, kind, currency, opening) in specs {
@@ -43,6 +49,10 @@ fn monthly_and_asset_figures_equal_independent_sums() {
         accounts.push(ledger.add_manual_account(&account, "2026-01-01T00:00:00Z").unwrap().id);
     }
     ledger.conn.execute("UPDATE accounts SET included = 0 WHERE id = ?1", [accounts[3]]).unwrap();
+    ledger.set_hidden(Member::Account(accounts[4]), true).unwrap();
+    let group = ledger.create_group("へそくり", "2026-01-01T00:00:00Z").unwrap().id;
+    ledger.set_group_member(group, Member::Account(accounts[0]), true).unwrap();
+    ledger.set_group_member(group, Member::Account(accounts[4]), true).unwrap();
 
     // Deterministic pseudo-random rows over three months.
     let mut seed: u64 = 42;
@@ -62,11 +72,12 @@ fn monthly_and_asset_figures_equal_independent_sums() {
             _ => -magnitude,
         };
         rows.push(Generated {
-            account: match next(6) {
+            account: match next(7) {
                 0 => None,
                 1 => Some(1),
                 2 => Some(2),
                 3 => Some(3),
+                4 => Some(4),
                 _ => Some(0),
             },
             date: format!("2026-{:02}-{:02}", 9 + next(3), 1 + next(28)),
@@ -101,45 +112,83 @@ fn monthly_and_asset_figures_equal_independent_sums() {
         })
         .collect();
     ledger.insert_transactions(&new_rows, TransactionSource::Import).unwrap();
+    let first_id: i64 = ledger.conn.query_row("SELECT min(id) FROM transactions", [], |r| r.get(0)).unwrap();
 
-    for month in ["2026-09", "2026-10", "2026-11"] {
-        let counted =
-            |row: &&Generated| row.date.starts_with(month) && row.included && !row.transfer && row.account != Some(3);
-        let kind_of = |row: &Generated| CATEGORIES.iter().find(|(c, _)| *c == row.category).unwrap().1;
-        let (mut income, mut expense, mut usd_income, mut usd_expense) = (0i64, 0i64, 0i64, 0i64);
-        for row in rows.iter().filter(counted) {
-            let (inc, exp) =
-                if row.account == Some(2) { (&mut usd_income, &mut usd_expense) } else { (&mut income, &mut expense) };
-            match (kind_of(row), row.amount > 0) {
-                ("income", _) => *inc += row.amount,
-                ("expense", _) => *exp -= row.amount,
-                (_, true) => *inc += row.amount,
-                (_, false) => *exp -= row.amount,
-            }
+    // Edits after saving (re-categorise, flip transfer and include flags, delete a row) must keep
+    // the per-month totals the reports read in step with the rows.
+    let salary = categories::resolve(&ledger.conn, "収入/給与").unwrap();
+    for i in (0..rows.len()).step_by(17) {
+        let id = first_id + i as i64;
+        let edit = match i % 3 {
+            0 => TransactionEdit { category_id: Some(salary), ..Default::default() },
+            1 => TransactionEdit { transfer: Some(!rows[i].transfer), ..Default::default() },
+            _ => TransactionEdit { included: Some(!rows[i].included), ..Default::default() },
+        };
+        ledger.edit_transaction(id, &edit).unwrap();
+        match i % 3 {
+            0 => rows[i].category = "収入/給与",
+            1 => rows[i].transfer = !rows[i].transfer,
+            _ => rows[i].included = !rows[i].included,
         }
-        let report = monthly(&ledger, month).unwrap();
-        assert_eq!(report.income, income.to_string(), "{month} income");
-        assert_eq!(report.expense, expense.to_string(), "{month} expense");
-        assert_eq!(report.net, (income - expense).to_string(), "{month} net");
-        let usd = report.other_currencies.iter().find(|c| c.currency == "USD").unwrap();
-        assert_eq!(usd.income, decimal(usd_income, "USD"), "{month} USD income");
-        assert_eq!(usd.expense, decimal(usd_expense, "USD"), "{month} USD expense");
-        // The category lines add up to the same totals.
-        let food: i64 = rows
-            .iter()
-            .filter(counted)
-            .filter(|r| r.account != Some(2) && r.category == "食費/外食")
-            .map(|r| r.amount)
-            .sum();
-        let line = report.categories.iter().find(|l| l.category == "食費" && l.subcategory.as_deref() == Some("外食"));
-        assert_eq!(line.map(|l| l.amount.clone()).unwrap_or_else(|| "0".into()), food.to_string(), "{month} 外食");
+    }
+    ledger.conn.execute("DELETE FROM transactions WHERE id = ?1", [first_id + 5]).unwrap();
+    rows[5].account = Some(usize::MAX); // gone: in no scope, no balance
+
+    for (scope, members) in [
+        (Scope::Visible, vec![None, Some(0), Some(1), Some(2), Some(3)]),
+        (Scope::Group(group), vec![Some(0), Some(4)]),
+    ] {
+        for month in ["2026-09", "2026-10", "2026-11"] {
+            let counted = |row: &&Generated| {
+                row.date.starts_with(month)
+                    && row.included
+                    && !row.transfer
+                    && row.account != Some(3)
+                    && members.contains(&row.account)
+            };
+            let kind_of = |row: &Generated| CATEGORIES.iter().find(|(c, _)| *c == row.category).unwrap().1;
+            let (mut income, mut expense, mut usd_income, mut usd_expense) = (0i64, 0i64, 0i64, 0i64);
+            for row in rows.iter().filter(counted) {
+                let (inc, exp) = if row.account == Some(2) {
+                    (&mut usd_income, &mut usd_expense)
+                } else {
+                    (&mut income, &mut expense)
+                };
+                match (kind_of(row), row.amount > 0) {
+                    ("income", _) => *inc += row.amount,
+                    ("expense", _) => *exp -= row.amount,
+                    (_, true) => *inc += row.amount,
+                    (_, false) => *exp -= row.amount,
+                }
+            }
+            let report = monthly(&ledger, month, &scope).unwrap();
+            assert_eq!(report.income, income.to_string(), "{month} income");
+            assert_eq!(report.expense, expense.to_string(), "{month} expense");
+            assert_eq!(report.net, (income - expense).to_string(), "{month} net");
+            if let Some(usd) = report.other_currencies.iter().find(|c| c.currency == "USD") {
+                assert_eq!(usd.income, decimal(usd_income, "USD"), "{month} USD income");
+                assert_eq!(usd.expense, decimal(usd_expense, "USD"), "{month} USD expense");
+            } else {
+                assert_eq!((usd_income, usd_expense), (0, 0), "{month} USD");
+            }
+            // The category lines add up to the same totals.
+            let food: i64 = rows
+                .iter()
+                .filter(counted)
+                .filter(|r| r.account != Some(2) && r.category == "食費/外食")
+                .map(|r| r.amount)
+                .sum();
+            let line =
+                report.categories.iter().find(|l| l.category == "食費" && l.subcategory.as_deref() == Some("外食"));
+            assert_eq!(line.map(|l| l.amount.clone()).unwrap_or_else(|| "0".into()), food.to_string(), "{month} 外食");
+        }
     }
 
     // Assets at the end of October: opening balances plus every row up to then, by class.
     let upto = |i: usize| {
         rows.iter().filter(|r| r.account == Some(i) && r.date.as_str() <= "2026-10-31").map(|r| r.amount).sum::<i64>()
     };
-    let report = assets(&ledger, "2026-10-31").unwrap();
+    let report = assets(&ledger, "2026-10-31", &Scope::Visible).unwrap();
     let deposits = 100_000 + upto(0);
     let liabilities = upto(1);
     assert_eq!(
@@ -158,15 +207,37 @@ fn monthly_and_asset_figures_equal_independent_sums() {
             balance: decimal(10_000 + upto(2), "USD")
         }]
     );
+
+    // Asset history by month end and by day, against the same independent sums.
+    let at = |i: usize, day: &str| {
+        rows.iter().filter(|r| r.account == Some(i) && r.date.as_str() <= day).map(|r| r.amount).sum::<i64>()
+    };
+    let months = history(&ledger, "2026-08-15", "2026-11-20", "month", &Scope::Visible).unwrap();
+    let dates: Vec<&str> = months.points.iter().map(|p| p.date.as_str()).collect();
+    assert_eq!(dates, ["2026-08-31", "2026-09-30", "2026-10-31", "2026-11-20"]);
+    for point in months
+        .points
+        .iter()
+        .chain(history(&ledger, "2026-10-28", "2026-11-03", "day", &Scope::Visible).unwrap().points.iter())
+    {
+        let net = 100_000 + at(0, &point.date) + at(1, &point.date);
+        assert_eq!(point.total, net.to_string(), "total on {}", point.date);
+    }
+    let hidden = history(&ledger, "2026-10-01", "2026-10-31", "month", &Scope::Group(group)).unwrap();
+    assert_eq!(hidden.points[0].total, (100_000 + 7_000 + at(0, "2026-10-31") + at(4, "2026-10-31")).to_string());
+    assert_eq!(
+        hidden.points[0].classes.iter().find(|c| c.class == "emoney").unwrap().amount,
+        (7_000 + at(4, "2026-10-31")).to_string()
+    );
 }
 
 #[test]
 fn a_month_is_checked() {
     let (_dir, ledger) = test_ledger();
     for bad in ["2026-13", "2026", "11-2026", "2026-1x"] {
-        let error = monthly(&ledger, bad).unwrap_err();
+        let error = monthly(&ledger, bad, &Scope::Visible).unwrap_err();
         assert!(error.message.starts_with("month:"), "{bad}: {}", error.message);
     }
-    let empty = monthly(&ledger, "2026-02").unwrap();
+    let empty = monthly(&ledger, "2026-02", &Scope::Visible).unwrap();
     assert_eq!((empty.income.as_str(), empty.expense.as_str(), empty.net.as_str()), ("0", "0", "0"));
 }

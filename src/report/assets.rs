@@ -1,0 +1,336 @@
+//! What the user owns and owes: the composition on a date, its history (資産推移) by asset class,
+//! and points or e-money about to expire. Linked accounts are valued by the latest balance their
+//! institution reported on or before each date; manual accounts by their opening balance plus
+//! their transactions, read from the per-month totals and, within a month, the day's rows.
+
+use super::decimal;
+use crate::error::{GimsError, Result};
+use crate::ledger::Ledger;
+use crate::ledger::groups::{Scope, scope_accounts};
+use gims_connectors::AccountKind;
+use rusqlite::params;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use time::{Date, Duration};
+
+#[derive(Debug, Serialize)]
+pub struct AssetReport {
+    pub date: String,
+    pub currency: String,
+    /// Net worth: assets minus liabilities (card balances, loans).
+    pub total: String,
+    /// Everything owned, before liabilities.
+    pub assets: String,
+    /// What is owed, as a positive amount.
+    pub liabilities: String,
+    pub classes: Vec<AssetClassLine>,
+    /// Accounts in other currencies: shown, not converted.
+    pub unvalued: Vec<UnvaluedAccount>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct AssetClassLine {
+    pub class: &'static str,
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct UnvaluedAccount {
+    pub account_id: i64,
+    pub currency: String,
+    pub balance: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryReport {
+    pub from: String,
+    pub to: String,
+    /// `day` or `month` (month ends, and `to` itself when it falls inside a month).
+    pub interval: &'static str,
+    pub currency: String,
+    pub points: Vec<HistoryPoint>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct HistoryPoint {
+    pub date: String,
+    pub total: String,
+    pub classes: Vec<AssetClassLine>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExpiringLine {
+    pub account_id: i64,
+    pub account: String,
+    pub expires_on: String,
+    pub amount: String,
+    pub currency: String,
+}
+
+/// The asset class an account's balance counts in.
+pub fn asset_class(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Cash | AccountKind::Bank => "deposits",
+        AccountKind::Securities | AccountKind::Pension => "securities",
+        AccountKind::Crypto => "crypto",
+        AccountKind::Points | AccountKind::Miles => "points",
+        AccountKind::Emoney => "emoney",
+        AccountKind::Card | AccountKind::Loan => "liabilities",
+        AccountKind::Other => "other",
+    }
+}
+
+const CLASS_ORDER: &[&str] = &["deposits", "securities", "crypto", "points", "emoney", "other", "liabilities"];
+
+/// What the user owned (and owed) at the end of `date` (`YYYY-MM-DD`).
+pub fn assets(ledger: &Ledger, date: &str, scope: &Scope) -> Result<AssetReport> {
+    let day = parse(date)?;
+    let valuation = Valuation::load(ledger, scope, day, day)?;
+    let balances = valuation.at(day);
+    let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
+    let mut unvalued = Vec::new();
+    for (account, balance) in valuation.accounts.iter().zip(balances) {
+        let Some(balance) = balance else { continue };
+        if account.currency != "JPY" {
+            unvalued.push(UnvaluedAccount {
+                account_id: account.id,
+                balance: decimal(balance, &account.currency),
+                currency: account.currency.clone(),
+            });
+            continue;
+        }
+        *by_class.entry(account.class).or_default() += balance;
+    }
+    let liabilities: i64 = by_class.get("liabilities").copied().unwrap_or(0);
+    let total: i64 = by_class.values().sum();
+    Ok(AssetReport {
+        date: day.to_string(),
+        currency: "JPY".into(),
+        total: decimal(total, "JPY"),
+        assets: decimal(total - liabilities, "JPY"),
+        liabilities: decimal(-liabilities, "JPY"),
+        classes: class_lines(&by_class),
+        unvalued,
+    })
+}
+
+/// Asset history from `from` to `to` by day or by month end, in yen, by class.
+pub fn history(ledger: &Ledger, from: &str, to: &str, interval: &str, scope: &Scope) -> Result<HistoryReport> {
+    let (from, to) = (parse(from)?, parse(to)?);
+    if from > to {
+        return Err(GimsError::invalid("from", format!("{from} is after {to}")));
+    }
+    let (interval, points) = match interval.trim() {
+        "day" | "daily" => {
+            if (to - from).whole_days() > 3700 {
+                return Err(GimsError::invalid("interval", "daily history covers at most ten years; use month"));
+            }
+            let mut days = Vec::new();
+            let mut day = from;
+            while day <= to {
+                days.push(day);
+                day += Duration::days(1);
+            }
+            ("day", days)
+        }
+        "month" | "monthly" => {
+            let mut ends = Vec::new();
+            let mut day = month_end(from);
+            while day < to {
+                ends.push(day);
+                day = month_end(day + Duration::days(1));
+            }
+            ends.push(to);
+            ("month", ends)
+        }
+        other => return Err(GimsError::invalid("interval", format!("`{other}` is not day or month"))),
+    };
+    let valuation = Valuation::load(ledger, scope, points[0], to)?;
+    let points = points
+        .into_iter()
+        .map(|day| {
+            let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
+            for (account, balance) in valuation.accounts.iter().zip(valuation.at(day)) {
+                if let (Some(balance), "JPY") = (balance, account.currency.as_str()) {
+                    *by_class.entry(account.class).or_default() += balance;
+                }
+            }
+            HistoryPoint {
+                date: day.to_string(),
+                total: decimal(by_class.values().sum(), "JPY"),
+                classes: class_lines(&by_class),
+            }
+        })
+        .collect();
+    Ok(HistoryReport { from: from.to_string(), to: to.to_string(), interval, currency: "JPY".into(), points })
+}
+
+/// Points and e-money expiring from `today` to `today + days`, soonest first.
+pub fn expiring(ledger: &Ledger, today: &str, days: u32, scope: &Scope) -> Result<Vec<ExpiringLine>> {
+    let today = parse(today)?;
+    let until = today + Duration::days(i64::from(days));
+    let accounts = scope_accounts(&ledger.conn, scope)?;
+    let mut statement = ledger.conn.prepare(
+        "SELECT e.account_id, a.name, e.expires_on, e.amount, a.currency
+         FROM expiries e JOIN accounts a ON a.id = e.account_id
+         WHERE e.expires_on BETWEEN ?1 AND ?2 AND e.account_id IN (SELECT value FROM json_each(?3))
+         ORDER BY e.expires_on, e.account_id",
+    )?;
+    let rows = statement.query_map(params![today.to_string(), until.to_string(), accounts.json()], |row| {
+        let currency: String = row.get(4)?;
+        Ok(ExpiringLine {
+            account_id: row.get(0)?,
+            account: row.get(1)?,
+            expires_on: row.get(2)?,
+            amount: decimal(row.get(3)?, &currency),
+            currency,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn class_lines(by_class: &BTreeMap<&'static str, i64>) -> Vec<AssetClassLine> {
+    CLASS_ORDER
+        .iter()
+        .filter_map(|class| by_class.get(class).map(|amount| AssetClassLine { class, amount: decimal(*amount, "JPY") }))
+        .collect()
+}
+
+fn parse(text: &str) -> Result<Date> {
+    let normalised = crate::api::parse_date("date", text)?;
+    crate::refresh::endpoint::parse_iso_date(&normalised)
+        .ok_or_else(|| GimsError::internal("a checked date did not parse"))
+}
+
+fn month_end(day: Date) -> Date {
+    Date::from_calendar_date(day.year(), day.month(), day.month().length(day.year()))
+        .expect("a month's last day exists")
+}
+
+struct ValuedAccount {
+    id: i64,
+    class: &'static str,
+    currency: String,
+    /// Manual accounts: the opening balance, monthly nets and daily nets; linked: snapshots.
+    source: Source,
+}
+
+enum Source {
+    Manual {
+        opening: i64,
+        /// (YYYY-MM, net of every row that month), ascending.
+        months: Vec<(String, i64)>,
+        /// (date, net of that day), ascending, only for the days the valuation needs.
+        days: Vec<(String, i64)>,
+    },
+    Linked {
+        /// (as_of, balance), ascending.
+        snapshots: Vec<(String, i64)>,
+    },
+}
+
+/// Everything needed to value the scope's accounts on any day in a range, loaded in a few queries.
+struct Valuation {
+    accounts: Vec<ValuedAccount>,
+}
+
+impl Valuation {
+    fn load(ledger: &Ledger, scope: &Scope, first: Date, last: Date) -> Result<Valuation> {
+        let scoped = scope_accounts(&ledger.conn, scope)?;
+        let conn = &ledger.conn;
+        let mut statement = conn.prepare_cached(
+            "SELECT id, kind, currency, connection_id IS NULL, opening_balance FROM accounts
+             WHERE included = 1 AND id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )?;
+        let rows: Vec<(i64, String, String, bool, i64)> = statement
+            .query_map([scoped.json()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+
+        let mut months: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+        let mut month_rows = conn.prepare_cached(
+            "SELECT account_id, month, sum(money_in + money_out) FROM month_totals
+             WHERE account_id IN (SELECT value FROM json_each(?1)) AND month <= ?2
+             GROUP BY account_id, month ORDER BY account_id, month",
+        )?;
+        let last_month = &last.to_string()[..7];
+        for row in
+            month_rows.query_map(params![scoped.json(), last_month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        {
+            let (account, month, net): (i64, String, i64) = row?;
+            months.entry(account).or_default().push((month, net));
+        }
+        // Within-month days: only the months that hold a point which is not a month end.
+        let day_from = Date::from_calendar_date(first.year(), first.month(), 1).expect("the first of a month exists");
+        let mut days: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+        let mut day_rows = conn.prepare_cached(
+            "SELECT account_id, date, sum(amount) FROM transactions
+             WHERE date BETWEEN ?1 AND ?2 AND account_id IN (SELECT value FROM json_each(?3))
+             GROUP BY account_id, date ORDER BY account_id, date",
+        )?;
+        let needs_days = first != last || last != month_end(last);
+        if needs_days {
+            let query = params![day_from.to_string(), last.to_string(), scoped.json()];
+            for row in day_rows.query_map(query, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+                let (account, date, net): (i64, String, i64) = row?;
+                days.entry(account).or_default().push((date, net));
+            }
+        }
+        let mut snapshots: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+        let mut snapshot_rows = conn.prepare_cached(
+            "SELECT s.account_id, s.as_of, s.balance FROM balance_snapshots s
+             WHERE s.account_id IN (SELECT value FROM json_each(?1)) AND s.as_of <= ?2
+             ORDER BY s.account_id, s.as_of, s.id",
+        )?;
+        for row in snapshot_rows
+            .query_map(params![scoped.json(), last.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        {
+            let (account, as_of, balance): (i64, String, i64) = row?;
+            snapshots.entry(account).or_default().push((as_of, balance));
+        }
+
+        let mut accounts = Vec::new();
+        for (id, kind, currency, manual, opening) in rows {
+            let kind: AccountKind = kind.parse().map_err(GimsError::internal)?;
+            let source = if manual {
+                Source::Manual {
+                    opening,
+                    months: months.remove(&id).unwrap_or_default(),
+                    days: days.remove(&id).unwrap_or_default(),
+                }
+            } else {
+                Source::Linked { snapshots: snapshots.remove(&id).unwrap_or_default() }
+            };
+            accounts.push(ValuedAccount { id, class: asset_class(kind), currency, source });
+        }
+        Ok(Valuation { accounts })
+    }
+
+    /// Each account's balance at the end of `day`; `None` for a linked account not yet seen then.
+    fn at(&self, day: Date) -> Vec<Option<i64>> {
+        let date = day.to_string();
+        let month = &date[..7];
+        let whole_month = day == month_end(day);
+        self.accounts
+            .iter()
+            .map(|account| match &account.source {
+                Source::Manual { opening, months, days } => {
+                    let before: i64 = months.iter().take_while(|(m, _)| m.as_str() < month).map(|(_, net)| net).sum();
+                    let within: i64 = if whole_month {
+                        months.iter().find(|(m, _)| m == month).map_or(0, |(_, net)| *net)
+                    } else {
+                        days.iter()
+                            .skip_while(|(d, _)| &d[..7] < month)
+                            .take_while(|(d, _)| d.as_str() <= date.as_str())
+                            .map(|(_, net)| net)
+                            .sum()
+                    };
+                    Some(opening + before + within)
+                }
+                Source::Linked { snapshots } => {
+                    let index = snapshots.partition_point(|(as_of, _)| as_of.as_str() <= date.as_str());
+                    index.checked_sub(1).map(|i| snapshots[i].1)
+                }
+            })
+            .collect()
+    }
+}
