@@ -4,6 +4,7 @@
 
 mod connections;
 mod export;
+mod generic_import;
 mod household;
 
 pub use export::{ExportInput, ReportExportView};

@@ -184,8 +184,12 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             emit(cli, &gims.edit_transaction(*id, &input)?, |row| human::transactions(std::slice::from_ref(row)))
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
-        Command::Import { file, account, format, downloaded_on } => {
-            let outcome = gims.import(file, *account, Some(format), downloaded_on.as_deref())?;
+        Command::Import { file, account, format, downloaded_on, map } => {
+            let outcome = match (format.trim(), map) {
+                ("generic", map) => gims.import_generic(file, *account, map.as_deref())?,
+                (_, Some(_)) => return Err(GimsError::invalid("map", "--map is for --format generic")),
+                (_, None) => gims.import(file, *account, Some(format), downloaded_on.as_deref())?,
+            };
             emit(cli, &outcome, human::import_outcome)
         }
         Command::Check => emit(cli, &gims.check()?, |_| "the ledger is intact\n".to_string()),

@@ -3,6 +3,7 @@
 
 mod cli_input;
 mod export;
+mod generic_import;
 mod import;
 mod lifecycle;
 mod refresh;
