@@ -10,7 +10,8 @@
 //! accounts on the same day with opposite amounts becomes one transaction between them; a 振替
 //! whose other side is not in the ledger goes to `equity:transfers`; rows excluded from totals
 //! (計算対象外, or in an account excluded from totals) go to `equity:excluded`. Opening balances
-//! come from `equity:opening balances`, so the asset accounts end at GIMS's balances.
+//! come from `equity:opening balances`, so the asset accounts end at GIMS's balances. Hidden
+//! accounts are exported too (the journal is the whole ledger; a hledger query leaves them out).
 //!
 //! Every amount is written explicitly with its commodity (`-540 JPY`, `12.50 USD`): no posting
 //! is left for the reader to infer. Text is neutralised so it can neither open a comment (`;`)
