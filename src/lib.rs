@@ -4,6 +4,7 @@
 pub mod api;
 pub mod bench;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod logging;

@@ -3,8 +3,12 @@
 //! outputs are serialisable views. Errors carry a code from the closed list.
 
 mod connections;
+mod export;
+mod generic_import;
 mod household;
 mod settings;
+
+pub use export::{ExportInput, ReportExportView};
 
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
 pub use household::{RuleAdded, RuleInput};

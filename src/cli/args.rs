@@ -86,12 +86,33 @@ pub enum Command {
         /// File the rows under this account (default: find or create one from the file).
         #[arg(long)]
         account: Option<i64>,
-        /// auto, or a format id: ofx, rakuten-bank, sbi-sumishin, mf-export, …
+        /// auto, or a format id: ofx, rakuten-bank, sbi-sumishin, mf-export, …, generic (any CSV
+        /// through --map, with --account).
         #[arg(long, default_value = "auto")]
         format: String,
         /// The day the file was downloaded (for formats whose dates have no year; default today).
         #[arg(long)]
         downloaded_on: Option<String>,
+        /// For --format generic: which column holds what, e.g. date=1,description=2,amount=3 (or
+        /// out=3,in=4; memo=, id=, balance= optional). Remembered for the account.
+        #[arg(long)]
+        map: Option<String>,
+    },
+    /// Write transactions in an open format: mf-csv (the modelled service's export columns, which
+    /// `gims import` reads back) or journal (Ledger/hledger). To standard output without --out.
+    Export {
+        /// mf-csv or journal.
+        #[arg(long)]
+        format: String,
+        /// From this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        /// Write to this file (replaced whole, readable by you only).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// The household categories (大項目/中項目).
     Categories,
@@ -273,6 +294,21 @@ pub enum ReportCommand {
         month: String,
         #[arg(long)]
         group: Option<String>,
+    },
+    /// A month's report as a file: self-contained HTML with charts, or CSV.
+    Export {
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// html or csv.
+        #[arg(long)]
+        format: String,
+        /// Over this group (default: everything not hidden).
+        #[arg(long)]
+        group: Option<String>,
+        /// Write to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 

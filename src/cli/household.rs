@@ -37,8 +37,8 @@ pub fn report(cli: &Cli, gims: &mut Gims, command: &ReportCommand) -> Result<()>
         ReportCommand::Budget { month, group } => {
             emit(cli, &gims.report_budget(month, group.as_deref())?, budget_report)
         }
-        ReportCommand::Monthly { .. } | ReportCommand::Assets { .. } => {
-            unreachable!("the monthly and asset reports are dispatched by the caller")
+        ReportCommand::Monthly { .. } | ReportCommand::Assets { .. } | ReportCommand::Export { .. } => {
+            unreachable!("the monthly, asset and export reports are dispatched by the caller")
         }
     }
 }

@@ -273,3 +273,17 @@ pub fn import_outcome(outcome: &gims::import::ImportOutcome) -> String {
     }
     out
 }
+
+pub fn export_outcome(outcome: &gims::export::ExportOutcome) -> String {
+    let out = outcome.out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
+    format!("{}: {} transactions written to {out}\n{}", outcome.format, outcome.transactions, export_left_out(outcome))
+}
+
+/// Rows the format could not carry, said plainly (on stderr when the export itself is on stdout).
+pub fn export_left_out(outcome: &gims::export::ExportOutcome) -> String {
+    let mut out = String::new();
+    for left_out in &outcome.left_out {
+        let _ = writeln!(out, "  {} {} rows left out: {}", left_out.transactions, left_out.currency, left_out.reason);
+    }
+    out
+}

@@ -212,8 +212,12 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             Ok(())
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
-        Command::Import { file, account, format, downloaded_on } => {
-            let outcome = gims.import(file, *account, Some(format), downloaded_on.as_deref())?;
+        Command::Import { file, account, format, downloaded_on, map } => {
+            let outcome = match (format.trim(), map) {
+                ("generic", map) => gims.import_generic(file, *account, map.as_deref())?,
+                (_, Some(_)) => return Err(GimsError::invalid("map", "--map is for --format generic")),
+                (_, None) => gims.import(file, *account, Some(format), downloaded_on.as_deref())?,
+            };
             emit(cli, &outcome, human::import_outcome)
         }
         Command::Settings => emit(cli, &gims.settings()?, |s| format!("{s:#?}\n")),
@@ -260,6 +264,27 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         }
         Command::Report(ReportCommand::Assets { date, group }) => {
             emit(cli, &gims.report_assets(date.as_deref(), group.as_deref())?, human::asset_report)
+        }
+        Command::Export { format, from, to, out } => {
+            let input = api::ExportInput { format: format.clone(), from: from.clone(), to: to.clone() };
+            let outcome = gims.export(&input, out.as_deref(), &mut std::io::stdout().lock())?;
+            match out {
+                Some(_) => emit(cli, &outcome, human::export_outcome),
+                None => {
+                    eprint!("{}", human::export_left_out(&outcome));
+                    Ok(())
+                }
+            }
+        }
+        Command::Report(ReportCommand::Export { month, format, group, out }) => {
+            let view =
+                gims.report_export(month, format, group.as_deref(), out.as_deref(), &mut std::io::stdout().lock())?;
+            match out {
+                Some(path) => emit(cli, &view, |v| {
+                    format!("wrote the {} report for {} to {}\n", v.format, v.month, path.display())
+                }),
+                None => Ok(()),
+            }
         }
         Command::Report(report) => household::report(cli, gims, report),
         Command::Category(_)

@@ -17,6 +17,7 @@
 //!   by the tests with truncated and garbled copies of every fixture).
 
 mod csv_layouts;
+pub mod generic;
 mod moneyforward;
 mod ofx;
 mod save;
@@ -34,6 +35,13 @@ use time::Date;
 
 pub use save::{ImportOutcome, ImportedAccount, SkippedView, save};
 pub use text::TextEncoding;
+
+/// The text layer on its own, for the fuzz targets in `fuzz/` (not an API for front ends).
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::table::read_rows;
+    pub use super::text::{decode_csv, fold_width, parse_amount, parse_date, parse_month_day};
+}
 
 /// Every file format GIMS reads. `as_str` ids are stable (CLI `--format`, stored with imports).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +65,8 @@ pub enum Format {
     SbiSecuritiesTrades,
     RakutenSecuritiesTrades,
     MoneyForwardExport,
+    /// Any CSV read through the user's column mapping ([`generic`]); never detected.
+    Generic,
 }
 
 impl Format {
@@ -103,6 +113,7 @@ impl Format {
             Format::SbiSecuritiesTrades => "sbi-securities-trades",
             Format::RakutenSecuritiesTrades => "rakuten-securities-trades",
             Format::MoneyForwardExport => "mf-export",
+            Format::Generic => "generic",
         }
     }
 
@@ -318,6 +329,27 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<ParsedStatement, Gi
                 "The file looks like a {} statement but has no transaction or balance that could be read.{first_problem} \
                  Check that it is the full, unedited download.",
                 format.as_str()
+            ),
+        ));
+    }
+    assign_fingerprints(&mut statement);
+    Ok(statement)
+}
+
+/// Reads a CSV through the user's column mapping. Errors: `input.invalid` when no row could be
+/// read (naming the first problem).
+pub fn parse_generic(bytes: &[u8], mapping: &generic::ColumnMapping) -> Result<ParsedStatement, GimsError> {
+    let mut statement = generic::parse(bytes, mapping);
+    if statement.accounts.iter().all(|account| account.transactions.is_empty()) {
+        let first_problem = match statement.skipped.first() {
+            Some(skipped) => format!("line {}: {}", skipped.line, skipped.reason),
+            None => "no row has a date in the date column".to_owned(),
+        };
+        return Err(GimsError::invalid(
+            "map",
+            format!(
+                "no row of the file could be read with {} ({first_problem}); check the column numbers",
+                mapping.to_text()
             ),
         ));
     }

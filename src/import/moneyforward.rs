@@ -52,7 +52,7 @@ pub fn parse(rows: &[Row]) -> Result<ParsedStatement, GimsError> {
 }
 
 fn read_row(header: &Header, row: &Row) -> Result<(String, ParsedTransaction), String> {
-    let cell = |name: &str| header.column(name).map(|index| row.cell(index)).unwrap_or_default();
+    let cell = |name: &str| header.column(name).map(|index| without_formula_guard(row.cell(index))).unwrap_or_default();
     let flag = |name: &str| -> Result<bool, String> {
         match cell(name) {
             "1" => Ok(true),
@@ -81,4 +81,14 @@ fn read_row(header: &Header, row: &Row) -> Result<(String, ParsedTransaction), S
     transaction.category = (!major.is_empty() && major != "未分類")
         .then(|| (major.to_owned(), Some(middle.to_owned()).filter(|m| !m.is_empty() && m != "未分類")));
     Ok((cell("保有金融機関").to_owned(), transaction))
+}
+
+/// GIMS's own export puts `'` before a cell a spreadsheet would run as a formula (`'=…`, `'-…`);
+/// reading it back takes the guard off, so the round trip gives the text that was exported.
+fn without_formula_guard(cell: &str) -> &str {
+    // `''=x` was `'=x` before the export guarded it: one quote comes off, the rest is text.
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
 }

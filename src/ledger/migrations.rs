@@ -8,6 +8,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("schema/0001_initial.sql")),
     ("0002_refresh", include_str!("schema/0002_refresh.sql")),
     ("0003_household", include_str!("schema/0003_household.sql")),
+    ("0004_import_mappings", include_str!("schema/0004_import_mappings.sql")),
 ];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

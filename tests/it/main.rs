@@ -2,6 +2,8 @@
 //! (a gnome-keyring Secret Service on a private D-Bus bus per test). One binary, a module per area.
 
 mod cli_input;
+mod export;
+mod generic_import;
 mod household;
 mod import;
 mod lifecycle;
