@@ -2,6 +2,7 @@
 //! terminal or over IPC) and are validated here, field by field, before anything is written;
 //! outputs are serialisable views. Errors carry a code from the closed list.
 
+mod auto_report;
 mod connections;
 mod export;
 mod generic_import;
@@ -10,6 +11,7 @@ mod settings;
 
 pub use export::{ExportInput, ReportExportView};
 
+pub use auto_report::WrittenReport;
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
 pub use household::{RuleAdded, RuleInput};
 pub use settings::Settings;

@@ -295,6 +295,8 @@ pub enum ReportCommand {
         #[arg(long)]
         group: Option<String>,
     },
+    /// Write the automatic report of each closed month not written yet to the report_folder setting.
+    Auto,
     /// A month's report as a file: self-contained HTML with charts, or CSV.
     Export {
         /// YYYY-MM.

@@ -37,6 +37,13 @@ pub fn report(cli: &Cli, gims: &mut Gims, command: &ReportCommand) -> Result<()>
         ReportCommand::Budget { month, group } => {
             emit(cli, &gims.report_budget(month, group.as_deref())?, budget_report)
         }
+        ReportCommand::Auto => emit(cli, &gims.write_due_reports(time::OffsetDateTime::now_utc())?, |rows| {
+            if rows.is_empty() {
+                "no report due (or no report_folder set: `gims set report_folder DIR`)\n".into()
+            } else {
+                rows.iter().map(|r| format!("{}: {} and {}\n", r.month, r.html.display(), r.csv.display())).collect()
+            }
+        }),
         ReportCommand::Monthly { .. } | ReportCommand::Assets { .. } | ReportCommand::Export { .. } => {
             unreachable!("the monthly, asset and export reports are dispatched by the caller")
         }
