@@ -3,13 +3,14 @@
 use crate::contract::{Connector, InstitutionInfo};
 use crate::institutions;
 
-/// Every connector, in catalog order.
+/// Every connector, in catalog order, then the institutions linked by their statement files.
 pub fn catalog() -> Vec<&'static dyn Connector> {
-    institutions::ALL.to_vec()
+    let files = institutions::files::FILES.iter().map(|f| f as &'static dyn Connector);
+    institutions::ALL.iter().copied().chain(files).collect()
 }
 
 pub fn connector_for(id: &str) -> Option<&'static dyn Connector> {
-    institutions::ALL.iter().copied().find(|c| c.info().id == id)
+    catalog().into_iter().find(|c| c.info().id == id)
 }
 
 pub fn institution(id: &str) -> Option<&'static InstitutionInfo> {
@@ -50,6 +51,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn file_institutions_are_found_by_their_brands() {
+        let ids = |text: &str| search(text).into_iter().map(|i| i.id).collect::<Vec<_>>();
+        assert_eq!(ids("JRE BANK"), ["rakuten-bank"]);
+        assert!(ids("ＮＥＯＢＡＮＫ").contains(&"sbi-sumishin"));
+        assert!(ids("PASMO").contains(&"suica"));
+        assert_eq!(institutions::files::formats_of("smbc"), Some(&["smbc", "smbc-old", "ofx"][..]));
+        assert_eq!(institutions::files::formats_of("sandbox-bank"), None);
+    }
+
+    #[test]
     fn normalising_folds_width_case_and_spaces() {
         assert_eq!(normalise("ＪＲＥ ＢＡＮＫ"), "jrebank");
         assert_eq!(normalise("Jre Bank"), "jrebank");
@@ -62,7 +73,11 @@ mod tests {
         for info in &infos {
             assert_eq!(infos.iter().filter(|other| other.id == info.id).count(), 1, "{}", info.id);
             assert!(connector_for(info.id).is_some());
-            assert!(!info.fields.is_empty() || info.auth == crate::AuthKind::Oauth, "{} has no login fields", info.id);
+            assert!(
+                !info.fields.is_empty() || matches!(info.auth, crate::AuthKind::Oauth | crate::AuthKind::File),
+                "{} has no login fields",
+                info.id
+            );
         }
     }
 }

@@ -122,6 +122,21 @@ impl Gims {
             self.ledger.forget_new_connection(connection.id)?;
             return Err(error);
         }
+        if info.auth == gims_connectors::AuthKind::File {
+            let message = format!(
+                "linked by its statement file: download it from {} and import it with `gims import FILE --connection {}`",
+                info.name, connection.id
+            );
+            let status = StatusUpdate {
+                status: "file",
+                action: "import_file",
+                action_url: None,
+                message: &message,
+                next_refresh_at: None,
+            };
+            self.ledger.set_connection_status(connection.id, &status)?;
+            return self.existing_connection(connection.id);
+        }
         Ok(connection)
     }
 
@@ -135,7 +150,8 @@ impl Gims {
     }
 
     pub fn connections(&self) -> Result<Vec<ConnectionRow>> {
-        self.ledger.connections()
+        let now = time::OffsetDateTime::now_utc();
+        Ok(self.ledger.connections()?.into_iter().map(|row| super::file_connections::mark_due(row, now)).collect())
     }
 
     pub fn holdings(&self, account: Option<i64>) -> Result<Vec<HoldingRow>> {
@@ -270,6 +286,16 @@ impl Gims {
         let bulk = kind == RunKind::Bulk;
         let info = connector.info();
         let policy = info.policy;
+        if info.auth == gims_connectors::AuthKind::File {
+            return Ok(Some(Verdict::skipped(
+                "file",
+                "import_file",
+                format!(
+                    "{} is linked by its statement file: download it from {} and import it with `gims import FILE --connection {}`",
+                    info.name, info.name, connection.id
+                ),
+            )));
+        }
         if let Lifecycle::Ended { since, reason } = info.lifecycle {
             return Ok(Some(Verdict::skipped(
                 "ended",
@@ -408,7 +434,7 @@ pub struct DeleteView {
 }
 
 impl Gims {
-    fn existing_connection(&self, id: i64) -> Result<ConnectionRow> {
+    pub(super) fn existing_connection(&self, id: i64) -> Result<ConnectionRow> {
         self.ledger.connection(id)?.ok_or_else(|| {
             GimsError::invalid("connection", format!("there is no connection {id} (see `gims connections`)"))
         })

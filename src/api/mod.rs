@@ -5,6 +5,7 @@
 mod auto_report;
 mod connections;
 mod export;
+mod file_connections;
 mod generic_import;
 mod household;
 mod settings;

@@ -86,6 +86,10 @@ pub enum Command {
         /// File the rows under this account (default: find or create one from the file).
         #[arg(long)]
         account: Option<i64>,
+        /// A file connection (`gims connect rakuten-bank`): the file must be that institution's,
+        /// and the import counts as its last fetch.
+        #[arg(long, conflicts_with_all = ["account", "map"])]
+        connection: Option<i64>,
         /// auto, or a format id: ofx, rakuten-bank, sbi-sumishin, mf-export, …, generic (any CSV
         /// through --map, with --account).
         #[arg(long, default_value = "auto")]

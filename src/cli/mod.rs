@@ -212,7 +212,10 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             Ok(())
         }
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
-        Command::Import { file, account, format, downloaded_on, map } => {
+        Command::Import { file, connection: Some(connection), downloaded_on, .. } => {
+            emit(cli, &gims.import_for_connection(file, *connection, downloaded_on.as_deref())?, human::import_outcome)
+        }
+        Command::Import { file, account, format, downloaded_on, map, .. } => {
             let outcome = match (format.trim(), map) {
                 ("generic", map) => gims.import_generic(file, *account, map.as_deref())?,
                 (_, Some(_)) => return Err(GimsError::invalid("map", "--map is for --format generic")),

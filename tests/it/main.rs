@@ -3,6 +3,7 @@
 
 mod cli_input;
 mod export;
+mod file_connections;
 mod generic_import;
 mod household;
 mod import;

@@ -1,5 +1,6 @@
 //! One module per institution. Each declares its `InstitutionInfo` and implements `Connector`.
 
+pub mod files;
 pub mod sandbox;
 
 use crate::contract::Connector;

@@ -1,0 +1,131 @@
+//! File connections: an institution reached through its statement files (楽天銀行's CSV, …) is
+//! linked without a login; `import_for_connection` reads a file of that institution's own
+//! formats, records the import as the connection's last fetch, and makes the next month's file
+//! due. `connections` shows an overdue one as `file_due` with the action `import_file`.
+
+use super::Gims;
+use crate::error::{GimsError, Result};
+use crate::import::{FormatChoice, ImportOutcome, ParseOptions};
+use crate::ledger::ConnectionRow;
+use gims_connectors::institutions::files::formats_of;
+use rusqlite::params;
+use std::path::Path;
+use time::format_description::well_known::Rfc3339;
+
+impl Gims {
+    /// Imports `file` for file connection `connection`: the file must be one of the
+    /// institution's formats; whole or nothing, as every import.
+    pub fn import_for_connection(
+        &mut self,
+        file: &Path,
+        connection: i64,
+        downloaded_on: Option<&str>,
+    ) -> Result<ImportOutcome> {
+        let row = self.existing_connection(connection)?;
+        let formats = formats_of(&row.institution_id).ok_or_else(|| {
+            GimsError::invalid(
+                "connection",
+                format!(
+                    "{} refreshes itself (`gims refresh {connection}`); import its files without --connection",
+                    row.display_name
+                ),
+            )
+        })?;
+        let downloaded_on = match downloaded_on {
+            Some(text) => super::parse_date("downloaded-on", text)?,
+            None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
+        };
+        let bytes = std::fs::read(file)
+            .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
+        let options = ParseOptions {
+            format: FormatChoice::Auto,
+            downloaded_on: crate::refresh::endpoint::parse_iso_date(&downloaded_on),
+        };
+        let statement = crate::import::parse(&bytes, &options)?;
+        if !formats.contains(&statement.format.as_str()) {
+            return Err(GimsError::invalid(
+                "file",
+                format!(
+                    "{} is a {} file, not one of {}'s ({}); nothing was imported",
+                    file.display(),
+                    statement.format.as_str(),
+                    row.display_name,
+                    formats.join(", ")
+                ),
+            ));
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let outcome = crate::import::save(&mut self.ledger, &statement, None, &super::now())?;
+        let due = now.replace_month(now.month().next()).unwrap_or(now + time::Duration::days(30));
+        let due =
+            if now.month() == time::Month::December { due.replace_year(now.year() + 1).unwrap_or(due) } else { due };
+        let message = format!(
+            "imported {} row(s) from {} ({} already there); next month's file is due by {}",
+            outcome.imported,
+            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            outcome.duplicates,
+            due.date()
+        );
+        let now_text = super::now();
+        self.ledger.conn.execute(
+            "UPDATE connections SET last_fetched_at = ?2, last_attempt_at = ?2, status = 'ok', status_action = 'none',
+                    status_url = NULL, status_message = ?3, next_refresh_at = ?4 WHERE id = ?1",
+            params![connection, now_text, message, due.format(&Rfc3339).map_err(GimsError::internal)?],
+        )?;
+        Ok(outcome)
+    }
+}
+
+/// A file connection whose next file is overdue says so (computed when listed, nothing stored).
+pub(super) fn mark_due(mut row: ConnectionRow, now: time::OffsetDateTime) -> ConnectionRow {
+    if formats_of(&row.institution_id).is_none() {
+        return row;
+    }
+    let overdue = row
+        .next_refresh_at
+        .as_deref()
+        .and_then(|at| time::OffsetDateTime::parse(at, &Rfc3339).ok())
+        .is_some_and(|due| due <= now);
+    if overdue {
+        row.status = "file_due".into();
+        row.action = "import_file".into();
+        row.message = format!(
+            "this month's statement of {} is due: download it and import it (`gims import FILE --connection {}`)",
+            row.display_name, row.id
+        );
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(institution: &str, due: Option<&str>) -> ConnectionRow {
+        ConnectionRow {
+            id: 3,
+            institution_id: institution.into(),
+            display_name: "楽天銀行".into(),
+            memo: String::new(),
+            status: "ok".into(),
+            action: "none".into(),
+            action_url: None,
+            message: String::new(),
+            last_fetched_at: None,
+            last_attempt_at: None,
+            next_refresh_at: due.map(str::to_string),
+            start_date: None,
+            hidden: false,
+        }
+    }
+
+    #[test]
+    fn an_overdue_file_connection_asks_for_its_file_and_others_are_left_alone() {
+        let now = time::macros::datetime!(2026-12-29 00:00 UTC);
+        let due = mark_due(row("rakuten-bank", Some("2026-12-28T10:00:00Z")), now);
+        assert_eq!((due.status.as_str(), due.action.as_str()), ("file_due", "import_file"));
+        assert!(due.message.contains("--connection 3"), "{}", due.message);
+        assert_eq!(mark_due(row("rakuten-bank", Some("2027-01-28T10:00:00Z")), now).status, "ok");
+        assert_eq!(mark_due(row("sandbox-bank", Some("2026-12-28T10:00:00Z")), now).status, "ok", "it refreshes itself");
+    }
+}
