@@ -7,6 +7,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("schema/0001_initial.sql")),
     ("0002_refresh", include_str!("schema/0002_refresh.sql")),
+    ("0003_reported_balances", include_str!("schema/0003_reported_balances.sql")),
 ];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

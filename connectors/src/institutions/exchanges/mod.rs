@@ -40,12 +40,14 @@ pub const KEY_AND_SECRET: &[CredentialField] = &[
     CredentialField { id: "api_secret", label: "APIシークレット", secret: true },
 ];
 
-/// An API key reads balances without the user: refresh on a schedule, at most every 10 minutes.
+/// An API key reads balances without the user: refresh on a schedule, or whenever the user asks.
+/// The exchanges set no minimum between refreshes; their rate limits are kept per request
+/// (`pacing`), and the scheduler's own interval spaces unattended runs.
 pub const API_KEY_POLICY: RefreshPolicy = RefreshPolicy {
     auto_refresh: true,
     manual_refresh: true,
     bulk_refresh: true,
-    min_interval_secs: 600,
+    min_interval_secs: 0,
     needs_user_every_login: false,
 };
 

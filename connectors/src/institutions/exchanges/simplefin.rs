@@ -29,12 +29,13 @@ static INFO: InstitutionInfo = InstitutionInfo {
     aliases: &["SimpleFIN", "SimpleFIN Bridge"],
     auth: AuthKind::ApiKey,
     fields: &[CredentialField { id: "setup_token", label: "SimpleFIN Token", secret: true }],
-    // The bridge itself refreshes banks about once a day; more often only repeats its data.
+    // The bridge refreshes banks about once a day; the scheduler's interval keeps unattended
+    // runs rare, and a refresh the user asks for is one request.
     policy: RefreshPolicy {
         auto_refresh: true,
         manual_refresh: true,
         bulk_refresh: true,
-        min_interval_secs: 3600,
+        min_interval_secs: 0,
         needs_user_every_login: false,
     },
     lifecycle: Lifecycle::Active,
