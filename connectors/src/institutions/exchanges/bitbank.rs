@@ -89,10 +89,10 @@ impl Connector for Bitbank {
                     movements.push(Movement::new(&asset, id, date, -(withdrawal.amount.0 + fee), what));
                 }
             }
-            if asset != "jpy" {
-                if let Some(price) = ticker(ctx, &asset).await {
-                    prices.insert(balance.currency.clone(), price);
-                }
+            if asset != "jpy"
+                && let Some(price) = ticker(ctx, &asset).await
+            {
+                prices.insert(balance.currency.clone(), price);
             }
         }
         Ok(Fetched { accounts: accounts(&balances, movements, &prices, ctx.today) })

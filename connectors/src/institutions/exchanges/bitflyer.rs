@@ -98,10 +98,10 @@ impl Connector for Bitflyer {
         let mut prices = HashMap::new();
         for balance in balances.iter().filter(|b| !b.total.is_zero()) {
             movements.extend(history(ctx, &balance.currency).await?);
-            if balance.currency != "JPY" {
-                if let Some(price) = ticker(ctx, &balance.currency).await {
-                    prices.insert(balance.currency.clone(), price);
-                }
+            if balance.currency != "JPY"
+                && let Some(price) = ticker(ctx, &balance.currency).await
+            {
+                prices.insert(balance.currency.clone(), price);
             }
         }
         Ok(Fetched { accounts: accounts(&balances, movements, &prices, ctx.today) })

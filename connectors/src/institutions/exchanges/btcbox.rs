@@ -183,10 +183,10 @@ async fn private_post<T: DeserializeOwned>(
                 ))));
             }
         }
-        if let Ok(refused) = serde_json::from_str::<Refused>(body.trim_start()) {
-            if !refused.result {
-                return Err(refusal(refused.code.map(|c| c.0).unwrap_or_default()));
-            }
+        if let Ok(refused) = serde_json::from_str::<Refused>(body.trim_start())
+            && !refused.result
+        {
+            return Err(refusal(refused.code.map(|c| c.0).unwrap_or_default()));
         }
         Ok(body)
     })

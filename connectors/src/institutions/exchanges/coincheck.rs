@@ -262,10 +262,10 @@ async fn private_get<T: DeserializeOwned>(ctx: &mut Context, path_and_query: &st
         if status == 503 {
             return Err(Refusal::Error(maintenance(NAME)));
         }
-        if let Ok(refused) = serde_json::from_str::<Refused>(&body) {
-            if !refused.success {
-                return Err(refusal(status, refused.error.as_deref().unwrap_or("")));
-            }
+        if let Ok(refused) = serde_json::from_str::<Refused>(&body)
+            && !refused.success
+        {
+            return Err(refusal(status, refused.error.as_deref().unwrap_or("")));
         }
         if !(200..300).contains(&status) {
             return Err(Refusal::Error(ConnectorError::Network(format!("{NAME} answered {status}; try again later"))));

@@ -234,33 +234,6 @@ pub fn start_millis(ctx: &Context) -> Option<i64> {
     ctx.start_date.map(|d| d.midnight().assume_utc().unix_timestamp() * 1000)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn each_currency_is_an_account_with_available_and_locked_holdings() {
-        let balances = [
-            Balance::from_parts("jpy", Decimal::new(1000, 0), Decimal::ZERO),
-            Balance::from_total("btc", Decimal::new(1024, 2), Decimal::new(412, 2)),
-            Balance::from_parts("xrp", Decimal::ZERO, Decimal::ZERO),
-        ];
-        let prices = HashMap::from([("BTC".to_string(), Decimal::new(10_000_000, 0))]);
-        let movements = vec![Movement::new("eth", "t1".into(), date!(2026 - 11 - 01), Decimal::ONE, "buy".into())];
-        let accounts = accounts(&balances, movements, &prices, date!(2026 - 11 - 28));
-        let names: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, ["BTC", "ETH", "JPY"]);
-        let btc = &accounts[0];
-        assert_eq!(btc.balance, Some(Decimal::new(1024, 2)));
-        assert_eq!(btc.holdings.len(), 2);
-        assert_eq!(btc.holdings[1].quantity, Decimal::new(612, 2));
-        assert_eq!(btc.holdings[1].value, Some(Decimal::new(61_200_000, 0)));
-        assert_eq!(accounts[1].balance, Some(Decimal::ZERO));
-        assert_eq!(accounts[1].transactions.len(), 1);
-    }
-}
-
 /// Why one signed request failed: a nonce (or timestamp) the exchange refused, which is retried
 /// once with a fresh one, or anything else.
 pub enum Refusal {
@@ -288,5 +261,32 @@ where
             Err(Refusal::Error(error)) => Err(error),
             Err(Refusal::Nonce) => Err(nonce_refused(exchange)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn each_currency_is_an_account_with_available_and_locked_holdings() {
+        let balances = [
+            Balance::from_parts("jpy", Decimal::new(1000, 0), Decimal::ZERO),
+            Balance::from_total("btc", Decimal::new(1024, 2), Decimal::new(412, 2)),
+            Balance::from_parts("xrp", Decimal::ZERO, Decimal::ZERO),
+        ];
+        let prices = HashMap::from([("BTC".to_string(), Decimal::new(10_000_000, 0))]);
+        let movements = vec![Movement::new("eth", "t1".into(), date!(2026 - 11 - 01), Decimal::ONE, "buy".into())];
+        let accounts = accounts(&balances, movements, &prices, date!(2026 - 11 - 28));
+        let names: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["BTC", "ETH", "JPY"]);
+        let btc = &accounts[0];
+        assert_eq!(btc.balance, Some(Decimal::new(1024, 2)));
+        assert_eq!(btc.holdings.len(), 2);
+        assert_eq!(btc.holdings[1].quantity, Decimal::new(612, 2));
+        assert_eq!(btc.holdings[1].value, Some(Decimal::new(61_200_000, 0)));
+        assert_eq!(accounts[1].balance, Some(Decimal::ZERO));
+        assert_eq!(accounts[1].transactions.len(), 1);
     }
 }
