@@ -212,3 +212,48 @@ fn liquid_cannot_be_linked_and_says_why() {
     let listed = machine.ok(&["institutions", "--search", "liquid"]);
     assert_eq!(listed[0]["status"], "ended", "{listed}");
 }
+
+/// Links `institution` at its fake, checks balances by currency, refreshes again: nothing new.
+fn link_and_refresh_twice(
+    exchange: Exchange,
+    institution: &str,
+    credentials: Value,
+    want: &[(&str, &str)],
+    added: u64,
+) {
+    let keychain = Keychain::start();
+    let fake = Fake::start(exchange);
+    let variable = format!("GIMS_ENDPOINT_{}", institution.to_ascii_uppercase().replace('-', "_"));
+    let machine = machine_for(&keychain, &variable, &fake);
+    let linked = connect(&machine, institution, credentials);
+    assert_eq!(linked["refresh"]["outcome"], "ok", "{institution}: {linked}");
+    assert_eq!(linked["refresh"]["added"], added, "{institution}: {linked}");
+    let id = &linked["connection_id"];
+    let accounts = accounts_of(&machine, id);
+    for (currency, expected) in want {
+        assert_eq!(balance(&accounts, currency), *expected, "{institution} {currency}");
+    }
+    let again = machine.ok(&["refresh", &id.to_string()]);
+    assert_eq!(again[0]["outcome"], "ok", "{institution}: {again}");
+    assert_eq!(again[0]["added"], 0, "{institution}: {again}");
+}
+
+#[test]
+fn btcbox_coincheck_and_gmo_coin_link_and_refresh_through_the_cli() {
+    let key = json!({ "api_key": READ_KEY, "api_secret": READ_SECRET });
+    link_and_refresh_twice(
+        Exchange::Btcbox,
+        "btcbox",
+        json!({ "public_key": READ_KEY, "secret_key": READ_SECRET }),
+        &[("JPY", "105000"), ("BTC", "0.6"), ("ETH", "2.25")],
+        4,
+    );
+    link_and_refresh_twice(
+        Exchange::Coincheck,
+        "coincheck",
+        key.clone(),
+        &[("JPY", "3000.8401"), ("BTC", "11.25072654")],
+        5,
+    );
+    link_and_refresh_twice(Exchange::GmoCoin, "gmo-coin", key, &[("JPY", "993982448"), ("BTC", "4.0002")], 3);
+}

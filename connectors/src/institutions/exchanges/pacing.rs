@@ -17,7 +17,7 @@ static WINDOWS: Mutex<Option<HashMap<String, VecDeque<Instant>>>> = Mutex::new(N
 
 /// Waits until one more request to `exchange` with `api_key` stays within `limit`.
 pub async fn pace(ctx: &Context, exchange: &str, api_key: &str, limit: RateLimit) -> Result<(), ConnectorError> {
-    let key = format!("{exchange}:{}", api_key.len() ^ fold(api_key));
+    let key = format!("{exchange}:{:x}", fold(api_key));
     loop {
         let wait = {
             let mut guard = WINDOWS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
