@@ -3,7 +3,7 @@
 //! nonces), then `gims refresh`. Balances, coin quantities and history land in the ledger as the
 //! exchange reported them; a second refresh adds nothing; Liquid cannot be linked.
 
-use crate::support::{Keychain, Machine};
+use crate::support::{Keychain, Machine, contains, files_under};
 use gims_sandbox::exchanges::{
     Exchange, FakeExchange, READ_KEY, READ_SECRET, RunningFake, TRADING_KEY, TRADING_SECRET,
 };
@@ -171,6 +171,7 @@ fn bitbank_balances_keep_every_reported_place_and_nonces_persist() {
     assert_eq!(again[0]["outcome"], "ok", "{again}");
     assert_eq!(again[0]["added"], 0, "{again}");
     assert!(fake.running.last_nonce(READ_KEY).unwrap() > kept);
+    assert_no_file_holds(&machine, READ_SECRET);
 }
 
 #[test]
@@ -198,6 +199,15 @@ fn simplefin_claims_the_token_keeps_the_access_and_shows_the_bridge_errors() {
     assert_eq!(again[0]["added"], 0, "{again}");
     let claims = fake.running.requests().iter().filter(|r| r.starts_with("POST /simplefin/claim/")).count();
     assert_eq!(claims, 1);
+    assert_no_file_holds(&machine, gims_sandbox::exchanges::simplefin::ACCESS_PASSWORD);
+}
+
+/// Logins live only in the keychain: no file of the vault (ledger, logs) holds `secret`.
+fn assert_no_file_holds(machine: &Machine, secret: &str) {
+    for file in files_under(machine.dir.path()) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(!contains(&bytes, secret.as_bytes()), "{} holds a secret", file.display());
+    }
 }
 
 #[test]
