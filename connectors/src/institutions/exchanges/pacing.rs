@@ -6,6 +6,7 @@ use crate::error::ConnectorError;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
 
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimit {
@@ -17,6 +18,15 @@ static WINDOWS: Mutex<Option<HashMap<String, VecDeque<Instant>>>> = Mutex::new(N
 
 /// Waits until one more request to `exchange` with `api_key` stays within `limit`.
 pub async fn pace(ctx: &Context, exchange: &str, api_key: &str, limit: RateLimit) -> Result<(), ConnectorError> {
+    pace_until_cancelled(&ctx.cancel, exchange, api_key, limit).await
+}
+
+async fn pace_until_cancelled(
+    cancel: &CancellationToken,
+    exchange: &str,
+    api_key: &str,
+    limit: RateLimit,
+) -> Result<(), ConnectorError> {
     let key = format!("{exchange}:{:x}", fold(api_key));
     loop {
         let wait = {
@@ -34,7 +44,7 @@ pub async fn pace(ctx: &Context, exchange: &str, api_key: &str, limit: RateLimit
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = ctx.cancel.cancelled() => return Err(ConnectorError::Cancelled),
+            () = cancel.cancelled() => return Err(ConnectorError::Cancelled),
         }
     }
 }
@@ -42,4 +52,28 @@ pub async fn pace(ctx: &Context, exchange: &str, api_key: &str, limit: RateLimit
 /// A cheap fingerprint of the key (windows are per key; the key is not kept).
 fn fold(text: &str) -> usize {
     text.bytes().fold(0usize, |hash, byte| hash.wrapping_mul(31).wrapping_add(byte as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_window_waits_and_keys_do_not_share_one() {
+        let limit = RateLimit { requests: 2, per: Duration::from_millis(300) };
+        let cancel = CancellationToken::new();
+        let started = Instant::now();
+        for _ in 0..2 {
+            pace_until_cancelled(&cancel, "test", "key-a", limit).await.unwrap();
+        }
+        assert!(started.elapsed() < Duration::from_millis(100), "two fit in the window");
+        pace_until_cancelled(&cancel, "test", "key-b", limit).await.unwrap();
+        assert!(started.elapsed() < Duration::from_millis(100), "another key has its own window");
+        pace_until_cancelled(&cancel, "test", "key-a", limit).await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(290), "the third waits for the first to leave the window");
+        cancel.cancel();
+        pace_until_cancelled(&cancel, "test", "key-a", limit).await.unwrap();
+        let error = pace_until_cancelled(&cancel, "test", "key-a", limit).await.unwrap_err();
+        assert_eq!(error, ConnectorError::Cancelled);
+    }
 }
