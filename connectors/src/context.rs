@@ -42,6 +42,7 @@ pub struct Context {
     pub resumed_session: bool,
     credentials: HashMap<String, Secret<String>>,
     updated_credentials: HashMap<String, Secret<String>>,
+    notices: Vec<String>,
     asker: Arc<dyn Asker>,
 }
 
@@ -57,6 +58,7 @@ impl Context {
             resumed_session: parts.resumed_session,
             credentials: parts.credentials,
             updated_credentials: HashMap::new(),
+            notices: Vec::new(),
             asker: parts.asker,
         }
     }
@@ -138,6 +140,16 @@ impl Context {
 
     pub fn take_updated_credentials(&mut self) -> HashMap<String, Secret<String>> {
         std::mem::take(&mut self.updated_credentials)
+    }
+
+    /// Something the user should know although the run succeeded (an API key that can trade,
+    /// errors a bridge reported for some accounts): the engine shows it as the run's message.
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.notices.push(text.into());
+    }
+
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 }
 

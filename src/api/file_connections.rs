@@ -126,6 +126,10 @@ mod tests {
         assert_eq!((due.status.as_str(), due.action.as_str()), ("file_due", "import_file"));
         assert!(due.message.contains("--connection 3"), "{}", due.message);
         assert_eq!(mark_due(row("rakuten-bank", Some("2027-01-28T10:00:00Z")), now).status, "ok");
-        assert_eq!(mark_due(row("sandbox-bank", Some("2026-12-28T10:00:00Z")), now).status, "ok", "it refreshes itself");
+        assert_eq!(
+            mark_due(row("sandbox-bank", Some("2026-12-28T10:00:00Z")), now).status,
+            "ok",
+            "it refreshes itself"
+        );
     }
 }

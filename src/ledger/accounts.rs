@@ -44,7 +44,8 @@ const SELECT_ACCOUNTS: &str = "
              THEN max(substr(a.created_at, 1, 10), coalesce((SELECT max(t.date) FROM transactions t WHERE t.account_id = a.id), ''))
              ELSE (SELECT s.as_of FROM balance_snapshots s WHERE s.account_id = a.id ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
         END,
-        a.hidden OR coalesce((SELECT c.hidden FROM connections c WHERE c.id = a.connection_id), 0)
+        a.hidden OR coalesce((SELECT c.hidden FROM connections c WHERE c.id = a.connection_id), 0),
+        (SELECT s.reported FROM balance_snapshots s WHERE s.account_id = a.id ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
     FROM accounts a";
 
 fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
@@ -57,12 +58,17 @@ fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
     let currency = Currency::parse(&currency_text)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, e.into()))?;
     let balance_minor = balance_minor.unwrap_or(0);
+    let connection_id: Option<i64> = row.get(1)?;
     Ok(AccountRow {
         id: row.get(0)?,
-        connection_id: row.get(1)?,
+        connection_id,
         name: row.get(2)?,
         kind,
-        balance: Amount::from_minor(balance_minor, currency).to_decimal_string(),
+        // A balance with more places than its currency is shown exactly as it was reported.
+        balance: match row.get::<_, Option<String>>(9)? {
+            Some(reported) if connection_id.is_some() => reported,
+            _ => Amount::from_minor(balance_minor, currency).to_decimal_string(),
+        },
         currency: currency_text,
         included: row.get(5)?,
         balance_as_of: row.get(7)?,

@@ -9,6 +9,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_refresh", include_str!("schema/0002_refresh.sql")),
     ("0003_household", include_str!("schema/0003_household.sql")),
     ("0004_import_mappings", include_str!("schema/0004_import_mappings.sql")),
+    ("0005_reported_balances", include_str!("schema/0005_reported_balances.sql")),
 ];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -52,9 +52,13 @@ impl Ledger {
                 _ => std::collections::HashSet::new(),
             };
             if let Some(balance) = fetched.balance {
-                let balance = Amount::from_decimal(balance, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                let (minor, inexact) =
+                    reported_amount(balance, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                // Shown as reported (`10.24` BTC, not `10.24000000`; `3000.8401` yen, not rounded).
+                let written_otherwise = balance.scale() != currency.exponent() && !balance.is_zero();
+                let reported = inexact.or_else(|| written_otherwise.then(|| balance.to_string()));
                 let as_of = fetched.balance_as_of.map(|d| d.to_string()).unwrap_or_else(|| request.today.to_string());
-                if snapshot(&tx, account_id, balance.minor, &as_of, request)? {
+                if snapshot_reported(&tx, account_id, minor.minor, reported.as_deref(), &as_of, request)? {
                     outcome.updated += 1;
                 }
             }
@@ -64,12 +68,18 @@ impl Ledger {
                 .filter(|t| request.start_date.is_none_or(|start| t.date.to_string().as_str() >= start))
                 .filter(|t| t.external_id.as_ref().is_none_or(|id| !predecessor_ids.contains(id)))
                 .map(|t| {
-                    let amount =
-                        Amount::from_decimal(t.amount, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                    let (amount, reported) =
+                        reported_amount(t.amount, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                    // Rounded for the ledger's integer sums; the exact figure stays in the memo.
+                    let memo = match reported {
+                        Some(exact) if t.memo.is_empty() => format!("exact amount: {exact} {}", currency.code()),
+                        Some(exact) => format!("{} (exact amount: {exact} {})", t.memo, currency.code()),
+                        None => t.memo.clone(),
+                    };
                     Ok(NewTransaction {
                         date: t.date.to_string(),
                         amount,
-                        memo: t.memo.clone(),
+                        memo,
                         external_id: t.external_id.clone(),
                         run_id: Some(request.run_id),
                         ..NewTransaction::manual(Some(account_id), &t.description)
@@ -143,6 +153,22 @@ fn upsert_account(
     }
 }
 
+/// A reported figure in minor units. One with more decimal places than its currency (exchanges
+/// count yen to 4 places, some coins past 8) is rounded half-to-even for the integer column and
+/// also returned exactly as reported, so nothing the institution said is lost.
+fn reported_amount(
+    decimal: rust_decimal::Decimal,
+    currency: &Currency,
+) -> std::result::Result<(Amount, Option<String>), String> {
+    match Amount::from_decimal(decimal, currency) {
+        Ok(amount) => Ok((amount, None)),
+        Err(_) if decimal.normalize().scale() > currency.exponent() => {
+            Ok((Amount::from_decimal_rounded(decimal, currency)?, Some(decimal.to_string())))
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// Stores today's balance; returns whether it differs from the latest one known.
 fn snapshot(
     tx: &rusqlite::Transaction<'_>,
@@ -151,19 +177,31 @@ fn snapshot(
     as_of: &str,
     request: &SaveRequest<'_>,
 ) -> Result<bool> {
-    let latest: Option<i64> = tx
+    snapshot_reported(tx, account_id, balance, None, as_of, request)
+}
+
+/// `snapshot` with the balance's exact text when it has more places than its currency.
+fn snapshot_reported(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    balance: i64,
+    reported: Option<&str>,
+    as_of: &str,
+    request: &SaveRequest<'_>,
+) -> Result<bool> {
+    let latest: Option<(i64, Option<String>)> = tx
         .query_row(
-            "SELECT balance FROM balance_snapshots WHERE account_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+            "SELECT balance, reported FROM balance_snapshots WHERE account_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
             [account_id],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
     tx.execute(
-        "INSERT INTO balance_snapshots (account_id, as_of, balance, recorded_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (account_id, as_of) DO UPDATE SET balance = excluded.balance, recorded_at = excluded.recorded_at, run_id = excluded.run_id",
-        params![account_id, as_of, balance, request.now, request.run_id],
+        "INSERT INTO balance_snapshots (account_id, as_of, balance, recorded_at, run_id, reported) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (account_id, as_of) DO UPDATE SET balance = excluded.balance, recorded_at = excluded.recorded_at, run_id = excluded.run_id, reported = excluded.reported",
+        params![account_id, as_of, balance, request.now, request.run_id, reported],
     )?;
-    Ok(latest != Some(balance))
+    Ok(latest != Some((balance, reported.map(str::to_string))))
 }
 
 fn replace_holdings(

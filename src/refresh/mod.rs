@@ -135,6 +135,8 @@ pub struct RunResult {
     pub updated_credentials: Credentials,
     pub login: Option<AccessLogRow>,
     pub today: String,
+    /// What the connector wants the user to know although it succeeded (`Context::notice`).
+    pub notices: Vec<String>,
 }
 
 /// Logs in and fetches. Touches neither the ledger nor the keychain.
@@ -155,6 +157,7 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
                 updated_credentials: Credentials::new(),
                 login: None,
                 today: today.to_string(),
+                notices: Vec::new(),
             };
         }
     };
@@ -218,6 +221,7 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
         updated_credentials: ctx.take_updated_credentials(),
         login: Some(access),
         today: today.to_string(),
+        notices: ctx.take_notices(),
     }
 }
 
@@ -257,7 +261,9 @@ pub fn settle_run(
         }
     };
     state(RunState::Saving);
-    let verdict = Verdict::ok();
+    // A successful run's message carries the connector's notices (a key that can trade, a
+    // bridge's errors): shown with the refresh and kept as the connection's status message.
+    let verdict = Verdict { message: result.notices.join(" / "), ..Verdict::ok() };
     let next = engine.next_refresh(connection, verdict.status, None);
     let save = ledger.save_refresh(&SaveRequest {
         connection_id,
@@ -270,7 +276,7 @@ pub fn settle_run(
             status: verdict.status,
             action: verdict.action,
             action_url: None,
-            message: "",
+            message: &verdict.message,
             next_refresh_at: next.as_deref(),
         },
     });

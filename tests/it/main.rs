@@ -2,6 +2,7 @@
 //! (a gnome-keyring Secret Service on a private D-Bus bus per test). One binary, a module per area.
 
 mod cli_input;
+mod exchanges;
 mod export;
 mod file_connections;
 mod generic_import;

@@ -4,6 +4,7 @@ mod captcha;
 mod clock;
 mod control;
 pub mod data;
+pub mod exchanges;
 mod faults;
 mod html;
 mod institutions;

@@ -1,5 +1,6 @@
 //! One module per institution. Each declares its `InstitutionInfo` and implements `Connector`.
 
+pub mod exchanges;
 pub mod files;
 pub mod sandbox;
 
@@ -15,4 +16,11 @@ pub static ALL: &[&dyn Connector] = &[
     &sandbox::sandbox_approval::SandboxApproval,
     &sandbox::sandbox_securities::SandboxSecurities,
     &sandbox::sandbox_points::SandboxPoints,
+    &exchanges::bitflyer::Bitflyer,
+    &exchanges::bitbank::Bitbank,
+    &exchanges::btcbox::Btcbox,
+    &exchanges::coincheck::Coincheck,
+    &exchanges::gmo_coin::GmoCoin,
+    &exchanges::liquid::Liquid,
+    &exchanges::simplefin::Simplefin,
 ];
