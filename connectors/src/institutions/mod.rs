@@ -14,4 +14,5 @@ pub static ALL: &[&dyn Connector] = &[
     &sandbox::sandbox_approval::SandboxApproval,
     &sandbox::sandbox_securities::SandboxSecurities,
     &sandbox::sandbox_points::SandboxPoints,
+    &sandbox::sandbox_pension::SandboxPension,
 ];
