@@ -5,6 +5,7 @@ mod cli_input;
 mod household;
 mod import;
 mod lifecycle;
+mod policies;
 mod refresh;
 mod refresh_support;
 mod reliability;
