@@ -462,15 +462,14 @@ impl Gims {
             check_fields(info, login)?;
             credentials::store(self.keys(), &self.vault.metadata.vault_id, id, login)?;
             if connection.status == "bad_credentials" {
+                // An institution that refuses manual refreshes is checked by re-linking.
+                let (action, message) = match info.policy.manual_refresh {
+                    true => ("refresh_now", "the login was changed; refresh to check it"),
+                    false => ("relink", "the login was changed; re-link to check it"),
+                };
                 self.ledger.set_connection_status(
                     id,
-                    &StatusUpdate {
-                        status: "needs_user",
-                        action: "refresh_now",
-                        action_url: None,
-                        message: "the login was changed; refresh to check it",
-                        next_refresh_at: None,
-                    },
+                    &StatusUpdate { status: "needs_user", action, action_url: None, message, next_refresh_at: None },
                 )?;
             }
         }

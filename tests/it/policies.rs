@@ -106,6 +106,35 @@ fn the_scheduler_runs_a_plan_linked_without_a_refresh_once_and_not_again() {
 }
 
 #[test]
+fn a_wrong_password_is_fixed_by_editing_the_login_and_re_linking_not_by_a_refused_refresh() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    let linked =
+        machine.run(&["connect", PENSION, "--credentials-stdin"], &format!("{}\n", login_json("sumi", "wrong"))).ok();
+    assert_eq!(linked["refresh"]["status"], "bad_credentials", "{linked}");
+    let id = linked["connection_id"].as_i64().unwrap();
+    assert!(connection(&machine, id)["next_refresh_at"].is_null(), "not scheduled until the login is fixed");
+
+    // No scheduled run is coming: the refusal says how to fetch instead.
+    let requests = sandbox.requests(PENSION);
+    let message = machine.run(&["refresh", &id.to_string()], "").fails_with("refresh.not_allowed");
+    assert!(message.contains(&format!("gims relink {id}")), "{message}");
+    assert_eq!(sandbox.requests(PENSION), requests);
+
+    // The corrected login points at re-linking, which fetches.
+    let edit = ["edit", &id.to_string(), "--credentials-stdin"];
+    machine.run(&edit, &format!("{}\n", login_json("sumi", "sandbox"))).ok();
+    let shown = connection(&machine, id);
+    assert_eq!((shown["status"].as_str(), shown["action"].as_str()), (Some("needs_user"), Some("relink")), "{shown}");
+    let relinked = machine.run(&["relink", &id.to_string()], "").ok();
+    assert_eq!(relinked["refresh"]["outcome"], "ok", "{relinked}");
+    assert_eq!(connection(&machine, id)["status"], "ok");
+    assert_ledger_equals_sandbox(&machine, &sandbox, &linked["connection_id"], PENSION, "sumi", None);
+}
+
+#[test]
 fn the_catalog_shows_the_policy() {
     let keychain = Keychain::start();
     let machine = Machine::with_keychain(&keychain);
