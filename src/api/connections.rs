@@ -80,6 +80,10 @@ pub enum RefreshTargets {
     All,
     /// The scheduler's due connections (never interactive).
     Scheduled(Vec<i64>),
+    /// The fetch that completes linking (`connect`) or re-linking (`relink`) these connections.
+    /// The user just handed GIMS a login: it is tried once even at an institution that allows
+    /// only scheduled refreshes or a minimum interval, which govern a working link.
+    Linked(Vec<i64>),
 }
 
 impl Gims {
@@ -177,11 +181,12 @@ impl Gims {
             RefreshTargets::Connections(_) => RunKind::Manual,
             RefreshTargets::All => RunKind::Bulk,
             RefreshTargets::Scheduled(_) => RunKind::Scheduled,
+            RefreshTargets::Linked(_) => RunKind::Link,
         };
         let interactive = interactive && kind != RunKind::Scheduled;
         let connections = match targets {
             RefreshTargets::All => self.ledger.connections()?,
-            RefreshTargets::Connections(ids) | RefreshTargets::Scheduled(ids) => ids
+            RefreshTargets::Connections(ids) | RefreshTargets::Scheduled(ids) | RefreshTargets::Linked(ids) => ids
                 .into_iter()
                 .map(|id| {
                     self.ledger.connection(id)?.ok_or_else(|| {
@@ -195,6 +200,12 @@ impl Gims {
         };
         let mut reports = Vec::new();
         for connection in connections {
+            // A connection never tried (linked by a front end that refreshes it next, or with
+            // `--no-refresh`): the user's first refresh is the one that completes its link.
+            let kind = match kind {
+                RunKind::Manual if connection.last_attempt_at.is_none() => RunKind::Link,
+                kind => kind,
+            };
             reports.push(self.refresh_one(&connection, kind, interactive, engine).await?);
         }
         Ok(reports)
@@ -304,10 +315,15 @@ impl Gims {
             )));
         }
         if bulk && !policy.bulk_refresh {
+            let (action, instead) = match (policy.manual_refresh, connection.next_refresh_at.as_deref()) {
+                (true, _) => ("refresh_now", "refresh it on its own".to_string()),
+                (false, Some(at)) => ("none", format!("GIMS refreshes it on its schedule, next at {at}")),
+                (false, None) => ("none", "GIMS refreshes it on its schedule".to_string()),
+            };
             return Ok(Some(Verdict::skipped(
                 connection_status(connection),
-                "refresh_now",
-                format!("{} is not included in refresh all; refresh it on its own", info.name),
+                action,
+                format!("{} is not included in refresh all; {instead}", info.name),
             )));
         }
         if kind == RunKind::Scheduled && !refresh::schedule::Schedule::allows(info) {
@@ -318,22 +334,33 @@ impl Gims {
             )));
         }
         if kind == RunKind::Manual && !policy.manual_refresh {
+            let next = match connection.next_refresh_at.as_deref() {
+                Some(at) => format!("the next one runs at {at}"),
+                None => format!(
+                    "it is not scheduled until its problem is fixed ({}); re-link it (`gims relink {}`) to fetch now",
+                    if connection.message.is_empty() { &connection.status } else { &connection.message },
+                    connection.id
+                ),
+            };
             return Err(GimsError::new(
                 ErrorCode::RefreshNotAllowed,
-                format!(
-                    "{} allows only GIMS's scheduled refresh, not a manual one; the next one runs at {}",
-                    info.name,
-                    connection.next_refresh_at.as_deref().unwrap_or("the next scheduled time")
-                ),
+                format!("{} allows only GIMS's scheduled refresh, not a manual one; {next}", info.name),
             ));
         }
-        if let (Some(last), true) = (connection.last_attempt_at.as_deref(), policy.min_interval_secs > 0) {
-            let since = time::OffsetDateTime::parse(last, &Rfc3339).ok().map(|at| now - at);
-            if since.is_some_and(|since| since.whole_seconds() < i64::from(policy.min_interval_secs)) {
+        let last_attempt =
+            connection.last_attempt_at.as_deref().and_then(|at| time::OffsetDateTime::parse(at, &Rfc3339).ok());
+        if let (Some(last), true, false) = (last_attempt, policy.min_interval_secs > 0, kind == RunKind::Link) {
+            let allowed_at = last + time::Duration::seconds(i64::from(policy.min_interval_secs));
+            if now < allowed_at {
+                let allowed_at = allowed_at.format(&Rfc3339).unwrap_or_default();
                 return Ok(Some(Verdict::skipped(
                     connection_status(connection),
                     "retry_later",
-                    format!("{} allows one refresh every {} minutes", info.name, policy.min_interval_secs / 60),
+                    format!(
+                        "{} allows one refresh every {} minutes; the next may run at {allowed_at}",
+                        info.name,
+                        policy.min_interval_secs / 60
+                    ),
                 )));
             }
         }
@@ -374,6 +401,8 @@ enum RunKind {
     Manual,
     Bulk,
     Scheduled,
+    /// The first fetch of a new connection, or the one after a re-link.
+    Link,
 }
 
 fn connection_status(connection: &ConnectionRow) -> &'static str {
@@ -459,15 +488,14 @@ impl Gims {
             check_fields(info, login)?;
             credentials::store(self.keys(), &self.vault.metadata.vault_id, id, login)?;
             if connection.status == "bad_credentials" {
+                // An institution that refuses manual refreshes is checked by re-linking.
+                let (action, message) = match info.policy.manual_refresh {
+                    true => ("refresh_now", "the login was changed; refresh to check it"),
+                    false => ("relink", "the login was changed; re-link to check it"),
+                };
                 self.ledger.set_connection_status(
                     id,
-                    &StatusUpdate {
-                        status: "needs_user",
-                        action: "refresh_now",
-                        action_url: None,
-                        message: "the login was changed; refresh to check it",
-                        next_refresh_at: None,
-                    },
+                    &StatusUpdate { status: "needs_user", action, action_url: None, message, next_refresh_at: None },
                 )?;
             }
         }

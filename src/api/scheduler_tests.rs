@@ -102,3 +102,89 @@ async fn otp_institutions_never_run_unattended_and_busy_means_tomorrow() {
     assert_eq!(gims.connections().unwrap()[1].id, otp.id);
     assert_eq!(gims.connections().unwrap()[1].next_refresh_at, None);
 }
+
+/// sandbox-pension allows only GIMS's scheduled refresh, outside "refresh all", at most every six
+/// hours: its first fetch completes the link, then the user's refresh is refused before any
+/// request, "refresh all" skips it, and the scheduler (even at a one-hour interval) runs it again
+/// only once six hours have passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_system_refresh_only_institution_runs_on_the_schedule_and_at_most_every_six_hours() {
+    use super::RefreshTargets;
+    use crate::error::ErrorCode;
+
+    let keys: &'static MemoryKeyStore = Box::leak(Box::default());
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path(), Unlock::Keychain(keys)).unwrap();
+    let mut gims = Gims::open(dir.path(), keys, None).unwrap();
+    let start = datetime!(2026-11-28 03:00 UTC);
+    let clock = Arc::new(gims_sandbox::FixedClock::new(start));
+    let sandbox = gims_sandbox::Sandbox::new(clock.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let base = sandbox.base_url.clone();
+    let pension = gims
+        .connect(ConnectInput {
+            institution: "sandbox-pension".into(),
+            credentials: login("ume"),
+            ..Default::default()
+        })
+        .unwrap();
+    let bank = gims
+        .connect(ConnectInput { institution: "sandbox-bank".into(), credentials: login("ume"), ..Default::default() })
+        .unwrap();
+    let mut engine = Engine::new(EventSink::discard());
+    engine.sandbox_url = Some(base.clone());
+    engine.schedule = crate::refresh::schedule::Schedule::with_interval_minutes(60);
+    engine.clock = {
+        let clock = clock.clone();
+        Arc::new(move || gims_sandbox::Clock::now(&*clock))
+    };
+    let requests = || get_json(format!("{base}/_sandbox/requests?institution=sandbox-pension"));
+    let count = |value: serde_json::Value| value["count"].as_u64().unwrap();
+    let shown = |gims: &Gims| gims.connections().unwrap().into_iter().find(|c| c.id == pension.id).unwrap();
+
+    // The user's first refresh of a connection never tried is the fetch that completes its link.
+    let first = gims.refresh(RefreshTargets::Connections(vec![pension.id]), false, &engine).await.unwrap();
+    assert_eq!((first[0].outcome.as_str(), first[0].status.as_str()), ("ok", "ok"), "{}", first[0].message);
+    assert!(first[0].added > 0);
+    let next = shown(&gims).next_refresh_at.expect("the next scheduled refresh is shown");
+    assert!(next.starts_with("2026-11-28T09:0"), "six hours on, not the one-hour interval: {next}");
+    let after_link = count(requests().await);
+    assert!(after_link > 0);
+
+    // A manual refresh is refused before any request, saying when the scheduled one runs.
+    let refused = gims.refresh(RefreshTargets::Connections(vec![pension.id]), true, &engine).await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::RefreshNotAllowed);
+    assert!(refused.message.contains(&next), "{}", refused.message);
+
+    // "Refresh all" runs the bank and skips the plan, saying why.
+    let all = gims.refresh(RefreshTargets::All, false, &engine).await.unwrap();
+    let outcome = |id: i64| all.iter().find(|r| r.connection_id == id).unwrap();
+    assert_eq!(outcome(bank.id).outcome, "ok");
+    assert_eq!(outcome(pension.id).outcome, "skipped");
+    assert!(outcome(pension.id).message.contains("not included in refresh all"), "{}", outcome(pension.id).message);
+    assert_eq!(count(requests().await), after_link, "neither sent anything to the plan");
+
+    // Hour after hour the bank runs on its one-hour interval; the plan waits for its six hours.
+    for minutes in [70, 140, 210, 280, 350] {
+        clock.set(start + Duration::minutes(minutes));
+        let pass = gims.run_scheduled(&engine).await.unwrap();
+        assert!(pass.iter().all(|r| r.connection_id == bank.id), "at +{minutes} min: {}", pass.len());
+    }
+    assert_eq!(count(requests().await), after_link, "no request to the plan within six hours");
+
+    // Six hours (and the jitter) on, the scheduler runs it, once.
+    clock.set(start + Duration::hours(6) + Duration::minutes(11));
+    let due = gims.run_scheduled(&engine).await.unwrap();
+    let ran = due.iter().find(|r| r.connection_id == pension.id).expect("the plan is due");
+    assert_eq!((ran.outcome.as_str(), ran.added), ("ok", 0), "{}", ran.message);
+    let after_schedule = count(requests().await);
+    assert!(after_schedule > after_link);
+    assert!(gims.run_scheduled(&engine).await.unwrap().iter().all(|r| r.connection_id != pension.id));
+    assert_eq!(count(requests().await), after_schedule);
+
+    // A re-link is a new login the user asked for: it fetches at once, whatever the interval.
+    clock.set(start + Duration::hours(6) + Duration::minutes(30));
+    gims.prepare_relink(pension.id, None).unwrap();
+    let relinked = gims.refresh(RefreshTargets::Linked(vec![pension.id]), false, &engine).await.unwrap();
+    assert_eq!(relinked[0].outcome, "ok", "{}", relinked[0].message);
+    assert!(count(requests().await) > after_schedule);
+}

@@ -143,12 +143,39 @@ pub fn institutions(rows: &[gims::api::InstitutionView]) -> String {
         let aliases =
             if row.aliases.is_empty() { String::new() } else { format!("  (also: {})", row.aliases.join(", ")) };
         let ended = row.status_message.as_deref().map(|m| format!("  [{m}]")).unwrap_or_default();
-        let _ = writeln!(out, "{:<22} {:<10} {:<18} {}{aliases}{ended}", row.id, row.category, row.auth.kind, row.name);
+        let policy = policy_note(&row.policy);
+        let _ = writeln!(
+            out,
+            "{:<22} {:<10} {:<18} {}{aliases}{policy}{ended}",
+            row.id, row.category, row.auth.kind, row.name
+        );
     }
     if out.is_empty() {
         out.push_str("no institution matches\n");
     }
     out
+}
+
+/// The refresh rules an institution imposes, when it imposes any: `  [scheduled refresh only; …]`.
+fn policy_note(policy: &gims_connectors::RefreshPolicy) -> String {
+    let mut rules = Vec::new();
+    if policy.needs_user_every_login || !policy.auto_refresh {
+        rules.push("never unattended".to_string());
+    }
+    if !policy.manual_refresh {
+        rules.push("scheduled refresh only".to_string());
+    }
+    if !policy.bulk_refresh {
+        rules.push("not in refresh all".to_string());
+    }
+    if policy.min_interval_secs > 0 {
+        let minutes = policy.min_interval_secs.div_ceil(60);
+        rules.push(match minutes % 60 {
+            0 => format!("at most every {} h", minutes / 60),
+            _ => format!("at most every {minutes} min"),
+        });
+    }
+    if rules.is_empty() { String::new() } else { format!("  [{}]", rules.join("; ")) }
 }
 
 pub fn connections(rows: &[gims::ledger::ConnectionRow]) -> String {

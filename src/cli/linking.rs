@@ -102,7 +102,7 @@ pub fn connect(
     let refresh = if no_refresh {
         None
     } else {
-        refresh_on_terminal(gims, RefreshTargets::Connections(vec![connection.id]), false)?.pop()
+        refresh_on_terminal(gims, RefreshTargets::Linked(vec![connection.id]), false)?.pop()
     };
     let connection = gims.connections()?.into_iter().find(|c| c.id == connection.id).unwrap_or(connection);
     let view = ConnectView { connection_id: connection.id, connection, refresh };
@@ -164,7 +164,7 @@ pub fn daemon(cli: &Cli, open: &dyn Fn() -> Result<Gims>, interval_minutes: Opti
 pub fn relink(cli: &Cli, gims: &mut Gims, id: i64, credentials_stdin: bool) -> Result<()> {
     let login = if credentials_stdin { Some(read_credentials()?) } else { None };
     gims.prepare_relink(id, login)?;
-    let refresh = refresh_on_terminal(gims, RefreshTargets::Connections(vec![id]), false)?.pop();
+    let refresh = refresh_on_terminal(gims, RefreshTargets::Linked(vec![id]), false)?.pop();
     let connection = gims
         .connections()?
         .into_iter()
@@ -226,10 +226,9 @@ pub fn demo(cli: &Cli, dir: &std::path::Path, keys: &'static dyn gims::vault::Ke
             ..ConnectInput::default()
         })?;
         let phone = sandbox_runtime.spawn(show_phone(base_url.clone()));
-        let reports =
-            refresh_with_engine(&mut gims, RefreshTargets::Connections(vec![connection.id]), false, |engine| {
-                engine.sandbox_url = Some(base_url.clone());
-            })?;
+        let reports = refresh_with_engine(&mut gims, RefreshTargets::Linked(vec![connection.id]), false, |engine| {
+            engine.sandbox_url = Some(base_url.clone());
+        })?;
         phone.abort();
         eprint!("{}", human::refresh_reports(&reports));
     }

@@ -10,6 +10,7 @@ mod household;
 mod import;
 mod lifecycle;
 mod payloads;
+mod policies;
 mod refresh;
 mod refresh_support;
 mod reliability;

@@ -95,12 +95,20 @@ fn processes_killed_at_random_points_never_leave_half_a_refresh() {
         linked["connection_id"].to_string()
     };
 
+    // How long a whole refresh takes on this machine: kills land anywhere in it (and a little
+    // after), however fast or loaded the machine is.
+    let mut connection = link();
+    let started = std::time::Instant::now();
+    machine.ok(&["refresh", &connection]);
+    let whole = (started.elapsed().as_millis() as u64).max(50);
+    machine.ok(&["delete", &connection, "--yes"]);
+    connection = link();
+
     let mut seed: u64 = 0x5eed;
     let mut killed = 0;
-    let mut connection = link();
     for _ in 0..crash_runs() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let delay = std::time::Duration::from_millis((seed >> 33) % 1500);
+        let delay = std::time::Duration::from_millis((seed >> 33) % (whole * 6 / 5));
         let mut session = Session::start(&machine, &["refresh", &connection], &[]);
         std::thread::sleep(delay);
         if session.has_exited() {
@@ -119,6 +127,33 @@ fn processes_killed_at_random_points_never_leave_half_a_refresh() {
         machine.ok(&["delete", &connection, "--yes"]);
         connection = link();
     }
-    eprintln!("crash loop: {} runs, {killed} killed mid-refresh, nothing lost or duplicated", crash_runs());
+    eprintln!(
+        "crash loop: {} runs, {killed} killed mid-refresh (a whole refresh takes {whole} ms), nothing lost or duplicated",
+        crash_runs()
+    );
     assert!(killed > 0, "some runs were killed before they finished");
+}
+
+#[test]
+fn a_read_only_vault_is_a_clear_error_writes_nothing_and_works_again_when_writable() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    let Some(disk) = SmallDisk::mount(machine.dir.path(), "16m") else {
+        panic!("mounting a tmpfs needs root, as CI runs; run the suite as root (scripts/test)");
+    };
+    machine.ok(&["init"]);
+    machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-540", "--description", "ローソン"]);
+    let remount = |mode: &str| {
+        let status = Command::new("mount").args(["-o", &format!("remount,{mode}")]).arg(&disk.point).status().unwrap();
+        assert!(status.success(), "remount {mode}");
+    };
+    remount("ro");
+    let run = machine.run(&["tx", "add", "--date", "2026-11-28", "--amount", "-100", "--description", "x"], "");
+    let message = run.fails_with("vault.io");
+    assert!(message.to_lowercase().contains("read-only"), "says why: {message}");
+    remount("rw");
+    assert_eq!(machine.ok(&["status"])["transactions"], 1, "nothing partial");
+    assert_eq!(machine.ok(&["check"])["integrity"], "ok");
+    machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-100", "--description", "x"]);
+    assert_eq!(machine.ok(&["status"])["transactions"], 2);
 }

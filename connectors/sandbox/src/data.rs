@@ -87,6 +87,7 @@ pub enum AccountKind {
     Securities,
     Points,
     Emoney,
+    Pension,
 }
 
 impl AccountKind {
@@ -97,6 +98,7 @@ impl AccountKind {
             AccountKind::Securities => "securities",
             AccountKind::Points => "points",
             AccountKind::Emoney => "emoney",
+            AccountKind::Pension => "pension",
         }
     }
 }
@@ -158,6 +160,7 @@ pub fn dataset(institution_id: &str, login_id: &str, today: Date) -> Dataset {
         "sandbox-card" => card_accounts(seed, today),
         "sandbox-securities" => securities_accounts(seed, today),
         "sandbox-points" => vec![points_account(seed, today)],
+        "sandbox-pension" => vec![pension_account(seed, today)],
         _ => Vec::new(),
     };
     Dataset { institution_id: institution_id.to_owned(), login_id: login_id.to_owned(), today, accounts }
@@ -733,6 +736,72 @@ fn points_account(seed: u64, today: Date) -> Account {
     account
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pension (sandbox-pension): a defined-contribution plan (確定拠出年金)
+
+/// 口座管理手数料, taken from every monthly contribution.
+pub const PENSION_MONTHLY_FEE: i64 = 171;
+/// The monthly contribution (掛金) is paid on this day of the month...
+const PENSION_CONTRIBUTION_DAY: u8 = 26;
+/// ...and invested in the plan's funds on this day of the next month; until then it waits as
+/// 未投資資金 (the account's cash balance).
+const PENSION_PURCHASE_DAY: u8 = 5;
+const PENSION_CONTRIBUTIONS: &[i64] = &[5_000, 12_000, 20_000, 23_000, 55_000];
+
+/// One plan: 未投資資金 (cash waiting to be invested) with its history of contributions, fees and
+/// purchases, and two funds bought with every contribution, 60% and 40%, at that day's price.
+fn pension_account(seed: u64, today: Date) -> Account {
+    let mut setup = Rng(seed);
+    let plan_no = setup.range(1_000_000_000, 7_999_999_999);
+    let contribution = *setup.pick(PENSION_CONTRIBUTIONS);
+    let funds: Vec<&Security> = setup.distinct(2, FUNDS.len()).into_iter().map(|index| &FUNDS[index]).collect();
+    // Units and cost of what earlier years bought.
+    let mut positions: Vec<(i64, i64)> = funds
+        .iter()
+        .map(|fund| {
+            let units = setup.range(100_000, 1_500_000);
+            (units, units * fund.base_price / 10_000 * setup.range(80, 100) / 100)
+        })
+        .collect();
+    let mut cash = Ledger::new("D", setup.range(0, 30) * 100, today);
+    let mut waiting = 0;
+    for date in simulation_days(today) {
+        if date.day() == PENSION_PURCHASE_DAY && waiting > 0 {
+            let first = waiting * 6 / 10;
+            for (index, amount) in [first, waiting - first].into_iter().enumerate() {
+                let fund = funds[index];
+                cash.post(date, -amount, format!("買付 {}", fund.name));
+                positions[index].0 += amount * 10_000 / price_on(fund, date);
+                positions[index].1 += amount;
+            }
+            waiting = 0;
+        }
+        if date.day() == PENSION_CONTRIBUTION_DAY {
+            cash.post(date, contribution, "掛金拠出（口座振替）");
+            cash.post(date, -PENSION_MONTHLY_FEE, "口座管理手数料");
+            waiting += contribution - PENSION_MONTHLY_FEE;
+        }
+    }
+    let mut plan = account(format!("{plan_no:010}"), "確定拠出年金（個人型）", AccountKind::Pension, cash);
+    plan.holdings = funds
+        .iter()
+        .zip(positions)
+        .map(|(fund, (units, cost))| {
+            let price = price_on(fund, today);
+            Holding {
+                class: HoldingClass::InvestmentTrust,
+                code: fund.code.to_owned(),
+                name: fund.name.to_owned(),
+                quantity: units.to_string(),
+                price: price.to_string(),
+                value: units * price / 10_000,
+                cost,
+            }
+        })
+        .collect();
+    plan
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,6 +816,7 @@ mod tests {
         "sandbox-approval",
         "sandbox-securities",
         "sandbox-points",
+        "sandbox-pension",
     ];
 
     #[test]
@@ -847,6 +917,23 @@ mod tests {
             };
             assert_eq!(holding.value, expected, "{}", holding.name);
         }
+    }
+
+    #[test]
+    fn a_pension_plan_invests_every_contribution_in_its_two_funds() {
+        let plan = &dataset("sandbox-pension", "alice", TODAY).accounts[0];
+        assert_eq!((plan.kind, plan.holdings.len()), (AccountKind::Pension, 2));
+        assert!(plan.holdings.iter().all(|h| h.class == HoldingClass::InvestmentTrust && h.value > 0));
+        let contributions: Vec<_> = plan.transactions.iter().filter(|t| t.description.starts_with("掛金")).collect();
+        assert_eq!(contributions.len(), 6, "one a month over 180 days");
+        assert!(contributions.iter().all(|t| t.date.day() == 26 && t.amount > 0));
+        let fees = plan.transactions.iter().filter(|t| t.amount == -PENSION_MONTHLY_FEE).count();
+        assert_eq!(fees, contributions.len());
+        let bought: i64 =
+            plan.transactions.iter().filter(|t| t.description.starts_with("買付")).map(|t| t.amount).sum();
+        assert!(bought < 0);
+        // Whatever is not yet invested waits as cash: at most one month's contribution on top.
+        assert!(plan.balance >= 0 && plan.balance < 55_000 + 3_000, "{}", plan.balance);
     }
 
     #[test]

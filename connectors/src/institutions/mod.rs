@@ -16,6 +16,7 @@ pub static ALL: &[&dyn Connector] = &[
     &sandbox::sandbox_approval::SandboxApproval,
     &sandbox::sandbox_securities::SandboxSecurities,
     &sandbox::sandbox_points::SandboxPoints,
+    &sandbox::sandbox_pension::SandboxPension,
     &exchanges::bitflyer::Bitflyer,
     &exchanges::bitbank::Bitbank,
     &exchanges::btcbox::Btcbox,

@@ -12,6 +12,7 @@ const HTML_INSTITUTIONS: &[&str] = &[
     "sandbox-approval",
     "sandbox-securities",
     "sandbox-points",
+    "sandbox-pension",
 ];
 
 const LOGIN: &str = "hana";

@@ -18,6 +18,8 @@ mod faults;
 mod oauth;
 /// sandbox-otp-bank: OTP from the phone, three wrong codes, expiry, never unattended.
 mod otp_bank;
+/// sandbox-pension: the plan valued with its funds, its history, and its system-refresh-only policy.
+mod pension;
 /// sandbox-points: balance, points by expiry date, history.
 mod points;
 /// sandbox-securities: the general account valued with its holdings, and the wrap account.

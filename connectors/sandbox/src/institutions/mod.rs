@@ -5,6 +5,7 @@ pub mod bank;
 pub mod card;
 pub mod emoney;
 pub mod oauth;
+pub mod pension;
 pub mod points;
 pub mod securities;
 
@@ -114,6 +115,13 @@ pub const INSTITUTIONS: &[Institution] = &[
         auth: AuthKind::Password,
         home: "/points",
     },
+    Institution {
+        id: "sandbox-pension",
+        name: "サンドボックス確定拠出年金",
+        category: "pension",
+        auth: AuthKind::Password,
+        home: "/assets",
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static Institution> {
@@ -215,6 +223,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "sandbox-card" => card::routes(),
             "sandbox-securities" => securities::routes(),
             "sandbox-points" => points::routes(),
+            "sandbox-pension" => pension::routes(),
             _ => oauth::routes(),
         };
         let routes = if institution.auth == AuthKind::Oauth { routes } else { routes.merge(crate::login::routes()) };

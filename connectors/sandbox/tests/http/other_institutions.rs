@@ -92,6 +92,34 @@ async fn points_balance_expiry_and_history() {
 }
 
 #[tokio::test]
+async fn pension_valuation_funds_and_history() {
+    let harness = Harness::start().await;
+    let client = client();
+    let before = harness.requests("sandbox-pension").await;
+    harness.login(&client, "sandbox-pension", "penny", "/assets").await;
+    let plan = &dataset("sandbox-pension", "penny", harness.today()).accounts[0];
+    let page = harness.page(&client, "/sandbox-pension/assets").await;
+    assert_eq!(attr(&page, "#pension-account", "data-plan-no"), plan.id);
+    assert_eq!(text(&page, "#plan-no"), plan.id);
+    assert_eq!(amount(&text(&page, "#cash-balance")), plan.balance);
+    let invested: i64 = plan.holdings.iter().map(|h| h.value).sum();
+    assert_eq!(amount(&text(&page, "#total-valuation")), plan.balance + invested);
+    assert_eq!(
+        texts(&page, "#fund-holdings tr.holding td.code"),
+        plan.holdings.iter().map(|h| h.code.clone()).collect::<Vec<_>>()
+    );
+    assert!(texts(&page, "#fund-holdings td.quantity").iter().all(|q| q.ends_with('口')));
+
+    let (rows, pages) = all_rows(&harness, &client, "/sandbox-pension/history").await;
+    assert!(pages > 1, "a plan's history is paged");
+    assert_eq!(
+        rows.iter().map(|r| (r.id.clone(), amount(&r.cells["amount"]))).collect::<Vec<_>>(),
+        plan.transactions.iter().map(|t| (t.id.clone(), t.amount)).collect::<Vec<_>>()
+    );
+    assert!(harness.requests("sandbox-pension").await > before, "every page is counted");
+}
+
+#[tokio::test]
 async fn the_index_lists_every_institution() {
     let harness = Harness::start().await;
     let page = harness.page(&client(), "/").await;
@@ -100,5 +128,5 @@ async fn the_index_lists_every_institution() {
         .map(|row| row.value().attr("data-id").unwrap().to_owned())
         .collect();
     assert_eq!(listed, INSTITUTIONS.iter().map(|i| i.id.to_owned()).collect::<Vec<_>>());
-    assert_eq!(listed.len(), 8);
+    assert_eq!(listed.len(), 9);
 }

@@ -11,6 +11,7 @@ pub mod sandbox_card;
 pub mod sandbox_emoney;
 pub mod sandbox_oauth;
 pub mod sandbox_otp_bank;
+pub mod sandbox_pension;
 pub mod sandbox_points;
 pub mod sandbox_securities;
 
