@@ -290,7 +290,12 @@ pub struct ParsedStatement {
 /// not); `input.invalid` when the format is known but nothing in the file could be read, or a
 /// required piece of context is missing ([`ParseOptions::downloaded_on`] for Mobile Suica).
 pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<ParsedStatement, GimsError> {
-    let detected = detect(bytes);
+    // Decoded once: recognising the format reads only the first rows of the same text.
+    let decoded = (!ofx::looks_like_ofx(bytes)).then(|| text::decode_csv(bytes));
+    let detected = match &decoded {
+        None => vec![Format::Ofx],
+        Some((text, _)) => detect_text(text),
+    };
     let format = match options.format {
         FormatChoice::Auto => match detected.first() {
             Some(format) => *format,
@@ -299,18 +304,18 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<ParsedStatement, Gi
         FormatChoice::Exactly(format) if detected.contains(&format) => format,
         FormatChoice::Exactly(format) => return Err(unrecognised(Some(format))),
     };
-    let mut statement = if format == Format::Ofx {
-        ofx::parse(bytes)?
-    } else {
-        let (text, encoding) = text::decode_csv(bytes);
-        let rows = table::read_rows(&text);
-        let mut statement = match format {
-            Format::SbiSecuritiesTrades | Format::RakutenSecuritiesTrades => securities::parse(format, &rows)?,
-            Format::MoneyForwardExport => moneyforward::parse(&rows)?,
-            _ => csv_layouts::parse(format, &rows, options)?,
-        };
-        statement.encoding = encoding;
-        statement
+    let mut statement = match decoded {
+        None => ofx::parse(bytes)?,
+        Some((text, encoding)) => {
+            let rows = table::read_rows(&text);
+            let mut statement = match format {
+                Format::SbiSecuritiesTrades | Format::RakutenSecuritiesTrades => securities::parse(format, &rows)?,
+                Format::MoneyForwardExport => moneyforward::parse(&rows)?,
+                _ => csv_layouts::parse(format, &rows, options)?,
+            };
+            statement.encoding = encoding;
+            statement
+        }
     };
     statement.accounts.retain(|account| {
         !account.transactions.is_empty()
@@ -364,7 +369,14 @@ pub fn detect(bytes: &[u8]) -> Vec<Format> {
         return vec![Format::Ofx];
     }
     let (text, _) = text::decode_csv(bytes);
-    let rows = table::read_rows(&text);
+    detect_text(&text)
+}
+
+/// Rows enough to find any format's header behind its preamble.
+const DETECTION_ROWS: usize = 64;
+
+fn detect_text(text: &str) -> Vec<Format> {
+    let rows = table::read_rows_up_to(text, DETECTION_ROWS);
     let mut found: Vec<Format> = Vec::new();
     found.extend(csv_layouts::detect(&rows));
     found.extend(securities::detect(&rows));

@@ -24,13 +24,14 @@ pub fn parse(rows: &[Row]) -> Result<ParsedStatement, GimsError> {
             "The file does not have the header row of the mf-export (計算対象, 日付, 内容, 金額（円）…).",
         ));
     };
+    let columns = Columns::of(&header);
     let mut accounts: Vec<ParsedAccount> = Vec::new();
     let mut skipped = Vec::new();
     for row in rows.iter().skip(header.index + 1) {
         if row.is_blank() {
             continue;
         }
-        match read_row(&header, row) {
+        match read_row(&columns, row) {
             Ok((institution, transaction)) => {
                 let index = match accounts.iter().position(|account| account.hint.institution == institution) {
                     Some(index) => index,
@@ -51,8 +52,23 @@ pub fn parse(rows: &[Row]) -> Result<ParsedStatement, GimsError> {
     Ok(ParsedStatement { format: Format::MoneyForwardExport, encoding: TextEncoding::Utf8, accounts, skipped })
 }
 
-fn read_row(header: &Header, row: &Row) -> Result<(String, ParsedTransaction), String> {
-    let cell = |name: &str| header.column(name).map(|index| without_formula_guard(row.cell(index))).unwrap_or_default();
+/// The column of each header name, looked up once per file.
+struct Columns {
+    by_name: Vec<(&'static str, Option<usize>)>,
+}
+
+impl Columns {
+    fn of(header: &Header) -> Columns {
+        Columns { by_name: HEADER.iter().map(|name| (*name, header.column(name))).collect() }
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.by_name.iter().find(|(known, _)| *known == name).and_then(|(_, index)| *index)
+    }
+}
+
+fn read_row(columns: &Columns, row: &Row) -> Result<(String, ParsedTransaction), String> {
+    let cell = |name: &str| columns.get(name).map(|index| without_formula_guard(row.cell(index))).unwrap_or_default();
     let flag = |name: &str| -> Result<bool, String> {
         match cell(name) {
             "1" => Ok(true),

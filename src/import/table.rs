@@ -25,10 +25,15 @@ impl Row {
 /// Rows read leniently: any number of cells per row, `\r\n`, `\n` or `\r` line ends. Reading
 /// stops at the first record the CSV reader cannot make sense of (it never panics).
 pub fn read_rows(text: &str) -> Vec<Row> {
+    read_rows_up_to(text, usize::MAX)
+}
+
+/// The first `limit` rows only: enough to recognise a format by its header.
+pub fn read_rows_up_to(text: &str, limit: usize) -> Vec<Row> {
     let lines = LineIndex::new(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for record in reader.records().take(limit) {
         let Ok(record) = record else { break };
         // The reader's own line count is off by one at the record start; the byte offset is exact.
         let offset = usize::try_from(record.position().map_or(0, |position| position.byte())).unwrap_or(usize::MAX);

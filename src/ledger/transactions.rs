@@ -213,17 +213,17 @@ pub(crate) fn insert_in(
 /// What a batch adds to the per-month totals (`month_totals`), written once per key at the end
 /// of the batch, inside the same SQLite transaction as the rows.
 #[derive(Default)]
-struct MonthTotals {
-    sums: std::collections::HashMap<MonthKey, (i64, i64, i64)>,
+struct MonthTotals<'a> {
+    sums: std::collections::HashMap<MonthKey<'a>, (i64, i64, i64)>,
 }
 
-/// (account or 0, YYYY-MM, currency, category, counted) → (money in, money out, rows).
-type MonthKey = (i64, String, String, i64, bool);
+/// (account or 0, `YYYY-MM`, currency, category, counted) → (money in, money out, rows).
+type MonthKey<'a> = (i64, &'a str, &'a str, i64, bool);
 
-impl MonthTotals {
-    fn add(&mut self, row: &NewTransaction, category_id: i64, counted: bool) {
-        let month = row.date.get(..7).unwrap_or(&row.date).to_string();
-        let key = (row.account_id.unwrap_or(0), month, row.amount.currency.code().to_string(), category_id, counted);
+impl<'a> MonthTotals<'a> {
+    fn add(&mut self, row: &'a NewTransaction, category_id: i64, counted: bool) {
+        let month = row.date.get(..7).unwrap_or(&row.date);
+        let key = (row.account_id.unwrap_or(0), month, row.amount.currency.code(), category_id, counted);
         let entry = self.sums.entry(key).or_default();
         entry.0 += row.amount.minor.max(0);
         entry.1 += row.amount.minor.min(0);
