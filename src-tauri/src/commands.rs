@@ -3,10 +3,15 @@
 //! into `Secret`s.
 
 use crate::session::{AppInfo, Session};
-use gims::api::{ConnectInput, InstitutionView, RefreshTargets, StatusView, TransactionQuery};
+use gims::api::{
+    AddTransactionInput, ConnectInput, DeleteView, EditInput, EditTransactionInput, InstitutionView, RefreshTargets,
+    StatusView, TransactionQuery,
+};
 use gims::error::{GimsError, Result};
-use gims::ledger::{AccountRow, ConnectionRow, TransactionRow};
+use gims::ledger::categories::CategoryRow;
+use gims::ledger::{AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
 use gims::refresh::RefreshReport;
+use gims::report::{AssetReport, MonthlyReport};
 use gims::vault::credentials::Credentials;
 use gims_connectors::{Reply, Secret};
 use std::collections::HashMap;
@@ -27,7 +32,7 @@ pub async fn accounts(session: State<'_, Session>) -> Result<Vec<AccountRow>> {
     session.reader().await?.accounts()
 }
 
-/// Newest first. `limit` pages by growing (the core has no offset yet).
+/// Newest first, a page (`offset`, `limit`) at a time: the list shows only what is on screen.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn transactions(
     session: State<'_, Session>,
@@ -35,8 +40,56 @@ pub async fn transactions(
     from: Option<String>,
     to: Option<String>,
     limit: Option<u32>,
+    offset: Option<u32>,
 ) -> Result<Vec<TransactionRow>> {
-    session.reader().await?.transactions(&TransactionQuery { account, from, to, limit })
+    session.reader().await?.transactions(&TransactionQuery { account, from, to, limit, offset })
+}
+
+/// A manual transaction (cash when no account).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_transaction(
+    session: State<'_, Session>,
+    date: String,
+    amount: String,
+    description: String,
+    account: Option<i64>,
+    category: Option<String>,
+    memo: Option<String>,
+) -> Result<TransactionRow> {
+    let input = AddTransactionInput { date, amount, description, account, category, memo, currency: None };
+    session.writer().await?.add_transaction(&input)
+}
+
+/// Category (`大項目/中項目`), transfer mark, inclusion in totals, memo: `None` keeps a field.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn edit_transaction(
+    session: State<'_, Session>,
+    id: i64,
+    category: Option<String>,
+    transfer: Option<bool>,
+    included: Option<bool>,
+    memo: Option<String>,
+) -> Result<TransactionRow> {
+    let yes_no = |flag: Option<bool>| flag.map(|on| if on { "yes" } else { "no" }.to_string());
+    let input = EditTransactionInput { category, transfer: yes_no(transfer), included: yes_no(included), memo };
+    session.writer().await?.edit_transaction(id, &input)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn categories(session: State<'_, Session>) -> Result<Vec<CategoryRow>> {
+    session.reader().await?.categories()
+}
+
+/// Asset composition at the end of `date` (default: today in Japan), computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_assets(session: State<'_, Session>, date: Option<String>) -> Result<AssetReport> {
+    session.reader().await?.report_assets(date.as_deref())
+}
+
+/// A month's (`YYYY-MM`) income and spending, computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_monthly(session: State<'_, Session>, month: String) -> Result<MonthlyReport> {
+    session.reader().await?.report_monthly(&month, None)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -58,10 +111,80 @@ pub async fn connect(
     start_date: Option<String>,
     credentials: HashMap<String, String>,
 ) -> Result<ConnectionRow> {
-    let credentials: Credentials = credentials.into_iter().map(|(field, value)| (field, Secret::new(value))).collect();
+    let credentials = secrets(credentials);
     let start_date = start_date.filter(|d| !d.trim().is_empty());
     let input = ConnectInput { institution, name, memo, start_date, credentials };
     session.writer().await?.connect(input)
+}
+
+/// Display name, memo, start date (empty clears it), and a new login when one is given.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn edit_connection(
+    session: State<'_, Session>,
+    id: i64,
+    name: Option<String>,
+    memo: Option<String>,
+    start_date: Option<String>,
+    credentials: Option<HashMap<String, String>>,
+) -> Result<ConnectionRow> {
+    let credentials = credentials.map(secrets);
+    session.writer().await?.edit_connection(id, EditInput { name, memo, start_date, credentials })
+}
+
+/// Re-link: forget the institution's session and tokens (keeping the login, or taking a new one),
+/// then log in afresh now, the window answering whatever the institution asks. History is kept.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn relink(
+    session: State<'_, Session>,
+    id: i64,
+    credentials: Option<HashMap<String, String>>,
+) -> Result<Vec<RefreshReport>> {
+    let mut gims = session.writer().await?;
+    gims.prepare_relink(id, credentials.map(secrets))?;
+    gims.refresh(RefreshTargets::Connections(vec![id]), true, &session.engine).await
+}
+
+/// What deleting a connection would destroy, for the confirmation dialog.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn connection_footprint(session: State<'_, Session>, id: i64) -> Result<DeletedCounts> {
+    let gims = session.reader().await?;
+    existing_connection(&gims, id)?;
+    gims.connection_footprint(id)
+}
+
+/// Deletes a connection for good. `typed_name` is what the user typed to confirm: it must be
+/// the connection's display name, checked here too so that no stray call deletes anything.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_connection(session: State<'_, Session>, id: i64, typed_name: String) -> Result<DeleteView> {
+    let mut gims = session.writer().await?;
+    let connection = existing_connection(&gims, id)?;
+    if typed_name.trim() != connection.display_name.trim() {
+        return Err(GimsError::invalid(
+            "name",
+            format!("type the connection's name, {}, to confirm deleting it", connection.display_name),
+        ));
+    }
+    gims.delete_connection(id, true)
+}
+
+fn existing_connection(gims: &gims::api::Gims, id: i64) -> Result<ConnectionRow> {
+    gims.connections()?.into_iter().find(|c| c.id == id).ok_or_else(|| {
+        GimsError::invalid("connection", format!("there is no connection {id}; it may have been deleted"))
+    })
+}
+
+fn secrets(fields: HashMap<String, String>) -> Credentials {
+    fields.into_iter().map(|(field, value)| (field, Secret::new(value))).collect()
+}
+
+/// The window's first paint, in milliseconds since it started loading (`performance.now()`).
+/// Printed on stderr when `GIMS_BENCH` is set, for `scripts/bench-desktop`; ignored otherwise.
+#[tauri::command(rename_all = "snake_case")]
+pub fn first_paint(session: State<'_, Session>, page_ms: f64) {
+    if std::env::var_os("GIMS_BENCH").is_some() {
+        let since_start = session.started.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("gims-bench: first_paint process_ms={since_start:.0} page_ms={page_ms:.0}");
+    }
 }
 
 /// `ids` refreshes those connections (the row's button); `all` is "refresh all". The window is

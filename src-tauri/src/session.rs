@@ -16,6 +16,8 @@ static KEYCHAIN: SystemKeychain = SystemKeychain;
 
 pub struct Session {
     pub info: AppInfo,
+    /// When the process started (for the benchmark's first-paint figure).
+    pub started: std::time::Instant,
     vault: std::result::Result<OpenVault, GimsError>,
     pub engine: Engine,
     /// The consent pages open challenges asked for, by challenge id: the window may open these in
@@ -45,7 +47,7 @@ pub struct AppInfo {
 }
 
 impl Session {
-    pub async fn start(demo: bool, events: EventSink) -> Session {
+    pub async fn start(demo: bool, events: EventSink, started: std::time::Instant) -> Session {
         let mut engine = Engine::new(events);
         let mut sandbox = None;
         let mut sandbox_error = None;
@@ -67,7 +69,7 @@ impl Session {
         };
         let info =
             AppInfo { demo, vault: dir, version: env!("CARGO_PKG_VERSION"), open_error: vault.as_ref().err().cloned() };
-        Session { info, vault, engine, consent_pages: Default::default(), _sandbox: sandbox }
+        Session { info, started, vault, engine, consent_pages: Default::default(), _sandbox: sandbox }
     }
 
     /// For reads: never waits for a refresh run.

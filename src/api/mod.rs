@@ -72,6 +72,8 @@ pub struct TransactionQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
+    /// Rows to skip (newest first) before the `limit`: pages of a long list.
+    pub offset: Option<u32>,
 }
 
 /// Creates a vault; the key goes to the keychain or comes from the passphrase.
@@ -144,6 +146,7 @@ impl Gims {
             from: query.from.as_deref().map(|d| parse_date("from", d)).transpose()?,
             to: query.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
             limit: query.limit,
+            offset: query.offset,
         };
         if let Some(id) = filter.account_id {
             self.existing_account(id)?;
@@ -254,6 +257,11 @@ impl Gims {
             .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
         let statement = crate::import::parse(&bytes, &ParseOptions { format, downloaded_on })?;
         crate::import::save(&mut self.ledger, &statement, account, &now())
+    }
+
+    /// What deleting a connection would destroy, for a confirmation that names it.
+    pub fn connection_footprint(&self, id: i64) -> Result<crate::ledger::DeletedCounts> {
+        self.ledger.connection_footprint(id)
     }
 
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {

@@ -90,6 +90,7 @@ pub struct TransactionFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
+    pub offset: Option<u32>,
 }
 
 impl Ledger {
@@ -104,7 +105,7 @@ impl Ledger {
     }
 
     pub fn transaction(&self, id: i64) -> Result<Option<TransactionRow>> {
-        let mut rows = self.query_transactions("WHERE t.id = ?", vec![Value::Integer(id)], None)?;
+        let mut rows = self.query_transactions("WHERE t.id = ?", vec![Value::Integer(id)], None, None)?;
         Ok(rows.pop())
     }
 
@@ -124,11 +125,20 @@ impl Ledger {
             values.push(Value::Text(to.clone()));
         }
         let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        self.query_transactions(&clause, values, filter.limit)
+        self.query_transactions(&clause, values, filter.limit, filter.offset)
     }
 
-    fn query_transactions(&self, clause: &str, values: Vec<Value>, limit: Option<u32>) -> Result<Vec<TransactionRow>> {
-        let limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+    fn query_transactions(
+        &self,
+        clause: &str,
+        values: Vec<Value>,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    ) -> Result<Vec<TransactionRow>> {
+        let limit = match (limit, offset) {
+            (None, None) => String::new(),
+            (limit, offset) => format!("LIMIT {} OFFSET {}", limit.map_or(-1, i64::from), offset.unwrap_or(0)),
+        };
         let sql = format!(
             "SELECT t.id, t.account_id, t.date, t.amount, t.currency, t.description, t.memo,
                     coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END,
@@ -283,6 +293,10 @@ mod tests {
         assert_eq!(dates, ["2026-11-30", "2026-11-01"]);
         let limited = ledger.transactions(&TransactionFilter { limit: Some(1), ..Default::default() }).unwrap();
         assert_eq!(limited[0].date, "2026-12-01");
+        let page =
+            ledger.transactions(&TransactionFilter { limit: Some(2), offset: Some(1), ..Default::default() }).unwrap();
+        let dates: Vec<_> = page.iter().map(|t| t.date.as_str()).collect();
+        assert_eq!(dates, ["2026-11-30", "2026-11-01"]);
     }
 }
 

@@ -6,8 +6,15 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AccountRow,
   AppInfo,
+  AssetReport,
+  CategoryRow,
   ConnectForm,
   ConnectionRow,
+  DeletedCounts,
+  DeleteView,
+  ManualTransactionForm,
+  MonthlyReport,
+  TransactionPageQuery,
   EngineEvent,
   GimsError,
   InstitutionView,
@@ -41,13 +48,37 @@ export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
   status: () => call<StatusView>("status"),
   accounts: () => call<AccountRow[]>("accounts"),
-  transactions: (query: { limit?: number; from?: string; to?: string; account?: number } = {}) =>
+  /** Newest first, one page: `offset` rows skipped, at most `limit` returned. */
+  transactions: (query: TransactionPageQuery = {}) =>
     call<TransactionRow[]>("transactions", {
       limit: query.limit ?? null,
+      offset: query.offset ?? null,
       from: query.from ?? null,
       to: query.to ?? null,
       account: query.account ?? null,
     }),
+  addTransaction: (form: ManualTransactionForm) =>
+    call<TransactionRow>("add_transaction", {
+      date: form.date.trim(),
+      amount: form.amount.trim(),
+      description: form.description,
+      account: form.account,
+      category: orNull(form.category),
+      memo: orNull(form.memo),
+    }),
+  /** Only the fields given change. */
+  editTransaction: (id: number, change: { category?: string; transfer?: boolean; included?: boolean; memo?: string }) =>
+    call<TransactionRow>("edit_transaction", {
+      id,
+      category: change.category ?? null,
+      transfer: change.transfer ?? null,
+      included: change.included ?? null,
+      memo: change.memo ?? null,
+    }),
+  categories: () => call<CategoryRow[]>("categories"),
+  /** Computed by the core; the window only shows it. */
+  reportAssets: (date: string | null = null) => call<AssetReport>("report_assets", { date }),
+  reportMonthly: (month: string) => call<MonthlyReport>("report_monthly", { month }),
   connections: () => call<ConnectionRow[]>("connections"),
   institutions: (search: string, category: string | null) =>
     call<InstitutionView[]>("institutions", { search: orNull(search), category }),
@@ -60,6 +91,26 @@ export const ipc = {
       start_date: orNull(form.start_date),
       credentials: form.credentials,
     }),
+  /** Settings; `credentials` (a new login) only when the user typed one. */
+  editConnection: (
+    id: number,
+    change: { name?: string; memo?: string; start_date?: string; credentials?: Record<string, string> },
+  ) =>
+    call<ConnectionRow>("edit_connection", {
+      id,
+      name: change.name ?? null,
+      memo: change.memo ?? null,
+      start_date: change.start_date ?? null,
+      credentials: change.credentials ?? null,
+    }),
+  relink: (id: number, credentials: Record<string, string> | null = null) =>
+    call<RefreshReport[]>("relink", { id, credentials }),
+  connectionFootprint: (id: number) => call<DeletedCounts>("connection_footprint", { id }),
+  /** `typedName` must be the connection's display name: the shell checks it again. */
+  deleteConnection: (id: number, typedName: string) =>
+    call<DeleteView>("delete_connection", { id, typed_name: typedName }),
+  /** For the benchmark: the window's first paint (ignored unless GIMS_BENCH is set). */
+  firstPaint: (pageMs: number) => call<void>("first_paint", { page_ms: pageMs }),
   refresh: (ids: number[]) => call<RefreshReport[]>("refresh", { ids, all: false }),
   refreshAll: () => call<RefreshReport[]>("refresh", { ids: null, all: true }),
   /** A code (OTP, CAPTCHA text), or null for "done, carry on" / "another image". */

@@ -143,3 +143,64 @@ export interface SandboxPhoneMessage {
   at: string;
   institution: string;
 }
+
+export interface TransactionPageQuery {
+  limit?: number;
+  offset?: number;
+  from?: string;
+  to?: string;
+  account?: number;
+}
+
+export interface ManualTransactionForm {
+  date: string;
+  amount: string;
+  description: string;
+  account: number | null;
+  category: string;
+  memo: string;
+}
+
+export interface CategoryRow {
+  id: number;
+  category: string;
+  subcategory: string | null;
+  kind: string;
+}
+
+export interface AssetClassLine {
+  class: string;
+  amount: string;
+}
+
+export interface AssetReport {
+  date: string;
+  currency: string;
+  total: string;
+  classes: AssetClassLine[];
+  unvalued: { account_id: number; currency: string; balance: string }[];
+}
+
+export interface MonthlyReport {
+  month: string;
+  currency: string;
+  income: string;
+  expense: string;
+  net: string;
+  categories: { category: string; subcategory: string | null; kind: string; amount: string }[];
+  other_currencies: { currency: string; income: string; expense: string }[];
+}
+
+export interface DeletedCounts {
+  accounts: number;
+  transactions: number;
+  balance_snapshots: number;
+  holdings: number;
+  rules: number;
+}
+
+export interface DeleteView {
+  deleted: number;
+  display_name: string;
+  destroyed: DeletedCounts;
+}

@@ -27,3 +27,9 @@ export function isNegative(amount: string): boolean {
 export function money(amount: string, currency: string): HTMLElement {
   return h("span", { class: isNegative(amount) ? "money money-out" : "money" }, formatMoney(amount, currency));
 }
+
+/** Spending is reported as a positive sum; shown as money out it carries the minus sign. */
+export function negated(amount: string): string {
+  const trimmed = amount.trim();
+  return trimmed.startsWith("-") ? trimmed.slice(1) : `-${trimmed.replace(/^\+/, "")}`;
+}
