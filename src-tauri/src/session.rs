@@ -38,6 +38,7 @@ struct OpenVault {
 
 /// What the window needs to know about how it was started.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     pub demo: bool,
     pub vault: PathBuf,

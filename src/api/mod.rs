@@ -26,6 +26,7 @@ pub struct InitView {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusView {
     pub vault: PathBuf,
     pub schema_version: i64,

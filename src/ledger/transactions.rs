@@ -68,6 +68,7 @@ pub struct InsertOutcome {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TransactionRow {
     pub id: i64,
     pub account_id: Option<i64>,

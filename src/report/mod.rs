@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthlyReport {
     pub month: String,
     pub currency: String,
@@ -31,6 +32,7 @@ pub struct MonthlyReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryLine {
     pub category: String,
     pub subcategory: Option<String>,
@@ -39,6 +41,7 @@ pub struct CategoryLine {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurrencyTotals {
     pub currency: String,
     pub income: String,
@@ -125,6 +128,7 @@ pub fn monthly(ledger: &Ledger, month: &str) -> Result<MonthlyReport> {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssetReport {
     pub date: String,
     pub currency: String,
@@ -136,12 +140,14 @@ pub struct AssetReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssetClassLine {
     pub class: &'static str,
     pub amount: String,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnvaluedAccount {
     pub account_id: i64,
     pub currency: String,
