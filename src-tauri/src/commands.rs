@@ -140,13 +140,13 @@ pub async fn categories(session: State<'_, Session>) -> Result<Vec<CategoryRow>>
 /// Asset composition at the end of a date, computed by the core.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn report_assets(session: State<'_, Session>, args: ReportAssetsArgs) -> Result<AssetReport> {
-    session.reader().await?.report_assets(args.date.as_deref())
+    session.reports().await?.report_assets(args.date.as_deref())
 }
 
 /// A month's income and spending, computed by the core.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn report_monthly(session: State<'_, Session>, args: ReportMonthlyArgs) -> Result<MonthlyReport> {
-    session.reader().await?.report_monthly(&args.month, None)
+    session.reports().await?.report_monthly(&args.month, None)
 }
 
 #[tauri::command(rename_all = "snake_case")]

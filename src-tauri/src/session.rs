@@ -27,12 +27,14 @@ pub struct Session {
     _sandbox: Option<gims_sandbox::RunningSandbox>,
 }
 
-/// The vault is opened twice: `Gims::refresh` holds `&mut Gims` for a whole run, challenge
+/// The vault is opened three times: `Gims::refresh` holds `&mut Gims` for a whole run, challenge
 /// included (up to minutes), and the window must still list connections and transactions
-/// meanwhile. SQLite in WAL mode lets the reader see every committed write while a run holds
-/// the writer.
+/// meanwhile; reports over a large ledger take seconds (the home screen's asset history asks for
+/// twelve), and the list must not wait for them either. SQLite in WAL mode lets each reader see
+/// every committed write while a run holds the writer.
 struct OpenVault {
     reader: Mutex<Gims>,
+    reports: Mutex<Gims>,
     writer: Mutex<Gims>,
 }
 
@@ -76,6 +78,11 @@ impl Session {
     /// For reads: never waits for a refresh run.
     pub async fn reader(&self) -> Result<MutexGuard<'_, Gims>> {
         Ok(self.open()?.reader.lock().await)
+    }
+
+    /// For reports: never makes a list or a refresh wait.
+    pub async fn reports(&self) -> Result<MutexGuard<'_, Gims>> {
+        Ok(self.open()?.reports.lock().await)
     }
 
     /// For linking and refreshing: one at a time, in the order they were asked.
@@ -157,5 +164,6 @@ fn open_or_create(dir: &Path, keys: &'static dyn KeyStore) -> Result<OpenVault> 
     if !dir.join(METADATA_FILE).exists() {
         gims::api::init(dir, Unlock::Keychain(keys))?;
     }
-    Ok(OpenVault { reader: Mutex::new(Gims::open(dir, keys, None)?), writer: Mutex::new(Gims::open(dir, keys, None)?) })
+    let open = || Gims::open(dir, keys, None).map(Mutex::new);
+    Ok(OpenVault { reader: open()?, reports: open()?, writer: open()? })
 }

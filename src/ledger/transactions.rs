@@ -136,9 +136,16 @@ impl Ledger {
         limit: Option<u32>,
         offset: Option<u32>,
     ) -> Result<Vec<TransactionRow>> {
-        let limit = match (limit, offset) {
-            (None, None) => String::new(),
-            (limit, offset) => format!("LIMIT {} OFFSET {}", limit.map_or(-1, i64::from), offset.unwrap_or(0)),
+        let clause = match (limit, offset) {
+            (None, None) => clause.to_string(),
+            // A page is chosen in the index alone ((date) or (account_id, date) hold the row id):
+            // skipping half a million rows then reads no row and no category.
+            (limit, offset) => format!(
+                "WHERE t.id IN (SELECT t.id FROM transactions t {clause}
+                                ORDER BY t.date DESC, t.id DESC LIMIT {} OFFSET {})",
+                limit.map_or(-1, i64::from),
+                offset.unwrap_or(0)
+            ),
         };
         let sql = format!(
             "SELECT t.id, t.account_id, t.date, t.amount, t.currency, t.description, t.memo,
@@ -148,7 +155,7 @@ impl Ledger {
              JOIN categories c ON c.id = t.category_id
              LEFT JOIN categories p ON p.id = c.parent_id
              {clause}
-             ORDER BY t.date DESC, t.id DESC {limit}"
+             ORDER BY t.date DESC, t.id DESC"
         );
         let mut statement = self.conn.prepare(&sql)?;
         let rows = statement.query_map(params_from_iter(values), |row| {

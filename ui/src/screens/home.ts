@@ -7,10 +7,10 @@ import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type Status
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { money, negated } from "../ui/money";
+import { groupDigits, money, negated } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
-import { historyChart } from "../ui/chart";
+import { historyChart, type HistoryPoint } from "../ui/chart";
 import type { Screen } from "./screen";
 
 /** Month ends before this month; today is the last point. */
@@ -37,13 +37,19 @@ export function homeScreen(): Screen {
     }
   };
 
-  // Twelve month ends, each computed by the core (after the first figures are on screen).
+  // Twelve month ends, each computed by the core, one after another once the first figures are
+  // on screen (over a large ledger each takes a while): leaving home stops asking.
   const loadHistory = async () => {
     try {
       // The last point is today in Japan, the core's default date (as the net worth above).
       const dates: (string | null)[] = [...monthEnds(HISTORY_MONTHS), null];
-      const reports = await Promise.all(dates.map((date) => ipc.reportAssets(date)));
-      if (!disposed) replaceChildren(history, historyChart(reports.map((r) => ({ date: r.date, total: r.total }))));
+      const points: HistoryPoint[] = [];
+      for (const date of dates) {
+        if (disposed) return;
+        const report = await ipc.reportAssets(date);
+        points.push({ date: report.date, total: report.total });
+      }
+      if (!disposed) replaceChildren(history, historyChart(points));
     } catch (e) {
       replaceChildren(history, errorBox(e as { code: string; message: string }));
     }
@@ -103,7 +109,11 @@ export function homeScreen(): Screen {
       h(
         "p",
         { class: "summary" },
-        t("home.summary", { c: status.connections, a: status.accounts, t: status.transactions }),
+        t("home.summary", {
+          c: groupDigits(status.connections),
+          a: groupDigits(status.accounts),
+          t: groupDigits(status.transactions),
+        }),
       ),
       h("h2", {}, t("home.accounts")),
       balances(accounts),

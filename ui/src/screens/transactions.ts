@@ -7,7 +7,7 @@ import { ipc, type AccountRow, type CategoryRow, type GimsError, type Transactio
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { money } from "../ui/money";
+import { groupDigits, money } from "../ui/money";
 import { listDate, yearOf } from "../ui/time";
 import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
@@ -177,7 +177,7 @@ export function transactionsScreen(): Screen {
     }
     replaceChildren(body, rows);
     table.setAttribute("aria-rowcount", String(total));
-    count.textContent = exact ? t("tx.count_exact", { n: total.toLocaleString() }) : t("tx.count_more", { n: total.toLocaleString() });
+    count.textContent = t(exact ? "tx.count_exact" : "tx.count_more", { n: groupDigits(total) });
   };
 
   const emptyText = () => (filter.month || filter.account ? t("tx.empty_filtered") : t("tx.empty"));
