@@ -44,6 +44,9 @@ fn main() {
         .setup(move |app| {
             let (sink, mut events) = EventSink::channel();
             let session = tauri::async_runtime::block_on(session::Session::start(demo, sink, started));
+            if std::env::var_os("GIMS_BENCH").is_some() {
+                eprintln!("gims-bench: vault_open process_ms={:.0}", started.elapsed().as_secs_f64() * 1000.0);
+            }
             app.manage(session);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
