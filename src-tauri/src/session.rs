@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, OnceCell};
 
 static KEYCHAIN: SystemKeychain = SystemKeychain;
 
@@ -31,11 +31,21 @@ pub struct Session {
 /// included (up to minutes), and the window must still list connections and transactions
 /// meanwhile; reports over a large ledger take seconds (the home screen's asset history asks for
 /// twelve), and the list must not wait for them either. SQLite in WAL mode lets each reader see
-/// every committed write while a run holds the writer.
+/// every committed write while a run holds the writer. Only the reader is opened at start (each
+/// open asks the keychain for the key); the others when first needed, so the window comes sooner.
 struct OpenVault {
+    dir: PathBuf,
+    keys: &'static dyn KeyStore,
     reader: Mutex<Gims>,
-    reports: Mutex<Gims>,
-    writer: Mutex<Gims>,
+    reports: OnceCell<Mutex<Gims>>,
+    writer: OnceCell<Mutex<Gims>>,
+}
+
+impl OpenVault {
+    async fn handle<'a>(&'a self, cell: &'a OnceCell<Mutex<Gims>>) -> Result<MutexGuard<'a, Gims>> {
+        let gims = cell.get_or_try_init(|| async { Gims::open(&self.dir, self.keys, None).map(Mutex::new) }).await?;
+        Ok(gims.lock().await)
+    }
 }
 
 /// What the window needs to know about how it was started.
@@ -82,12 +92,14 @@ impl Session {
 
     /// For reports: never makes a list or a refresh wait.
     pub async fn reports(&self) -> Result<MutexGuard<'_, Gims>> {
-        Ok(self.open()?.reports.lock().await)
+        let vault = self.open()?;
+        vault.handle(&vault.reports).await
     }
 
     /// For linking and refreshing: one at a time, in the order they were asked.
     pub async fn writer(&self) -> Result<MutexGuard<'_, Gims>> {
-        Ok(self.open()?.writer.lock().await)
+        let vault = self.open()?;
+        vault.handle(&vault.writer).await
     }
 
     /// Follows challenges as they are asked and closed (called for every engine event).
@@ -164,6 +176,6 @@ fn open_or_create(dir: &Path, keys: &'static dyn KeyStore) -> Result<OpenVault> 
     if !dir.join(METADATA_FILE).exists() {
         gims::api::init(dir, Unlock::Keychain(keys))?;
     }
-    let open = || Gims::open(dir, keys, None).map(Mutex::new);
-    Ok(OpenVault { reader: open()?, reports: open()?, writer: open()? })
+    let reader = Mutex::new(Gims::open(dir, keys, None)?);
+    Ok(OpenVault { dir: dir.to_path_buf(), keys, reader, reports: OnceCell::new(), writer: OnceCell::new() })
 }

@@ -468,16 +468,45 @@ step("connection settings: edit the memo; delete through the typed-name confirma
   await screenshot("21-accounts-after-delete");
 });
 
+step("edit login and re-link from the settings: it logs in afresh and asks for the code", async () => {
+  await go("#accounts", "#accounts-title");
+  await click(`${otpRow} .settings-link`);
+  await waitFor("#settings-credential-password");
+  const masked = await script("return document.querySelector('#settings-credential-password').type");
+  if (masked !== "password") throw new Error(`the password field is not masked (${masked})`);
+  await type("#settings-credential-login_id", LOGIN);
+  await type("#settings-credential-password", "sandbox");
+  await click("#settings-login-save");
+  await waitUntil("the login saved", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].some(n => n.textContent.includes('ログイン情報を変更しました'))"),
+  );
+  const cleared = await script("return document.querySelector('#settings-credential-password').value");
+  if (cleared !== "") throw new Error("the password stayed in the form");
+  const before = (await (await fetch(`${sandbox}/_sandbox/phone?login=${LOGIN}`)).json()).messages.length;
+  await click("#settings-relink");
+  await waitFor("#challenge-dialog[open] #challenge-code", 30_000);
+  const code = await waitUntil("a new OTP on the sandbox phone", async () => {
+    const phone = await (await fetch(`${sandbox}/_sandbox/phone?login=${LOGIN}`)).json();
+    const otps = phone.messages.slice(before).filter((m) => m.kind === "otp");
+    return otps.length ? otps[otps.length - 1].code : null;
+  });
+  await type("#challenge-code", code);
+  await click("#challenge-dialog .dialog-actions .primary");
+  await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0, 30_000);
+  await waitFor(`${otpRow} .badge[data-status="ok"]`, 30_000);
+  await screenshot("22-accounts-relinked");
+});
+
 step("the smallest window stays usable; English", async () => {
   await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
-  await screenshot("22-accounts-1024x640");
+  await screenshot("23-accounts-1024x640");
   await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
   await click("#language");
   await waitText("#accounts-title", (text) => text === "Accounts", "the English title");
-  await screenshot("23-accounts-en");
+  await screenshot("24-accounts-en");
   await go("#home", "#home-title");
   await waitFor("#composition");
-  await screenshot("24-home-en");
+  await screenshot("25-home-en");
   await click("#language");
   await waitText("#home-title", (text) => text === "ホーム", "the Japanese title");
 });
