@@ -15,6 +15,16 @@ fn main() {
         "open_consent_page",
         "sandbox_phone",
         "sandbox_approve",
+        "add_transaction",
+        "edit_transaction",
+        "categories",
+        "report_assets",
+        "report_monthly",
+        "edit_connection",
+        "relink",
+        "connection_footprint",
+        "delete_connection",
+        "first_paint",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -7,6 +7,7 @@ use std::fmt;
 /// Every code a user or a script can see. Adding one is a deliberate act; renaming one breaks
 /// scripts (see `shared/CLI.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ErrorCode {
     #[serde(rename = "vault.keychain_unavailable")]
     VaultKeychainUnavailable,
@@ -86,6 +87,7 @@ impl fmt::Display for ErrorCode {
 /// An error a user can act on: a code from the closed list and a specific message.
 /// Messages never contain secrets; they name the file or field concerned and what to do next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GimsError {
     pub code: ErrorCode,
     pub message: String,

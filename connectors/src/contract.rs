@@ -57,6 +57,7 @@ impl Category {
 
 /// One field of an institution's login form.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CredentialField {
     /// The key in `--credentials-stdin` JSON and in the keychain (`login_id`, `password`, …).
     pub id: &'static str,
@@ -68,6 +69,7 @@ pub struct CredentialField {
 
 /// When GIMS may refresh this institution (the institution's rules, not the user's).
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshPolicy {
     /// May run on a schedule, unattended.
     pub auto_refresh: bool,

@@ -1,16 +1,94 @@
 //! The window's commands: each forwards to `gims::api`. Errors cross as the core's
 //! `{code, message}`; secrets arrive once (credentials, a one-time password) and go straight
 //! into `Secret`s.
+//!
+//! A command that takes arguments takes one struct, `args` on the wire
+//! (`invoke("connect", { args: {...} })`): its TypeScript type is generated from it
+//! (`bindings.rs`), so the window cannot send a shape the command does not read.
 
 use crate::session::{AppInfo, Session};
-use gims::api::{ConnectInput, InstitutionView, RefreshTargets, StatusView, TransactionQuery};
+use gims::api::{
+    AddTransactionInput, ConnectInput, DeleteView, EditInput, EditTransactionInput, InstitutionView, RefreshTargets,
+    StatusView, TransactionQuery,
+};
 use gims::error::{GimsError, Result};
-use gims::ledger::{AccountRow, ConnectionRow, TransactionRow};
+use gims::ledger::categories::CategoryRow;
+use gims::ledger::{AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
 use gims::refresh::RefreshReport;
+use gims::report::{AssetReport, MonthlyReport};
 use gims::vault::credentials::Credentials;
 use gims_connectors::{Reply, Secret};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::State;
+
+/// One struct per command's arguments, deserialised from the window's `args`.
+macro_rules! command_args {
+    ($($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident: $type:ty),* $(,)? })*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Deserialize)]
+            #[cfg_attr(test, derive(ts_rs::TS))]
+            pub struct $name { $($(#[$field_meta])* pub $field: $type),* }
+        )*
+    };
+}
+
+command_args! {
+    /// Newest first, a page at a time: `offset` rows skipped, at most `limit` returned.
+    TransactionsArgs { account: Option<i64>, from: Option<String>, to: Option<String>, limit: Option<u32>, offset: Option<u32> }
+    /// A manual transaction; no account means cash. `amount` signed, spending negative.
+    AddTransactionArgs {
+        date: String,
+        amount: String,
+        description: String,
+        account: Option<i64>,
+        category: Option<String>,
+        memo: Option<String>,
+    }
+    /// `None` keeps a field as it is. `category` is `大項目/中項目`.
+    EditTransactionArgs {
+        id: i64,
+        category: Option<String>,
+        transfer: Option<bool>,
+        included: Option<bool>,
+        memo: Option<String>,
+    }
+    /// `None`: today in Japan.
+    ReportAssetsArgs { date: Option<String> }
+    /// `YYYY-MM`.
+    ReportMonthlyArgs { month: String }
+    InstitutionsArgs { search: Option<String>, category: Option<String> }
+    ConnectArgs {
+        institution: String,
+        name: Option<String>,
+        memo: Option<String>,
+        start_date: Option<String>,
+        credentials: HashMap<String, String>,
+    }
+    /// `None` keeps a field; an empty `start_date` clears it; `credentials` is a new login.
+    EditConnectionArgs {
+        id: i64,
+        name: Option<String>,
+        memo: Option<String>,
+        start_date: Option<String>,
+        credentials: Option<HashMap<String, String>>,
+    }
+    /// `credentials`: a new login to re-link with, or `None` to keep the stored one.
+    RelinkArgs { id: i64, credentials: Option<HashMap<String, String>> }
+    ConnectionArgs { id: i64 }
+    /// `typed_name`: what the user typed to confirm; it must be the connection's display name.
+    DeleteConnectionArgs { id: i64, typed_name: String }
+    /// `performance.now()` at the window's first paint.
+    FirstPaintArgs { page_ms: f64 }
+    /// `ids`: those connections (the row's button); `all`: "refresh all".
+    RefreshArgs { ids: Option<Vec<i64>>, all: bool }
+    /// The code typed (OTP, CAPTCHA text), or `None` for "done, carry on" / "another image".
+    ReplyChallengeArgs { challenge_id: u64, code: Option<String> }
+    ChallengeArgs { challenge_id: u64 }
+    SandboxPhoneArgs { login: String }
+    SandboxApproveArgs { url: String }
+}
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn app_info(session: State<'_, Session>) -> AppInfo {
@@ -27,16 +105,48 @@ pub async fn accounts(session: State<'_, Session>) -> Result<Vec<AccountRow>> {
     session.reader().await?.accounts()
 }
 
-/// Newest first. `limit` pages by growing (the core has no offset yet).
+/// Pages of the list: the window shows only what is on screen.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn transactions(
-    session: State<'_, Session>,
-    account: Option<i64>,
-    from: Option<String>,
-    to: Option<String>,
-    limit: Option<u32>,
-) -> Result<Vec<TransactionRow>> {
-    session.reader().await?.transactions(&TransactionQuery { account, from, to, limit })
+pub async fn transactions(session: State<'_, Session>, args: TransactionsArgs) -> Result<Vec<TransactionRow>> {
+    let TransactionsArgs { account, from, to, limit, offset } = args;
+    session.reader().await?.transactions(&TransactionQuery { account, from, to, limit, offset })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_transaction(session: State<'_, Session>, args: AddTransactionArgs) -> Result<TransactionRow> {
+    let AddTransactionArgs { date, amount, description, account, category, memo } = args;
+    let input = AddTransactionInput { date, amount, description, account, category, memo, currency: None };
+    session.writer().await?.add_transaction(&input)
+}
+
+/// Category, transfer mark, inclusion in totals, memo: the change survives refreshes.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn edit_transaction(session: State<'_, Session>, args: EditTransactionArgs) -> Result<TransactionRow> {
+    let yes_no = |flag: Option<bool>| flag.map(|on| if on { "yes" } else { "no" }.to_string());
+    let input = EditTransactionInput {
+        category: args.category,
+        transfer: yes_no(args.transfer),
+        included: yes_no(args.included),
+        memo: args.memo,
+    };
+    session.writer().await?.edit_transaction(args.id, &input)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn categories(session: State<'_, Session>) -> Result<Vec<CategoryRow>> {
+    session.reader().await?.categories()
+}
+
+/// Asset composition at the end of a date, computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_assets(session: State<'_, Session>, args: ReportAssetsArgs) -> Result<AssetReport> {
+    session.reports().await?.report_assets(args.date.as_deref(), None)
+}
+
+/// A month's income and spending, computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_monthly(session: State<'_, Session>, args: ReportMonthlyArgs) -> Result<MonthlyReport> {
+    session.reports().await?.report_monthly(&args.month, None)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -45,30 +155,88 @@ pub async fn connections(session: State<'_, Session>) -> Result<Vec<ConnectionRo
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn institutions(search: Option<String>, category: Option<String>) -> Result<Vec<InstitutionView>> {
-    gims::api::institutions(search.as_deref().filter(|s| !s.trim().is_empty()), category.as_deref())
+pub fn institutions(args: InstitutionsArgs) -> Result<Vec<InstitutionView>> {
+    gims::api::institutions(args.search.as_deref().filter(|s| !s.trim().is_empty()), args.category.as_deref())
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn connect(
-    session: State<'_, Session>,
-    institution: String,
-    name: Option<String>,
-    memo: Option<String>,
-    start_date: Option<String>,
-    credentials: HashMap<String, String>,
-) -> Result<ConnectionRow> {
-    let credentials: Credentials = credentials.into_iter().map(|(field, value)| (field, Secret::new(value))).collect();
+pub async fn connect(session: State<'_, Session>, args: ConnectArgs) -> Result<ConnectionRow> {
+    let ConnectArgs { institution, name, memo, start_date, credentials } = args;
+    let credentials = secrets(credentials);
     let start_date = start_date.filter(|d| !d.trim().is_empty());
     let input = ConnectInput { institution, name, memo, start_date, credentials };
     session.writer().await?.connect(input)
 }
 
-/// `ids` refreshes those connections (the row's button); `all` is "refresh all". The window is
-/// there to answer challenges, so runs are interactive.
+/// Display name, memo, start date, and a new login when one is given.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn refresh(session: State<'_, Session>, ids: Option<Vec<i64>>, all: bool) -> Result<Vec<RefreshReport>> {
-    let targets = match (all, ids) {
+pub async fn edit_connection(session: State<'_, Session>, args: EditConnectionArgs) -> Result<ConnectionRow> {
+    let EditConnectionArgs { id, name, memo, start_date, credentials } = args;
+    let credentials = credentials.map(secrets);
+    session.writer().await?.edit_connection(id, EditInput { name, memo, start_date, credentials })
+}
+
+/// Re-link: forget the institution's session and tokens (keeping the login, or taking a new one),
+/// then log in afresh now, the window answering whatever the institution asks. History is kept.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn relink(session: State<'_, Session>, args: RelinkArgs) -> Result<Vec<RefreshReport>> {
+    let mut gims = session.writer().await?;
+    gims.prepare_relink(args.id, args.credentials.map(secrets))?;
+    gims.refresh(RefreshTargets::Connections(vec![args.id]), true, &session.engine).await
+}
+
+/// What deleting a connection would destroy, for the confirmation dialog.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn connection_footprint(session: State<'_, Session>, args: ConnectionArgs) -> Result<DeletedCounts> {
+    let gims = session.reader().await?;
+    existing_connection(&gims, args.id)?;
+    gims.connection_footprint(args.id)
+}
+
+/// Deletes a connection for good. The typed name is checked here too, so that no stray call
+/// deletes anything.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_connection(session: State<'_, Session>, args: DeleteConnectionArgs) -> Result<DeleteView> {
+    let mut gims = session.writer().await?;
+    let connection = existing_connection(&gims, args.id)?;
+    confirmed_by_name(&connection, &args.typed_name)?;
+    gims.delete_connection(args.id, true)
+}
+
+fn confirmed_by_name(connection: &ConnectionRow, typed_name: &str) -> Result<()> {
+    match typed_name.trim() == connection.display_name.trim() {
+        true => Ok(()),
+        false => Err(GimsError::invalid(
+            "name",
+            format!("type the connection's name, {}, to confirm deleting it", connection.display_name),
+        )),
+    }
+}
+
+fn existing_connection(gims: &gims::api::Gims, id: i64) -> Result<ConnectionRow> {
+    gims.connections()?.into_iter().find(|c| c.id == id).ok_or_else(|| {
+        GimsError::invalid("connection", format!("there is no connection {id}; it may have been deleted"))
+    })
+}
+
+fn secrets(fields: HashMap<String, String>) -> Credentials {
+    fields.into_iter().map(|(field, value)| (field, Secret::new(value))).collect()
+}
+
+/// The window's first paint. Printed on stderr when `GIMS_BENCH` is set (for
+/// `scripts/bench-desktop`), with the time since the process started; ignored otherwise.
+#[tauri::command(rename_all = "snake_case")]
+pub fn first_paint(session: State<'_, Session>, args: FirstPaintArgs) {
+    if std::env::var_os("GIMS_BENCH").is_some() {
+        let since_start = session.started.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("gims-bench: first_paint process_ms={since_start:.0} page_ms={:.0}", args.page_ms);
+    }
+}
+
+/// The window is there to answer challenges, so runs are interactive.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn refresh(session: State<'_, Session>, args: RefreshArgs) -> Result<Vec<RefreshReport>> {
+    let targets = match (args.all, args.ids) {
         (true, _) => RefreshTargets::All,
         (false, Some(ids)) if !ids.is_empty() => RefreshTargets::Connections(ids),
         (false, _) => return Err(GimsError::invalid("refresh", "name the connections to refresh, or all")),
@@ -76,49 +244,67 @@ pub async fn refresh(session: State<'_, Session>, ids: Option<Vec<i64>>, all: bo
     session.writer().await?.refresh(targets, true, &session.engine).await
 }
 
-/// The user's answer: the code typed (OTP, CAPTCHA text), or none for "I approved / consented,
-/// carry on" (and, for a CAPTCHA, "another image please").
 #[tauri::command(rename_all = "snake_case")]
-pub fn reply_challenge(session: State<'_, Session>, challenge_id: u64, code: Option<String>) -> Result<()> {
-    let reply = match code {
+pub fn reply_challenge(session: State<'_, Session>, args: ReplyChallengeArgs) -> Result<()> {
+    let reply = match args.code {
         Some(code) => Reply::Code(Secret::new(code)),
         None => Reply::Continue,
     };
-    settled(session.engine.broker.reply(challenge_id, reply))
+    settled(session.engine.broker.reply(args.challenge_id, reply))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn cancel_challenge(session: State<'_, Session>, challenge_id: u64) -> Result<()> {
-    settled(session.engine.broker.cancel(challenge_id))
+pub fn cancel_challenge(session: State<'_, Session>, args: ChallengeArgs) -> Result<()> {
+    settled(session.engine.broker.cancel(args.challenge_id))
 }
 
 /// Opens the consent page of an open challenge in the system browser. The window names the
 /// challenge, not an address: it cannot make GIMS open anything a connector did not ask for.
 #[tauri::command(rename_all = "snake_case")]
-pub fn open_consent_page(session: State<'_, Session>, challenge_id: u64) -> Result<()> {
-    let url = session.consent_page(challenge_id)?;
+pub fn open_consent_page(session: State<'_, Session>, args: ChallengeArgs) -> Result<()> {
+    let url = session.consent_page(args.challenge_id)?;
     open::that_detached(&url).map_err(|e| {
         GimsError::internal(format!("could not open the browser ({e}); open the address shown in the dialog yourself"))
     })
 }
 
+/// What the demo's sandbox phone received (connectors/sandbox/PROTOCOL.md), oldest first.
+#[derive(Debug, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SandboxPhone {
+    pub messages: Vec<SandboxPhoneMessage>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SandboxPhoneMessage {
+    /// `otp`, `sms_link` or `approval`.
+    pub kind: String,
+    pub code: Option<String>,
+    pub url: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+    pub institution: String,
+}
+
 /// Demo mode only: what the sandbox "phone" of `login` received (one-time passwords, approval
 /// links), so that a person trying the demo can answer. Real institutions never come near this.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sandbox_phone(session: State<'_, Session>, login: String) -> Result<serde_json::Value> {
+pub async fn sandbox_phone(session: State<'_, Session>, args: SandboxPhoneArgs) -> Result<SandboxPhone> {
     let url = format!("{}/_sandbox/phone", session.demo_sandbox_url()?);
-    let response = reqwest::Client::new().get(url).query(&[("login", login)]).send().await.map_err(sandbox_error)?;
+    let response =
+        reqwest::Client::new().get(url).query(&[("login", args.login)]).send().await.map_err(sandbox_error)?;
     response.error_for_status().map_err(sandbox_error)?.json().await.map_err(sandbox_error)
 }
 
 /// Demo mode only: "taps" an approval link that the sandbox phone received.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sandbox_approve(session: State<'_, Session>, url: String) -> Result<()> {
+pub async fn sandbox_approve(session: State<'_, Session>, args: SandboxApproveArgs) -> Result<()> {
     let base = session.demo_sandbox_url()?;
-    if !url.starts_with(&format!("{base}/")) {
+    if !args.url.starts_with(&format!("{base}/")) {
         return Err(GimsError::invalid("url", "only the sandbox's own approval links can be opened here"));
     }
-    reqwest::get(url).await.and_then(|r| r.error_for_status()).map_err(sandbox_error)?;
+    reqwest::get(args.url).await.and_then(|r| r.error_for_status()).map_err(sandbox_error)?;
     Ok(())
 }
 
@@ -147,5 +333,33 @@ mod tests {
         assert!(json["message"].as_str().unwrap().starts_with("challenge: this question is no longer open"));
         assert_eq!(json.as_object().unwrap().len(), 2, "{json}");
         assert!(settled(true).is_ok());
+    }
+
+    #[test]
+    fn deleting_needs_the_connection_name_typed() {
+        let connection = sample_connection();
+        assert!(confirmed_by_name(&connection, "メイン口座").is_ok());
+        assert!(confirmed_by_name(&connection, " メイン口座 ").is_ok());
+        let error = confirmed_by_name(&connection, "メイン").unwrap_err();
+        assert_eq!(serde_json::to_value(&error).unwrap()["code"], "input.invalid");
+        assert!(confirmed_by_name(&connection, "").is_err());
+    }
+
+    fn sample_connection() -> ConnectionRow {
+        ConnectionRow {
+            id: 1,
+            institution_id: "sandbox-bank".into(),
+            display_name: "メイン口座".into(),
+            memo: String::new(),
+            status: "ok".into(),
+            action: "none".into(),
+            action_url: None,
+            message: String::new(),
+            last_fetched_at: None,
+            last_attempt_at: None,
+            next_refresh_at: None,
+            start_date: None,
+            hidden: false,
+        }
     }
 }

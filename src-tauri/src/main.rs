@@ -5,6 +5,7 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod bindings;
 mod commands;
 mod session;
 
@@ -23,6 +24,7 @@ Environment: GIMS_VAULT (the vault folder), GIMS_SANDBOX_URL_FILE (demo: write t
 base URL there, for tests that play the user's phone).";
 
 fn main() {
+    let started = std::time::Instant::now();
     let mut demo = false;
     for argument in std::env::args().skip(1) {
         match argument.as_str() {
@@ -41,7 +43,10 @@ fn main() {
     tauri::Builder::default()
         .setup(move |app| {
             let (sink, mut events) = EventSink::channel();
-            let session = tauri::async_runtime::block_on(session::Session::start(demo, sink));
+            let session = tauri::async_runtime::block_on(session::Session::start(demo, sink, started));
+            if std::env::var_os("GIMS_BENCH").is_some() {
+                eprintln!("gims-bench: vault_open process_ms={:.0}", started.elapsed().as_secs_f64() * 1000.0);
+            }
             app.manage(session);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -67,6 +72,16 @@ fn main() {
             commands::open_consent_page,
             commands::sandbox_phone,
             commands::sandbox_approve,
+            commands::add_transaction,
+            commands::edit_transaction,
+            commands::categories,
+            commands::report_assets,
+            commands::report_monthly,
+            commands::edit_connection,
+            commands::relink,
+            commands::connection_footprint,
+            commands::delete_connection,
+            commands::first_paint,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start (is a display and WebKitGTK available?)");

@@ -10,12 +10,14 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, OnceCell};
 
 static KEYCHAIN: SystemKeychain = SystemKeychain;
 
 pub struct Session {
     pub info: AppInfo,
+    /// When the process started (for the benchmark's first-paint figure).
+    pub started: std::time::Instant,
     vault: std::result::Result<OpenVault, GimsError>,
     pub engine: Engine,
     /// The consent pages open challenges asked for, by challenge id: the window may open these in
@@ -25,17 +27,30 @@ pub struct Session {
     _sandbox: Option<gims_sandbox::RunningSandbox>,
 }
 
-/// The vault is opened twice: `Gims::refresh` holds `&mut Gims` for a whole run, challenge
+/// The vault is opened three times: `Gims::refresh` holds `&mut Gims` for a whole run, challenge
 /// included (up to minutes), and the window must still list connections and transactions
-/// meanwhile. SQLite in WAL mode lets the reader see every committed write while a run holds
-/// the writer.
+/// meanwhile; reports over a large ledger take seconds (the home screen's asset history asks for
+/// twelve), and the list must not wait for them either. SQLite in WAL mode lets each reader see
+/// every committed write while a run holds the writer. Only the reader is opened at start (each
+/// open asks the keychain for the key); the others when first needed, so the window comes sooner.
 struct OpenVault {
+    dir: PathBuf,
+    keys: &'static dyn KeyStore,
     reader: Mutex<Gims>,
-    writer: Mutex<Gims>,
+    reports: OnceCell<Mutex<Gims>>,
+    writer: OnceCell<Mutex<Gims>>,
+}
+
+impl OpenVault {
+    async fn handle<'a>(&'a self, cell: &'a OnceCell<Mutex<Gims>>) -> Result<MutexGuard<'a, Gims>> {
+        let gims = cell.get_or_try_init(|| async { Gims::open(&self.dir, self.keys, None).map(Mutex::new) }).await?;
+        Ok(gims.lock().await)
+    }
 }
 
 /// What the window needs to know about how it was started.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     pub demo: bool,
     pub vault: PathBuf,
@@ -45,7 +60,7 @@ pub struct AppInfo {
 }
 
 impl Session {
-    pub async fn start(demo: bool, events: EventSink) -> Session {
+    pub async fn start(demo: bool, events: EventSink, started: std::time::Instant) -> Session {
         let mut engine = Engine::new(events);
         let mut sandbox = None;
         let mut sandbox_error = None;
@@ -67,7 +82,7 @@ impl Session {
         };
         let info =
             AppInfo { demo, vault: dir, version: env!("CARGO_PKG_VERSION"), open_error: vault.as_ref().err().cloned() };
-        Session { info, vault, engine, consent_pages: Default::default(), _sandbox: sandbox }
+        Session { info, started, vault, engine, consent_pages: Default::default(), _sandbox: sandbox }
     }
 
     /// For reads: never waits for a refresh run.
@@ -75,9 +90,16 @@ impl Session {
         Ok(self.open()?.reader.lock().await)
     }
 
+    /// For reports: never makes a list or a refresh wait.
+    pub async fn reports(&self) -> Result<MutexGuard<'_, Gims>> {
+        let vault = self.open()?;
+        vault.handle(&vault.reports).await
+    }
+
     /// For linking and refreshing: one at a time, in the order they were asked.
     pub async fn writer(&self) -> Result<MutexGuard<'_, Gims>> {
-        Ok(self.open()?.writer.lock().await)
+        let vault = self.open()?;
+        vault.handle(&vault.writer).await
     }
 
     /// Follows challenges as they are asked and closed (called for every engine event).
@@ -154,5 +176,6 @@ fn open_or_create(dir: &Path, keys: &'static dyn KeyStore) -> Result<OpenVault> 
     if !dir.join(METADATA_FILE).exists() {
         gims::api::init(dir, Unlock::Keychain(keys))?;
     }
-    Ok(OpenVault { reader: Mutex::new(Gims::open(dir, keys, None)?), writer: Mutex::new(Gims::open(dir, keys, None)?) })
+    let reader = Mutex::new(Gims::open(dir, keys, None)?);
+    Ok(OpenVault { dir: dir.to_path_buf(), keys, reader, reports: OnceCell::new(), writer: OnceCell::new() })
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InstitutionView {
     pub id: &'static str,
     pub name: &'static str,
@@ -23,6 +24,7 @@ pub struct InstitutionView {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuthView {
     pub kind: gims_connectors::AuthKind,
     pub fields: &'static [gims_connectors::CredentialField],
@@ -456,6 +458,7 @@ pub struct EditInput {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeleteView {
     pub deleted: i64,
     pub display_name: String,

@@ -37,6 +37,7 @@ pub struct InitView {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusView {
     pub vault: PathBuf,
     pub schema_version: i64,
@@ -83,6 +84,8 @@ pub struct TransactionQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
+    /// Rows to skip (newest first) before the `limit`: pages of a long list.
+    pub offset: Option<u32>,
 }
 
 /// Creates a vault; the key goes to the keychain or comes from the passphrase.
@@ -189,6 +192,7 @@ impl Gims {
             from: query.from.as_deref().map(|d| parse_date("from", d)).transpose()?,
             to: query.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
             limit: query.limit,
+            offset: query.offset,
         };
         if let Some(id) = filter.account_id {
             self.existing_account(id)?;
@@ -290,6 +294,11 @@ impl Gims {
             .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
         let statement = crate::import::parse(&bytes, &ParseOptions { format, downloaded_on })?;
         crate::import::save(&mut self.ledger, &statement, account, &now())
+    }
+
+    /// What deleting a connection would destroy, for a confirmation that names it.
+    pub fn connection_footprint(&self, id: i64) -> Result<crate::ledger::DeletedCounts> {
+        self.ledger.connection_footprint(id)
     }
 
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {

@@ -18,6 +18,7 @@ pub struct NewManualAccount {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountRow {
     pub id: i64,
     pub connection_id: Option<i64>,

@@ -109,6 +109,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<i64> {
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryRow {
     pub id: i64,
     pub category: String,

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionRow {
     pub id: i64,
     pub institution_id: String,
@@ -171,6 +172,7 @@ pub(crate) fn set_status(conn: &rusqlite::Connection, connection_id: i64, status
 
 /// What deleting a connection destroyed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeletedCounts {
     pub accounts: i64,
     pub transactions: i64,

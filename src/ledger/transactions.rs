@@ -68,6 +68,7 @@ pub struct InsertOutcome {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TransactionRow {
     pub id: i64,
     pub account_id: Option<i64>,
@@ -90,6 +91,7 @@ pub struct TransactionFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
+    pub offset: Option<u32>,
 }
 
 impl Ledger {
@@ -104,7 +106,7 @@ impl Ledger {
     }
 
     pub fn transaction(&self, id: i64) -> Result<Option<TransactionRow>> {
-        let mut rows = self.query_transactions("WHERE t.id = ?", vec![Value::Integer(id)], None)?;
+        let mut rows = self.query_transactions("WHERE t.id = ?", vec![Value::Integer(id)], None, None)?;
         Ok(rows.pop())
     }
 
@@ -124,11 +126,27 @@ impl Ledger {
             values.push(Value::Text(to.clone()));
         }
         let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        self.query_transactions(&clause, values, filter.limit)
+        self.query_transactions(&clause, values, filter.limit, filter.offset)
     }
 
-    fn query_transactions(&self, clause: &str, values: Vec<Value>, limit: Option<u32>) -> Result<Vec<TransactionRow>> {
-        let limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+    fn query_transactions(
+        &self,
+        clause: &str,
+        values: Vec<Value>,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    ) -> Result<Vec<TransactionRow>> {
+        let clause = match (limit, offset) {
+            (None, None) => clause.to_string(),
+            // A page is chosen in the index alone ((date) or (account_id, date) hold the row id):
+            // skipping half a million rows then reads no row and no category.
+            (limit, offset) => format!(
+                "WHERE t.id IN (SELECT t.id FROM transactions t {clause}
+                                ORDER BY t.date DESC, t.id DESC LIMIT {} OFFSET {})",
+                limit.map_or(-1, i64::from),
+                offset.unwrap_or(0)
+            ),
+        };
         let sql = format!(
             "SELECT t.id, t.account_id, t.date, t.amount, t.currency, t.description, t.memo,
                     coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END,
@@ -137,7 +155,7 @@ impl Ledger {
              JOIN categories c ON c.id = t.category_id
              LEFT JOIN categories p ON p.id = c.parent_id
              {clause}
-             ORDER BY t.date DESC, t.id DESC {limit}"
+             ORDER BY t.date DESC, t.id DESC"
         );
         let mut statement = self.conn.prepare(&sql)?;
         let rows = statement.query_map(params_from_iter(values), |row| {
@@ -371,6 +389,10 @@ pub(crate) mod tests {
         assert_eq!(dates, ["2026-11-30", "2026-11-01"]);
         let limited = ledger.transactions(&TransactionFilter { limit: Some(1), ..Default::default() }).unwrap();
         assert_eq!(limited[0].date, "2026-12-01");
+        let page =
+            ledger.transactions(&TransactionFilter { limit: Some(2), offset: Some(1), ..Default::default() }).unwrap();
+        let dates: Vec<_> = page.iter().map(|t| t.date.as_str()).collect();
+        assert_eq!(dates, ["2026-11-30", "2026-11-01"]);
     }
 }
 

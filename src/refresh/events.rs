@@ -6,6 +6,7 @@ use tokio::sync::mpsc;
 
 /// A run's state machine: queued → logging_in ⇄ awaiting_user → fetching → saving → done | failed | cancelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RunState {
     Queued,
@@ -20,6 +21,7 @@ pub enum RunState {
 
 /// A challenge as a front end shows it. No secret is in it (an OTP is what the user types).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChallengeView {
     pub kind: &'static str,
     pub sent_to: Option<String>,
@@ -27,6 +29,7 @@ pub struct ChallengeView {
     pub attempt: u32,
     /// The CAPTCHA image, base64 PNG in JSON.
     #[serde(serialize_with = "as_base64", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub image_png: Option<Vec<u8>>,
     pub message: Option<String>,
     pub url: Option<String>,
@@ -75,6 +78,7 @@ impl From<&Challenge> for ChallengeView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EngineEvent {
     RunState { connection_id: i64, state: RunState },

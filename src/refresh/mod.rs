@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 /// What one run did, as `gims refresh` reports it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshReport {
     pub connection_id: i64,
     /// `ok`, `needs_user`, `failed`, `skipped`.

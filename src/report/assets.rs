@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use time::{Date, Duration};
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssetReport {
     pub date: String,
     pub currency: String,
@@ -29,12 +30,14 @@ pub struct AssetReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssetClassLine {
     pub class: &'static str,
     pub amount: String,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnvaluedAccount {
     pub account_id: i64,
     pub currency: String,
@@ -42,6 +45,7 @@ pub struct UnvaluedAccount {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryReport {
     pub from: String,
     pub to: String,
@@ -52,6 +56,7 @@ pub struct HistoryReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryPoint {
     pub date: String,
     pub total: String,
@@ -59,6 +64,7 @@ pub struct HistoryPoint {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExpiringLine {
     pub account_id: i64,
     pub account: String,

@@ -26,6 +26,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthlyReport {
     pub month: String,
     pub currency: String,
@@ -40,6 +41,7 @@ pub struct MonthlyReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryLine {
     pub category: String,
     pub subcategory: Option<String>,
@@ -48,6 +50,7 @@ pub struct CategoryLine {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurrencyTotals {
     pub currency: String,
     pub income: String,

@@ -8,7 +8,16 @@ import { notify } from "./ui/notices";
 
 const FINISHED = new Set(["done", "failed", "cancelled"]);
 
-export async function refreshConnections(ids: number[] | "all"): Promise<void> {
+export function refreshConnections(ids: number[] | "all"): Promise<void> {
+  return run(ids, () => (ids === "all" ? ipc.refreshAll() : ipc.refresh(ids)));
+}
+
+/** Re-link: the institution's session and tokens are forgotten, then it logs in afresh. */
+export function relinkConnection(id: number): Promise<void> {
+  return run([id], () => ipc.relink(id));
+}
+
+async function run(ids: number[] | "all", start: () => Promise<RefreshReport[]>): Promise<void> {
   const targets = ids === "all" ? store.connections.map((c) => c.id) : ids;
   for (const id of targets) {
     if (!store.runs.has(id) || FINISHED.has(store.runs.get(id)!)) store.runs.set(id, "queued");
@@ -16,7 +25,7 @@ export async function refreshConnections(ids: number[] | "all"): Promise<void> {
   store.refreshing += 1;
   store.changed();
   try {
-    const reports = ids === "all" ? await ipc.refreshAll() : await ipc.refresh(ids);
+    const reports = await start();
     if (reports.length === 1) announce(reports[0]);
     else if (reports.length > 1) summarise(reports);
   } catch (error) {

@@ -2,7 +2,7 @@
 // challenges waiting for the user. Loaded by query, patched by engine events.
 
 import { ipc, type AppInfo, type ConnectionRow, type EngineEvent, type InstitutionView, type RunState } from "./ipc";
-import type { ChallengeView } from "./ipc/types";
+import type { ChallengeView } from "./ipc";
 
 export interface OpenChallenge {
   id: number;

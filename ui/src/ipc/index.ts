@@ -1,27 +1,55 @@
 // The only module that talks to Tauri. Every call returns the core's view or rejects with the
-// core's `{code, message}`.
+// core's `{code, message}`. Argument and result types are generated from the Rust commands
+// (../bindings): a command that takes arguments reads them as one `args` object.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AccountRow,
+  AddTransactionArgs,
   AppInfo,
+  AssetReport,
+  CategoryRow,
+  ChallengeArgs,
+  ConnectArgs,
   ConnectForm,
+  ConnectionArgs,
   ConnectionRow,
+  DeleteConnectionArgs,
+  DeletedCounts,
+  DeleteView,
+  EditConnectionArgs,
+  EditTransactionArgs,
   EngineEvent,
+  ErrorCode,
+  FirstPaintArgs,
   GimsError,
+  InstitutionsArgs,
   InstitutionView,
+  ManualTransactionForm,
+  MonthlyReport,
+  RefreshArgs,
   RefreshReport,
-  SandboxPhoneMessage,
+  RelinkArgs,
+  ReplyChallengeArgs,
+  ReportAssetsArgs,
+  ReportMonthlyArgs,
+  SandboxApproveArgs,
+  SandboxPhone,
+  SandboxPhoneArgs,
   StatusView,
+  TransactionPageQuery,
   TransactionRow,
+  TransactionsArgs,
 } from "./types";
 
 export type * from "./types";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: string): Promise<T>;
+async function call<T, A>(command: string, args: A): Promise<T>;
+async function call<T, A>(command: string, args?: A): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<T>(command, args === undefined ? undefined : { args });
   } catch (raw) {
     throw asGimsError(raw);
   }
@@ -30,7 +58,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 /** Anything thrown across IPC, as `{code, message}`. */
 export function asGimsError(raw: unknown): GimsError {
   if (raw && typeof raw === "object" && "code" in raw && "message" in raw) {
-    return { code: String(raw.code), message: String(raw.message) };
+    return { code: String(raw.code) as ErrorCode, message: String(raw.message) };
   }
   return { code: "internal", message: String(raw) };
 }
@@ -41,36 +69,82 @@ export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
   status: () => call<StatusView>("status"),
   accounts: () => call<AccountRow[]>("accounts"),
-  transactions: (query: { limit?: number; from?: string; to?: string; account?: number } = {}) =>
-    call<TransactionRow[]>("transactions", {
+  /** Newest first, one page: `offset` rows skipped, at most `limit` returned. */
+  transactions: (query: TransactionPageQuery = {}) =>
+    call<TransactionRow[], TransactionsArgs>("transactions", {
       limit: query.limit ?? null,
+      offset: query.offset ?? null,
       from: query.from ?? null,
       to: query.to ?? null,
       account: query.account ?? null,
     }),
+  addTransaction: (form: ManualTransactionForm) =>
+    call<TransactionRow, AddTransactionArgs>("add_transaction", {
+      date: form.date.trim(),
+      amount: form.amount.trim(),
+      description: form.description,
+      account: form.account,
+      category: orNull(form.category),
+      memo: orNull(form.memo),
+    }),
+  /** Only the fields given change. */
+  editTransaction: (id: number, change: { category?: string; transfer?: boolean; included?: boolean; memo?: string }) =>
+    call<TransactionRow, EditTransactionArgs>("edit_transaction", {
+      id,
+      category: change.category ?? null,
+      transfer: change.transfer ?? null,
+      included: change.included ?? null,
+      memo: change.memo ?? null,
+    }),
+  categories: () => call<CategoryRow[]>("categories"),
+  /** Computed by the core; the window only shows it. `null`: today in Japan. */
+  reportAssets: (date: string | null = null) => call<AssetReport, ReportAssetsArgs>("report_assets", { date }),
+  reportMonthly: (month: string) => call<MonthlyReport, ReportMonthlyArgs>("report_monthly", { month }),
   connections: () => call<ConnectionRow[]>("connections"),
   institutions: (search: string, category: string | null) =>
-    call<InstitutionView[]>("institutions", { search: orNull(search), category }),
+    call<InstitutionView[], InstitutionsArgs>("institutions", { search: orNull(search), category }),
   /** Credentials cross once, here, and are kept only in the OS keychain. */
   connect: (form: ConnectForm) =>
-    call<ConnectionRow>("connect", {
+    call<ConnectionRow, ConnectArgs>("connect", {
       institution: form.institution,
       name: orNull(form.name),
       memo: orNull(form.memo),
       start_date: orNull(form.start_date),
       credentials: form.credentials,
     }),
-  refresh: (ids: number[]) => call<RefreshReport[]>("refresh", { ids, all: false }),
-  refreshAll: () => call<RefreshReport[]>("refresh", { ids: null, all: true }),
+  /** Settings; `credentials` (a new login) only when the user typed one. */
+  editConnection: (
+    id: number,
+    change: { name?: string; memo?: string; start_date?: string; credentials?: Record<string, string> },
+  ) =>
+    call<ConnectionRow, EditConnectionArgs>("edit_connection", {
+      id,
+      name: change.name ?? null,
+      memo: change.memo ?? null,
+      start_date: change.start_date ?? null,
+      credentials: change.credentials ?? null,
+    }),
+  relink: (id: number, credentials: Record<string, string> | null = null) =>
+    call<RefreshReport[], RelinkArgs>("relink", { id, credentials }),
+  connectionFootprint: (id: number) => call<DeletedCounts, ConnectionArgs>("connection_footprint", { id }),
+  /** `typedName` must be the connection's display name: the shell checks it again. */
+  deleteConnection: (id: number, typedName: string) =>
+    call<DeleteView, DeleteConnectionArgs>("delete_connection", { id, typed_name: typedName }),
+  /** For the benchmark: the window's first paint (ignored unless GIMS_BENCH is set). */
+  firstPaint: (pageMs: number) => call<void, FirstPaintArgs>("first_paint", { page_ms: pageMs }),
+  refresh: (ids: number[]) => call<RefreshReport[], RefreshArgs>("refresh", { ids, all: false }),
+  refreshAll: () => call<RefreshReport[], RefreshArgs>("refresh", { ids: null, all: true }),
   /** A code (OTP, CAPTCHA text), or null for "done, carry on" / "another image". */
   replyChallenge: (challengeId: number, code: string | null) =>
-    call<void>("reply_challenge", { challenge_id: challengeId, code }),
-  cancelChallenge: (challengeId: number) => call<void>("cancel_challenge", { challenge_id: challengeId }),
+    call<void, ReplyChallengeArgs>("reply_challenge", { challenge_id: challengeId, code }),
+  cancelChallenge: (challengeId: number) =>
+    call<void, ChallengeArgs>("cancel_challenge", { challenge_id: challengeId }),
   /** Opens the consent page of an open challenge in the system browser. */
-  openConsentPage: (challengeId: number) => call<void>("open_consent_page", { challenge_id: challengeId }),
+  openConsentPage: (challengeId: number) =>
+    call<void, ChallengeArgs>("open_consent_page", { challenge_id: challengeId }),
   /** Demo mode only: the sandbox phone's messages for a sandbox login. */
-  sandboxPhone: (login: string) => call<{ messages: SandboxPhoneMessage[] }>("sandbox_phone", { login }),
-  sandboxApprove: (url: string) => call<void>("sandbox_approve", { url }),
+  sandboxPhone: (login: string) => call<SandboxPhone, SandboxPhoneArgs>("sandbox_phone", { login }),
+  sandboxApprove: (url: string) => call<void, SandboxApproveArgs>("sandbox_approve", { url }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };

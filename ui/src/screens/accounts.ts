@@ -160,6 +160,15 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         },
         t("accounts.refresh"),
       ),
+      h(
+        "a",
+        {
+          class: "button subtle settings-link",
+          href: `#connection/${connection.id}`,
+          "aria-label": `${t("accounts.settings")}: ${connection.display_name}`,
+        },
+        t("accounts.settings"),
+      ),
     ),
     needsAction || message
       ? h(

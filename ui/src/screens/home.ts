@@ -1,28 +1,61 @@
-// ホーム: for this slice, what is in the ledger and each account's balance.
+// ホーム: net worth and its composition by asset class (the core's asset report), this month's
+// income and spending (the core's monthly report), the asset history (the core's asset report at
+// each of the last twelve month ends), and each account's balance. The window adds nothing up:
+// every figure is a decimal string the core computed; bar lengths are only drawn from them.
 
-import { ipc, type AccountRow, type StatusView } from "../ipc";
+import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type StatusView } from "../ipc";
 import { store } from "../store";
-import { t } from "../i18n";
+import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { money } from "../ui/money";
+import { groupDigits, money, negated } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
+import { historyChart, type HistoryPoint } from "../ui/chart";
 import type { Screen } from "./screen";
+
+/** Month ends before this month; today is the last point. */
+const HISTORY_MONTHS = 11;
 
 export function homeScreen(): Screen {
   const root = h("section", { class: "screen", "aria-labelledby": "home-title" });
   const title = () => h("h1", { id: "home-title" }, t("home.title"));
+  const history = h("div", { class: "history", id: "asset-history" }, h("p", { class: "loading" }, t("common.loading")));
+  let disposed = false;
 
   const load = async () => {
     try {
-      const [status, accounts] = await Promise.all([ipc.status(), ipc.accounts()]);
-      render(status, accounts);
+      const [status, accounts, assets, monthly] = await Promise.all([
+        ipc.status(),
+        ipc.accounts(),
+        ipc.reportAssets(null),
+        ipc.reportMonthly(thisMonth()),
+      ]);
+      render(status, accounts, assets, monthly);
+      if (accounts.length > 0) void loadHistory();
     } catch (e) {
       replaceChildren(root, title(), errorBox(e as { code: string; message: string }, t("error.title")));
     }
   };
 
-  const render = (status: StatusView, accounts: AccountRow[]) => {
+  // Twelve month ends, each computed by the core, one after another once the first figures are
+  // on screen (over a large ledger each takes a while): leaving home stops asking.
+  const loadHistory = async () => {
+    try {
+      // The last point is today in Japan, the core's default date (as the net worth above).
+      const dates: (string | null)[] = [...monthEnds(HISTORY_MONTHS), null];
+      const points: HistoryPoint[] = [];
+      for (const date of dates) {
+        if (disposed) return;
+        const report = await ipc.reportAssets(date);
+        points.push({ date: report.date, total: report.total });
+      }
+      if (!disposed) replaceChildren(history, historyChart(points));
+    } catch (e) {
+      replaceChildren(history, errorBox(e as { code: string; message: string }));
+    }
+  };
+
+  const render = (status: StatusView, accounts: AccountRow[], assets: AssetReport, monthly: MonthlyReport) => {
     if (accounts.length === 0) {
       const demo = store.info?.demo ?? false;
       return replaceChildren(
@@ -36,47 +69,54 @@ export function homeScreen(): Screen {
         ),
       );
     }
-    const byConnection = new Map<number | null, AccountRow[]>();
-    for (const account of accounts) {
-      byConnection.set(account.connection_id, [...(byConnection.get(account.connection_id) ?? []), account]);
-    }
     replaceChildren(
       root,
       title(),
       h(
-        "p",
-        { class: "summary" },
-        t("home.summary", { c: status.connections, a: status.accounts, t: status.transactions }),
-      ),
-      h("h2", {}, t("home.accounts")),
-      [...byConnection.entries()].map(([connectionId, rows]) =>
+        "div",
+        { class: "home-cards" },
         h(
-          "div",
-          { class: "balance-group" },
-          h("h3", {}, connectionId === null ? t("tx.cash") : store.connectionName(connectionId)),
+          "section",
+          { class: "card net-worth", "aria-labelledby": "net-worth-title" },
+          h("h2", { id: "net-worth-title" }, t("home.net_worth")),
+          h("p", { class: "big-figure", id: "net-worth" }, money(assets.total, assets.currency)),
+          h("p", { class: "hint" }, t("home.as_of", { date: fullDate(assets.date) })),
+          composition(assets),
+        ),
+        h(
+          "section",
+          { class: "card this-month", "aria-labelledby": "month-title" },
+          h("h2", { id: "month-title" }, t("home.this_month", { month: monthLabel(monthly.month) })),
           h(
-            "table",
-            { class: "balances" },
-            h(
-              "tbody",
-              {},
-              rows.map((account) =>
-                h(
-                  "tr",
-                  {},
-                  h("th", { scope: "row" }, account.name),
-                  h(
-                    "td",
-                    { class: "as-of" },
-                    account.balance_as_of ? t("home.as_of", { date: fullDate(account.balance_as_of) }) : "",
-                  ),
-                  h("td", { class: "amount" }, money(account.balance, account.currency)),
-                ),
-              ),
-            ),
+            "dl",
+            { class: "month-figures" },
+            h("dt", {}, t("home.income")),
+            h("dd", { id: "month-income" }, money(monthly.income, monthly.currency)),
+            h("dt", {}, t("home.expense")),
+            h("dd", { id: "month-expense" }, money(negated(monthly.expense), monthly.currency)),
+            h("dt", {}, t("home.net")),
+            h("dd", { id: "month-net" }, money(monthly.net, monthly.currency)),
           ),
+          h("p", { class: "hint" }, t("home.month_note")),
         ),
       ),
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "history-title" },
+        h("h2", { id: "history-title" }, t("home.history")),
+        history,
+      ),
+      h(
+        "p",
+        { class: "summary" },
+        t("home.summary", {
+          c: groupDigits(status.connections),
+          a: groupDigits(status.accounts),
+          t: groupDigits(status.transactions),
+        }),
+      ),
+      h("h2", {}, t("home.accounts")),
+      balances(accounts),
     );
   };
 
@@ -86,6 +126,103 @@ export function homeScreen(): Screen {
     lastRefreshing = store.refreshing;
   });
   replaceChildren(root, title(), h("p", { class: "loading" }, t("common.loading")));
-  void store.loadConnections().catch(() => undefined).then(load);
-  return { element: root, dispose: unsubscribe };
+  void load();
+  return {
+    element: root,
+    dispose: () => {
+      disposed = true;
+      unsubscribe();
+    },
+  };
+}
+
+/** The asset classes the core reported, each with a bar drawn to its share of the assets. */
+function composition(assets: AssetReport): HTMLElement {
+  if (assets.classes.length === 0) return h("p", { class: "hint" }, t("home.no_assets"));
+  // Drawing only: the longest bar is the largest class; the figures shown are the core's.
+  const largest = Math.max(...assets.classes.map((c) => Math.abs(Number(c.amount))), 1);
+  return h(
+    "table",
+    { class: "composition", id: "composition" },
+    h(
+      "tbody",
+      {},
+      assets.classes.map((line) =>
+        h(
+          "tr",
+          { "data-class": line.class },
+          h("th", { scope: "row" }, tKnown("class", line.class)),
+          h(
+            "td",
+            { class: "bar-cell", "aria-hidden": "true" },
+            bar(line.class, Math.abs(Number(line.amount)) / largest),
+          ),
+          h("td", { class: "amount" }, money(line.amount, assets.currency)),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Set through CSSOM: the CSP forbids inline style attributes. */
+function bar(assetClass: string, share: number): HTMLElement {
+  const element = h("span", { class: `bar bar-${assetClass}` });
+  element.style.width = `${Math.round(share * 100)}%`;
+  return element;
+}
+
+function balances(accounts: AccountRow[]): HTMLElement[] {
+  const byConnection = new Map<number | null, AccountRow[]>();
+  for (const account of accounts) {
+    byConnection.set(account.connection_id, [...(byConnection.get(account.connection_id) ?? []), account]);
+  }
+  return [...byConnection.entries()].map(([connectionId, rows]) =>
+    h(
+      "div",
+      { class: "balance-group" },
+      h("h3", {}, connectionId === null ? t("home.manual") : store.connectionName(connectionId)),
+      h(
+        "table",
+        { class: "balances" },
+        h(
+          "tbody",
+          {},
+          rows.map((account) =>
+            h(
+              "tr",
+              {},
+              h("th", { scope: "row" }, account.name),
+              h(
+                "td",
+                { class: "as-of" },
+                account.balance_as_of ? t("home.as_of", { date: fullDate(account.balance_as_of) }) : "",
+              ),
+              h("td", { class: "amount" }, money(account.balance, account.currency)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** This month as YYYY-MM, in the user's time zone. */
+function thisMonth(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+}
+
+function monthLabel(month: string): string {
+  const [year, number] = month.split("-");
+  return t("home.month_label", { y: year, m: Number(number) });
+}
+
+/** The last day of each of the `n` months before this one, oldest first. */
+function monthEnds(n: number, now = new Date()): string[] {
+  const pad = (x: number) => String(x).padStart(2, "0");
+  const dates: string[] = [];
+  for (let back = n; back >= 1; back--) {
+    const end = new Date(now.getFullYear(), now.getMonth() - back + 1, 0);
+    dates.push(`${end.getFullYear()}-${pad(end.getMonth() + 1)}-${pad(end.getDate())}`);
+  }
+  return dates;
 }

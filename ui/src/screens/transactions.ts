@@ -1,118 +1,468 @@
-// 入出金: every transaction, newest first, a page at a time.
+// 入出金: every transaction, newest first, in a virtualized list: only the rows on screen are in
+// the DOM, and pages are fetched from the core by offset as they scroll into view, so a ledger of
+// a million rows scrolls as smoothly as one of ten. Filters by month and account; each row's
+// category can be edited and its inclusion in totals switched; a manual transaction can be added.
 
-import { ipc, type AccountRow, type TransactionRow } from "../ipc";
+import { ipc, type AccountRow, type CategoryRow, type GimsError, type TransactionRow } from "../ipc";
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { money } from "../ui/money";
+import { groupDigits, money } from "../ui/money";
 import { listDate, yearOf } from "../ui/time";
-import { errorBox } from "../ui/notices";
+import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
 
-const PAGE = 100;
+/** Fixed row height (CSS `.tx-row` says the same): what makes positions computable. */
+const ROW_HEIGHT = 52;
+const PAGE = 200;
+/** Pages kept around the ones on screen; farther ones are dropped (a million rows stay on disk). */
+const KEEP_PAGES = 12;
+/** Browsers cap an element's height (WebKit near 33M px): taller lists scroll proportionally. */
+const MAX_SCROLL_PX = 8_000_000;
+/** How many months the month filter offers. */
+const MONTHS_OFFERED = 36;
+
+interface Filter {
+  month: string;
+  account: string;
+}
 
 export function transactionsScreen(): Screen {
-  const root = h("section", { class: "screen", "aria-labelledby": "tx-title" });
-  const title = () => h("h1", { id: "tx-title" }, t("tx.title"));
-  let limit = PAGE;
+  const root = h("section", { class: "screen transactions-screen", "aria-labelledby": "tx-title" });
+  const title = h("h1", { id: "tx-title" }, t("tx.title"));
   let accounts = new Map<number, AccountRow>();
+  let categories: CategoryRow[] = [];
+  const filter: Filter = { month: "", account: "" };
 
-  const load = async () => {
-    try {
-      const [rows, accountRows] = await Promise.all([ipc.transactions({ limit }), ipc.accounts()]);
-      accounts = new Map(accountRows.map((a) => [a.id, a]));
-      render(rows);
-    } catch (e) {
-      replaceChildren(root, title(), errorBox(e as { code: string; message: string }, t("error.title")));
-    }
+  // The list's state: the rows known so far by page, and how many rows there are (exact when the
+  // core said so or a short page arrived; otherwise a lower bound that grows as pages come).
+  let pages = new Map<number, TransactionRow[]>();
+  let pending = new Set<number>();
+  let total = 0;
+  let exact = false;
+  let generation = 0;
+  let frame = 0;
+
+  const viewport = h("div", { class: "tx-viewport", id: "tx-viewport", tabindex: "0", "aria-label": t("tx.title") });
+  const spacer = h("div", { class: "tx-spacer" });
+  const body = h("tbody", {});
+  const table = h("table", { class: "transactions tx-rows", role: "table" }, body);
+  const layer = h("div", { class: "tx-layer" }, table);
+  viewport.append(spacer, layer);
+  const count = h("span", { class: "tx-count", id: "tx-count", "aria-live": "polite" });
+  const problem = h("div", { class: "form-problem" });
+
+  const monthSelect = h(
+    "select",
+    { id: "tx-month", "aria-label": t("tx.filter_month") },
+    h("option", { value: "" }, t("tx.all_months")),
+    recentMonths(MONTHS_OFFERED).map((m) => h("option", { value: m }, monthText(m))),
+  );
+  const accountSelect = h("select", { id: "tx-account", "aria-label": t("tx.filter_account") });
+  monthSelect.addEventListener("change", () => {
+    filter.month = monthSelect.value;
+    void reset();
+  });
+  accountSelect.addEventListener("change", () => {
+    filter.account = accountSelect.value;
+    void reset();
+  });
+
+  const query = () => {
+    const range = filter.month ? monthRange(filter.month) : null;
+    return {
+      from: range?.from,
+      to: range?.to,
+      account: filter.account ? Number(filter.account) : undefined,
+    };
   };
 
-  const render = (rows: TransactionRow[]) => {
-    if (rows.length === 0) {
-      return replaceChildren(
-        root,
-        title(),
-        h(
-          "div",
-          { class: "empty" },
-          h("p", {}, t("tx.empty")),
-          h("a", { class: "button primary", href: "#link" }, t("home.link")),
-        ),
-      );
+  /** Starts over: a new filter, an edit elsewhere, a refresh that brought rows. */
+  const reset = async () => {
+    generation += 1;
+    pages = new Map();
+    pending = new Set();
+    exact = false;
+    total = 0;
+    replaceChildren(problem);
+    const mine = generation;
+    try {
+      if (!filter.month && !filter.account) {
+        // Unfiltered, the core knows the exact count: the scrollbar is right from the start.
+        const status = await ipc.status();
+        if (mine !== generation) return;
+        total = status.transactions;
+        exact = true;
+      }
+      await fetchPage(0, mine);
+    } catch (e) {
+      replaceChildren(problem, errorBox(e as GimsError, t("error.title")));
     }
+    viewport.scrollTop = 0;
+    schedule();
+  };
+
+  const fetchPage = async (page: number, mine = generation) => {
+    if (pages.has(page) || pending.has(page)) return;
+    pending.add(page);
+    try {
+      const rows = await ipc.transactions({ ...query(), offset: page * PAGE, limit: PAGE });
+      if (mine !== generation) return;
+      pages.set(page, rows);
+      const seen = page * PAGE + rows.length;
+      if (rows.length < PAGE) {
+        // A short page is the end: now the count is exact.
+        if (!exact || seen < total) total = seen;
+        exact = true;
+      } else if (!exact) {
+        // At least one more page: let the user scroll into it.
+        total = Math.max(total, seen + PAGE);
+      }
+      forgetFarPages(page);
+    } finally {
+      pending.delete(page);
+    }
+    schedule();
+  };
+
+  const forgetFarPages = (around: number) => {
+    if (pages.size <= KEEP_PAGES) return;
+    const far = [...pages.keys()].sort((a, b) => Math.abs(b - around) - Math.abs(a - around));
+    for (const page of far.slice(0, pages.size - KEEP_PAGES)) pages.delete(page);
+  };
+
+  const rowAt = (index: number) => pages.get(Math.floor(index / PAGE))?.[index % PAGE];
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(() => ((frame = 0), draw()));
+  };
+
+
+  /** Which rows are on screen, and where the row layer goes so they line up with the scrollbar. */
+  const visibleWindow = () => {
+    const view = viewport.clientHeight || 600;
+    const visible = Math.ceil(view / ROW_HEIGHT) + 1;
+    const full = total * ROW_HEIGHT;
+    let first: number;
+    let offset: number;
+    if (full <= MAX_SCROLL_PX) {
+      first = Math.floor(viewport.scrollTop / ROW_HEIGHT);
+      offset = first * ROW_HEIGHT;
+    } else {
+      const room = Math.max(MAX_SCROLL_PX - view, 1);
+      const exactFirst = (viewport.scrollTop / room) * Math.max(total - visible + 1, 0);
+      first = Math.floor(exactFirst);
+      offset = viewport.scrollTop - (exactFirst - first) * ROW_HEIGHT;
+    }
+    return { first: Math.max(0, Math.min(first, total - 1)), last: Math.min(total, first + visible), offset };
+  };
+
+  const draw = () => {
+    spacer.style.height = `${Math.min(total * ROW_HEIGHT, MAX_SCROLL_PX)}px`;
+    if (total === 0 && exact) {
+      replaceChildren(body, h("tr", {}, h("td", { class: "tx-empty", colspan: 6 }, emptyText())));
+      count.textContent = t("tx.count_exact", { n: 0 });
+      return;
+    }
+    const { first, last, offset } = visibleWindow();
+    layer.style.transform = `translateY(${Math.max(0, offset)}px)`;
+    const rows: HTMLElement[] = [];
+    for (let index = first; index < last; index++) {
+      const row = rowAt(index);
+      if (row) rows.push(transactionRow(row, index));
+      else {
+        rows.push(placeholderRow(index));
+        void fetchPage(Math.floor(index / PAGE));
+      }
+    }
+    replaceChildren(body, rows);
+    table.setAttribute("aria-rowcount", String(total));
+    count.textContent = t(exact ? "tx.count_exact" : "tx.count_more", { n: groupDigits(total) });
+  };
+
+  const emptyText = () => (filter.month || filter.account ? t("tx.empty_filtered") : t("tx.empty"));
+
+  const transactionRow = (row: TransactionRow, index: number) => {
     const thisYear = String(new Date().getFullYear());
-    replaceChildren(
-      root,
-      title(),
+    const included = h("input", {
+      type: "checkbox",
+      role: "switch",
+      class: "included-switch",
+      checked: row.included,
+      "aria-label": t("tx.included_label", { what: row.description }),
+      onchange: (event: Event) =>
+        void edit(row, { included: (event.target as HTMLInputElement).checked }),
+    });
+    return h(
+      "tr",
+      {
+        class: row.included ? "tx-row" : "tx-row excluded",
+        "data-transaction-id": row.id,
+        "aria-rowindex": index + 1,
+      },
       h(
-        "table",
-        { class: "transactions" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            h("th", { scope: "col", class: "date" }, t("tx.date")),
-            h("th", { scope: "col" }, t("tx.description")),
-            h("th", { scope: "col" }, t("tx.account")),
-            h("th", { scope: "col", class: "amount" }, t("tx.amount")),
-          ),
-        ),
-        h(
-          "tbody",
-          {},
-          rows.map((row) =>
-            h(
-              "tr",
-              { "data-transaction-id": row.id },
-              h(
-                "td",
-                { class: "date" },
-                h("time", { datetime: row.date }, yearOf(row.date) === thisYear ? listDate(row.date) : row.date.replaceAll("-", "/")),
-              ),
-              h(
-                "td",
-                { class: "description" },
-                h("span", { class: "description-text" }, row.description),
-                row.memo ? h("span", { class: "memo" }, row.memo) : null,
-              ),
-              accountCell(row.account_id === null ? undefined : accounts.get(row.account_id)),
-              h("td", { class: "amount" }, money(row.amount, row.currency)),
-            ),
-          ),
-        ),
+        "td",
+        { class: "date" },
+        h("time", { datetime: row.date }, yearOf(row.date) === thisYear ? listDate(row.date) : row.date.replaceAll("-", "/")),
       ),
       h(
-        "div",
-        { class: "paging" },
-        h("span", {}, t("tx.count", { n: rows.length })),
-        rows.length >= limit
-          ? h(
-              "button",
-              {
-                class: "button",
-                type: "button",
-                onclick: () => {
-                  limit += PAGE;
-                  void load();
-                },
-              },
-              t("tx.more"),
-            )
-          : null,
+        "td",
+        { class: "description" },
+        h("span", { class: "description-text" }, row.description),
+        row.memo ? h("span", { class: "memo tx-memo" }, row.memo) : null,
       ),
+      h(
+        "td",
+        { class: "category" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "category-button",
+            title: t("tx.edit"),
+            onclick: () => editDialog(row),
+          },
+          categoryText(row),
+          row.transfer ? h("span", { class: "tag" }, t("tx.transfer")) : null,
+        ),
+      ),
+      accountCell(row.account_id === null ? undefined : accounts.get(row.account_id)),
+      h("td", { class: "included" }, h("label", { class: "switch" }, included, h("span", { class: "switch-text" }, t(row.included ? "tx.included" : "tx.excluded")))),
+      h("td", { class: "amount" }, money(row.amount, row.currency)),
     );
   };
 
+  /** Saves a change in the core, then shows the row as the core returned it. */
+  const edit = async (row: TransactionRow, change: Parameters<typeof ipc.editTransaction>[1]) => {
+    try {
+      const saved = await ipc.editTransaction(row.id, change);
+      for (const rows of pages.values()) {
+        const at = rows.findIndex((r) => r.id === saved.id);
+        if (at >= 0) rows[at] = saved;
+      }
+      draw();
+      return saved;
+    } catch (e) {
+      notify((e as GimsError).message, "error");
+      draw();
+      return null;
+    }
+  };
+
+  const editDialog = (row: TransactionRow) => {
+    const dialog = h("dialog", { id: "tx-edit-dialog", class: "modal", "aria-labelledby": "tx-edit-title" });
+    const category = categorySelect("tx-edit-category", categoryText(row));
+    const transfer = h("input", { id: "tx-edit-transfer", type: "checkbox", checked: row.transfer });
+    const included = h("input", { id: "tx-edit-included", type: "checkbox", role: "switch", checked: row.included });
+    const memo = h("input", { id: "tx-edit-memo", type: "text", value: row.memo, autocomplete: "off" });
+    const close = () => dialog.close();
+    dialog.addEventListener("close", () => dialog.remove());
+    replaceChildren(
+      dialog,
+      h(
+        "form",
+        {
+          onsubmit: async (event: Event) => {
+            event.preventDefault();
+            const saved = await edit(row, {
+              category: category.value,
+              transfer: transfer.checked,
+              included: included.checked,
+              memo: memo.value,
+            });
+            if (saved) close();
+          },
+        },
+        h("h2", { id: "tx-edit-title" }, t("tx.edit_title")),
+        h("p", { class: "edit-what" }, h("span", {}, row.description), " ", money(row.amount, row.currency)),
+        h("div", { class: "field" }, h("label", { for: "tx-edit-category" }, t("tx.category")), category),
+        h("div", { class: "field" }, h("label", { for: "tx-edit-memo" }, t("tx.memo")), memo),
+        h("div", { class: "field check" }, transfer, h("label", { for: "tx-edit-transfer" }, t("tx.transfer_label"))),
+        h("div", { class: "field check" }, included, h("label", { for: "tx-edit-included" }, t("tx.included_switch"))),
+        h(
+          "div",
+          { class: "dialog-actions" },
+          h("button", { type: "button", class: "button", onclick: close }, t("common.cancel")),
+          h("button", { type: "submit", class: "button primary", id: "tx-edit-save" }, t("common.save")),
+        ),
+      ),
+    );
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    category.focus();
+  };
+
+  const categorySelect = (id: string, current: string) => {
+    const select = h("select", { id });
+    const seen = new Set<string>();
+    for (const c of categories) {
+      const path = c.subcategory ? `${c.category}/${c.subcategory}` : c.category;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      select.append(h("option", { value: path, selected: path === current }, path));
+    }
+    return select;
+  };
+
+  const addDialog = () => {
+    const dialog = h("dialog", { id: "tx-add-dialog", class: "modal", "aria-labelledby": "tx-add-title" });
+    const today = new Date();
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const date = h("input", {
+      id: "tx-add-date",
+      type: "text",
+      value: `${today.getFullYear()}/${pad(today.getMonth() + 1)}/${pad(today.getDate())}`,
+      inputmode: "numeric",
+      required: true,
+    });
+    const amount = h("input", { id: "tx-add-amount", type: "text", inputmode: "numeric", placeholder: "-540", required: true });
+    const description = h("input", { id: "tx-add-description", type: "text", autocomplete: "off", required: true });
+    const account = h(
+      "select",
+      { id: "tx-add-account" },
+      h("option", { value: "" }, t("tx.cash")),
+      [...accounts.values()].map((a) => h("option", { value: a.id }, accountLabel(a))),
+    );
+    const category = categorySelect("tx-add-category", "");
+    category.prepend(h("option", { value: "", selected: true }, t("tx.uncategorised")));
+    const memo = h("input", { id: "tx-add-memo", type: "text", autocomplete: "off" });
+    const formProblem = h("div", { class: "form-problem" });
+    dialog.addEventListener("close", () => dialog.remove());
+    replaceChildren(
+      dialog,
+      h(
+        "form",
+        {
+          onsubmit: async (event: Event) => {
+            event.preventDefault();
+            try {
+              await ipc.addTransaction({
+                date: date.value,
+                amount: amount.value,
+                description: description.value,
+                account: account.value ? Number(account.value) : null,
+                category: category.value,
+                memo: memo.value,
+              });
+              dialog.close();
+              notify(t("tx.added"), "ok");
+              void reset();
+            } catch (e) {
+              replaceChildren(formProblem, errorBox(e as GimsError));
+            }
+          },
+        },
+        h("h2", { id: "tx-add-title" }, t("tx.add_title")),
+        h("div", { class: "field" }, h("label", { for: "tx-add-date" }, t("tx.date")), date),
+        h("div", { class: "field" }, h("label", { for: "tx-add-amount" }, t("tx.amount")), amount, h("span", { class: "hint" }, t("tx.amount_hint"))),
+        h("div", { class: "field" }, h("label", { for: "tx-add-description" }, t("tx.description")), description),
+        h("div", { class: "field" }, h("label", { for: "tx-add-account" }, t("tx.account")), account),
+        h("div", { class: "field" }, h("label", { for: "tx-add-category" }, t("tx.category")), category),
+        h("div", { class: "field" }, h("label", { for: "tx-add-memo" }, t("tx.memo")), memo),
+        formProblem,
+        h(
+          "div",
+          { class: "dialog-actions" },
+          h("button", { type: "button", class: "button", onclick: () => dialog.close() }, t("common.cancel")),
+          h("button", { type: "submit", class: "button primary", id: "tx-add-save" }, t("tx.add")),
+        ),
+      ),
+    );
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    amount.focus();
+  };
+
+  const start = async () => {
+    try {
+      const [accountRows, categoryRows] = await Promise.all([ipc.accounts(), ipc.categories()]);
+      accounts = new Map(accountRows.map((a) => [a.id, a]));
+      categories = categoryRows;
+      replaceChildren(
+        accountSelect,
+        h("option", { value: "" }, t("tx.all_accounts")),
+        accountRows.map((a) => h("option", { value: a.id }, accountLabel(a))),
+      );
+    } catch (e) {
+      replaceChildren(problem, errorBox(e as GimsError, t("error.title")));
+    }
+    await reset();
+  };
+
+  viewport.addEventListener("scroll", schedule, { passive: true });
+  const resize = () => schedule();
+  window.addEventListener("resize", resize);
+
+  replaceChildren(
+    root,
+    h(
+      "div",
+      { class: "tx-heading" },
+      title,
+      h("button", { type: "button", class: "button primary", id: "tx-add", onclick: addDialog }, t("tx.add")),
+    ),
+    h(
+      "div",
+      { class: "tx-filters", role: "search" },
+      h("label", { for: "tx-month" }, t("tx.filter_month")),
+      monthSelect,
+      h("label", { for: "tx-account" }, t("tx.filter_account")),
+      accountSelect,
+      count,
+    ),
+    problem,
+    h(
+      "table",
+      { class: "transactions tx-head", "aria-hidden": "true" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { class: "date" }, t("tx.date")),
+          h("th", { class: "description" }, t("tx.description")),
+          h("th", { class: "category" }, t("tx.category")),
+          h("th", { class: "account-name" }, t("tx.account")),
+          h("th", { class: "included" }, t("tx.included_column")),
+          h("th", { class: "amount" }, t("tx.amount")),
+        ),
+      ),
+    ),
+    viewport,
+  );
+
   let lastRefreshing = store.refreshing;
   const unsubscribe = store.subscribe(() => {
-    if (store.refreshing < lastRefreshing) void load();
+    if (store.refreshing < lastRefreshing) void reset();
     lastRefreshing = store.refreshing;
   });
-  replaceChildren(root, title(), h("p", { class: "loading" }, t("common.loading")));
-  void load();
-  return { element: root, dispose: unsubscribe };
+  void start();
+  return {
+    element: root,
+    dispose: () => {
+      unsubscribe();
+      window.removeEventListener("resize", resize);
+      generation += 1;
+    },
+  };
+}
+
+function placeholderRow(index: number): HTMLElement {
+  return h(
+    "tr",
+    { class: "tx-row placeholder", "aria-rowindex": index + 1 },
+    h("td", { colspan: 6 }, h("span", { class: "skeleton" }, t("common.loading"))),
+  );
+}
+
+function categoryText(row: TransactionRow): string {
+  return row.subcategory ? `${row.category}/${row.subcategory}` : row.category;
+}
+
+function accountLabel(account: AccountRow): string {
+  const owner = account.connection_id === null ? null : store.connectionName(account.connection_id);
+  return owner ? `${account.name}（${owner}）` : account.name;
 }
 
 /** The account, and under it whose it is: two banks both have a 普通預金. */
@@ -120,4 +470,26 @@ function accountCell(account: AccountRow | undefined): HTMLElement {
   if (!account) return h("td", { class: "account-name" }, t("tx.cash"));
   const owner = account.connection_id === null ? null : store.connectionName(account.connection_id);
   return h("td", { class: "account-name" }, h("span", {}, account.name), owner ? h("span", { class: "memo" }, owner) : null);
+}
+
+/** The last `n` months as YYYY-MM, newest first. */
+function recentMonths(n: number, now = new Date()): string[] {
+  const months: string[] = [];
+  for (let back = 0; back < n; back++) {
+    const d = new Date(now.getFullYear(), now.getMonth() - back, 1);
+    months.push(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`);
+  }
+  return months;
+}
+
+function monthText(month: string): string {
+  const [year, number] = month.split("-");
+  return t("home.month_label", { y: year, m: Number(number) });
+}
+
+/** First and last day of a YYYY-MM month (the core checks them again). */
+function monthRange(month: string): { from: string; to: string } {
+  const [year, number] = month.split("-").map(Number);
+  const last = new Date(year, number, 0).getDate();
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, "0")}` };
 }

@@ -12,7 +12,7 @@ export function formatMoney(amount: string, currency: string): string {
   const negative = trimmed.startsWith("-");
   const unsigned = trimmed.replace(/^[-+]/, "");
   const [whole, fraction] = unsigned.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const grouped = groupDigits(whole);
   const number = fraction === undefined ? grouped : `${grouped}.${fraction}`;
   const symbol = SYMBOLS[currency];
   const body = symbol ? `${symbol}${number}` : `${number} ${currency}`;
@@ -26,4 +26,15 @@ export function isNegative(amount: string): boolean {
 /** The money element: right-aligned tabular figures, red for money out. */
 export function money(amount: string, currency: string): HTMLElement {
   return h("span", { class: isNegative(amount) ? "money money-out" : "money" }, formatMoney(amount, currency));
+}
+
+/** Spending is reported as a positive sum; shown as money out it carries the minus sign. */
+export function negated(amount: string): string {
+  const trimmed = amount.trim();
+  return trimmed.startsWith("-") ? trimmed.slice(1) : `-${trimmed.replace(/^\+/, "")}`;
+}
+
+/** "1000000" → "1,000,000": counts as well as amounts (whatever the system locale says). */
+export function groupDigits(digits: string | number): string {
+  return String(digits).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }

@@ -1,0 +1,293 @@
+// 連携の設定: a connection's display name, memo and start date; a new login (secrets masked,
+// never shown back); re-link; delete, behind a dialog that names what is destroyed and asks for
+// the connection's name to be typed. Every change goes through the core; errors show its
+// `{code, message}`.
+
+import { ipc, type ConnectionRow, type DeletedCounts, type GimsError } from "../ipc";
+import { store } from "../store";
+import { t } from "../i18n";
+import { h, replaceChildren } from "../ui/dom";
+import { errorBox, notify } from "../ui/notices";
+import { statusBadge } from "../ui/badge";
+import { relinkConnection } from "../refresh";
+import { fullDate } from "../ui/time";
+import type { Screen } from "./screen";
+
+export function settingsScreen(id: number): Screen {
+  const root = h("section", { class: "screen settings", "aria-labelledby": "settings-title" });
+  const back = h("a", { href: "#accounts", class: "back-link" }, t("settings.back"));
+
+  const render = (connection: ConnectionRow) => {
+    const institution = store.institutions.get(connection.institution_id);
+    replaceChildren(
+      root,
+      back,
+      h("h1", { id: "settings-title" }, t("settings.title", { name: connection.display_name })),
+      h(
+        "p",
+        { class: "settings-subtitle" },
+        h("span", {}, institution?.name ?? connection.institution_id),
+        " ",
+        statusBadge(connection),
+      ),
+      generalForm(connection),
+      loginForm(connection),
+      relinkSection(connection),
+      deleteSection(connection),
+    );
+  };
+
+  const load = async () => {
+    try {
+      await store.loadConnections();
+      const connection = store.connections.find((c) => c.id === id);
+      if (!connection) {
+        replaceChildren(root, back, errorBox({ code: "input.invalid", message: t("settings.gone") }));
+        return;
+      }
+      render(connection);
+    } catch (e) {
+      replaceChildren(root, back, errorBox(e as GimsError, t("error.title")));
+    }
+  };
+
+  replaceChildren(root, back, h("p", { class: "loading" }, t("common.loading")));
+  void load();
+  return { element: root };
+}
+
+function field(id: string, label: string, input: HTMLElement, hint?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    input,
+    hint ? h("span", { class: "hint" }, hint) : null,
+  );
+}
+
+/** A form whose submit shows progress, then the core's error or a notice. */
+function actionForm(
+  className: string,
+  submit: HTMLButtonElement,
+  body: (Node | null)[],
+  action: () => Promise<string>,
+): HTMLFormElement {
+  const problem = h("div", { class: "form-problem" });
+  const label = submit.textContent ?? "";
+  return h(
+    "form",
+    {
+      class: `settings-card ${className}`,
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        submit.disabled = true;
+        replaceChildren(problem);
+        try {
+          notify(await action(), "ok");
+        } catch (e) {
+          replaceChildren(problem, errorBox(e as GimsError));
+        } finally {
+          submit.disabled = false;
+          submit.textContent = label;
+        }
+      },
+    },
+    body,
+    problem,
+    h("div", { class: "form-actions" }, submit),
+  );
+}
+
+function generalForm(connection: ConnectionRow): HTMLElement {
+  const name = h("input", { id: "settings-name", type: "text", value: connection.display_name, autocomplete: "off", required: true });
+  const memo = h("input", { id: "settings-memo", type: "text", value: connection.memo, autocomplete: "off" });
+  const startDate = h("input", {
+    id: "settings-start-date",
+    type: "text",
+    value: connection.start_date ? fullDate(connection.start_date) : "",
+    placeholder: "2026/01/01",
+    inputmode: "numeric",
+  });
+  const submit = h("button", { type: "submit", class: "button primary", id: "settings-save" }, t("settings.save"));
+  return actionForm(
+    "settings-general",
+    submit,
+    [
+      h("h2", {}, t("settings.general")),
+      field("settings-name", t("link.display_name"), name, t("link.display_name_hint")),
+      field("settings-memo", t("link.memo"), memo),
+      field("settings-start-date", t("link.start_date"), startDate, t("settings.start_date_hint")),
+    ],
+    async () => {
+      const saved = await ipc.editConnection(connection.id, {
+        name: name.value,
+        memo: memo.value,
+        start_date: startDate.value,
+      });
+      await store.loadConnections();
+      document.getElementById("settings-title")!.textContent = t("settings.title", { name: saved.display_name });
+      return t("settings.saved");
+    },
+  );
+}
+
+function loginForm(connection: ConnectionRow): HTMLElement {
+  const institution = store.institutions.get(connection.institution_id);
+  const fields = institution?.auth.fields ?? [];
+  if (fields.length === 0) {
+    return h(
+      "section",
+      { class: "settings-card settings-login" },
+      h("h2", {}, t("settings.login")),
+      h("p", { class: "hint" }, t("settings.login_none")),
+    );
+  }
+  const inputs = fields.map((f) => ({
+    field: f,
+    input: h("input", {
+      id: `settings-credential-${f.id}`,
+      name: f.id,
+      // Secrets are masked as typed; nothing stored is ever shown back (the window never has it).
+      type: f.secret ? "password" : "text",
+      autocomplete: "off",
+      required: true,
+    }),
+  }));
+  const submit = h("button", { type: "submit", class: "button", id: "settings-login-save" }, t("settings.login_save"));
+  return actionForm(
+    "settings-login",
+    submit,
+    [
+      h("h2", {}, t("settings.login")),
+      h("p", { class: "hint" }, t("settings.login_hint")),
+      ...inputs.map(({ field: f, input }) => field(input.id, f.label, input)),
+    ],
+    async () => {
+      const credentials: Record<string, string> = {};
+      for (const { field: f, input } of inputs) credentials[f.id] = input.value;
+      await ipc.editConnection(connection.id, { credentials });
+      for (const { input } of inputs) input.value = "";
+      await store.loadConnections();
+      return t("settings.login_saved");
+    },
+  );
+}
+
+function relinkSection(connection: ConnectionRow): HTMLElement {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "button",
+      id: "settings-relink",
+      onclick: () => {
+        location.hash = "#accounts";
+        void relinkConnection(connection.id);
+      },
+    },
+    t("settings.relink"),
+  );
+  return h(
+    "section",
+    { class: "settings-card settings-relink" },
+    h("h2", {}, t("settings.relink_title")),
+    h("p", { class: "hint" }, t("settings.relink_hint")),
+    h("div", { class: "form-actions" }, button),
+  );
+}
+
+function deleteSection(connection: ConnectionRow): HTMLElement {
+  return h(
+    "section",
+    { class: "settings-card settings-danger" },
+    h("h2", {}, t("settings.delete_title")),
+    h("p", { class: "hint" }, t("settings.delete_hint")),
+    h(
+      "div",
+      { class: "form-actions" },
+      h(
+        "button",
+        { type: "button", class: "button danger", id: "settings-delete", onclick: () => void openDeleteDialog(connection) },
+        t("settings.delete"),
+      ),
+    ),
+  );
+}
+
+/** The confirmation: what exactly is destroyed (counted by the core), and the name to type. */
+async function openDeleteDialog(connection: ConnectionRow): Promise<void> {
+  let footprint: DeletedCounts;
+  try {
+    footprint = await ipc.connectionFootprint(connection.id);
+  } catch (e) {
+    notify((e as GimsError).message, "error");
+    return;
+  }
+  const dialog = h("dialog", { id: "delete-dialog", class: "modal danger-dialog", "aria-labelledby": "delete-title" });
+  const typed = h("input", { id: "delete-confirm-name", type: "text", autocomplete: "off", spellcheck: "false" });
+  const problem = h("div", { class: "form-problem", role: "alert" });
+  const confirm = h("button", { type: "submit", class: "button danger", id: "delete-confirm", disabled: true }, t("delete.confirm"));
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
+  typed.addEventListener("input", () => {
+    confirm.disabled = typed.value.trim() !== connection.display_name.trim();
+  });
+  const item = (text: string) => h("li", {}, text);
+  replaceChildren(
+    dialog,
+    h(
+      "form",
+      {
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          if (confirm.disabled) return;
+          confirm.disabled = true;
+          try {
+            const deleted = await ipc.deleteConnection(connection.id, typed.value);
+            close();
+            notify(t("delete.done", { name: deleted.display_name, n: deleted.destroyed.transactions }), "ok");
+            await store.loadConnections();
+            location.hash = "#accounts";
+          } catch (e) {
+            replaceChildren(problem, errorBox(e as GimsError));
+            confirm.disabled = false;
+          }
+        },
+      },
+      h("h2", { id: "delete-title" }, t("delete.title", { name: connection.display_name })),
+      h("p", {}, t("delete.intro")),
+      h(
+        "ul",
+        { class: "destroyed", id: "delete-destroyed" },
+        item(t("delete.login")),
+        item(t("delete.accounts", { n: footprint.accounts })),
+        item(t("delete.transactions", { n: footprint.transactions })),
+        item(t("delete.balances", { n: footprint.balance_snapshots })),
+        item(t("delete.holdings", { n: footprint.holdings })),
+        item(t("delete.rules", { n: footprint.rules })),
+      ),
+      h("p", { class: "irreversible" }, t("delete.irreversible")),
+      h("p", { class: "hint" }, t("delete.hide_instead")),
+      h(
+        "div",
+        { class: "field stacked" },
+        h("label", { for: "delete-confirm-name" }, t("delete.type_name", { name: connection.display_name })),
+        typed,
+      ),
+      problem,
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "button", class: "button", id: "delete-cancel", onclick: close }, t("common.cancel")),
+        confirm,
+      ),
+    ),
+  );
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  typed.focus();
+}
