@@ -20,6 +20,8 @@ fn main() {
         "categories",
         "report_assets",
         "report_monthly",
+        "report_history",
+        "set_connection_hidden",
         "edit_connection",
         "relink",
         "connection_footprint",

@@ -18,7 +18,7 @@ mod tests {
     use gims::ledger::{AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
     use gims::refresh::RefreshReport;
     use gims::refresh::events::EngineEvent;
-    use gims::report::{AssetReport, MonthlyReport};
+    use gims::report::{AssetReport, HistoryReport, MonthlyReport};
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use ts_rs::TS;
@@ -40,6 +40,7 @@ mod tests {
             RefreshReport,
             AssetReport,
             MonthlyReport,
+            HistoryReport,
             DeletedCounts,
             DeleteView,
             SandboxPhone,
@@ -51,6 +52,8 @@ mod tests {
             EditTransactionArgs,
             ReportAssetsArgs,
             ReportMonthlyArgs,
+            ReportHistoryArgs,
+            HideConnectionArgs,
             InstitutionsArgs,
             ConnectArgs,
             EditConnectionArgs,

@@ -15,7 +15,7 @@ use gims::error::{GimsError, Result};
 use gims::ledger::categories::CategoryRow;
 use gims::ledger::{AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
 use gims::refresh::RefreshReport;
-use gims::report::{AssetReport, MonthlyReport};
+use gims::report::{AssetReport, HistoryReport, MonthlyReport};
 use gims::vault::credentials::Credentials;
 use gims_connectors::{Reply, Secret};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,9 @@ command_args! {
     ReportAssetsArgs { date: Option<String> }
     /// `YYYY-MM`.
     ReportMonthlyArgs { month: String }
+    /// Asset history: `interval` `day` or `month`; `to` defaults to today in Japan and `from` to a
+    /// year before it.
+    ReportHistoryArgs { from: Option<String>, to: Option<String>, interval: String }
     InstitutionsArgs { search: Option<String>, category: Option<String> }
     ConnectArgs {
         institution: String,
@@ -77,6 +80,8 @@ command_args! {
     /// `credentials`: a new login to re-link with, or `None` to keep the stored one.
     RelinkArgs { id: i64, credentials: Option<HashMap<String, String>> }
     ConnectionArgs { id: i64 }
+    /// `hidden`: out of every total and report (data kept), or shown again.
+    HideConnectionArgs { id: i64, hidden: bool }
     /// `typed_name`: what the user typed to confirm; it must be the connection's display name.
     DeleteConnectionArgs { id: i64, typed_name: String }
     /// `performance.now()` at the window's first paint.
@@ -143,6 +148,12 @@ pub async fn report_assets(session: State<'_, Session>, args: ReportAssetsArgs) 
     session.reports().await?.report_assets(args.date.as_deref(), None)
 }
 
+/// Asset history (資産推移) by class, computed by the core from its per-month totals.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_history(session: State<'_, Session>, args: ReportHistoryArgs) -> Result<HistoryReport> {
+    session.reports().await?.report_history(args.from.as_deref(), args.to.as_deref(), &args.interval, None)
+}
+
 /// A month's income and spending, computed by the core.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn report_monthly(session: State<'_, Session>, args: ReportMonthlyArgs) -> Result<MonthlyReport> {
@@ -182,7 +193,17 @@ pub async fn edit_connection(session: State<'_, Session>, args: EditConnectionAr
 pub async fn relink(session: State<'_, Session>, args: RelinkArgs) -> Result<Vec<RefreshReport>> {
     let mut gims = session.writer().await?;
     gims.prepare_relink(args.id, args.credentials.map(secrets))?;
-    gims.refresh(RefreshTargets::Connections(vec![args.id]), true, &session.engine).await
+    gims.refresh(RefreshTargets::Linked(vec![args.id]), true, &session.engine).await
+}
+
+/// Hides a connection with its accounts from every total (or shows it again): the
+/// non-destructive alternative to deleting.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_connection_hidden(session: State<'_, Session>, args: HideConnectionArgs) -> Result<ConnectionRow> {
+    let mut gims = session.writer().await?;
+    existing_connection(&gims, args.id)?;
+    gims.set_hidden(gims::ledger::Member::Connection(args.id), args.hidden)?;
+    existing_connection(&gims, args.id)
 }
 
 /// What deleting a connection would destroy, for the confirmation dialog.

@@ -48,6 +48,15 @@ fn main() {
                 eprintln!("gims-bench: vault_open process_ms={:.0}", started.elapsed().as_secs_f64() * 1000.0);
             }
             app.manage(session);
+            // While the app runs: what may run unattended is refreshed on its schedule (never an
+            // institution that needs the user), and a month that closed gets its report.
+            let scheduler = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    scheduler.state::<session::Session>().scheduled_pass().await;
+                }
+            });
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 while let Some(event) = events.recv().await {
@@ -77,6 +86,8 @@ fn main() {
             commands::categories,
             commands::report_assets,
             commands::report_monthly,
+            commands::report_history,
+            commands::set_connection_hidden,
             commands::edit_connection,
             commands::relink,
             commands::connection_footprint,

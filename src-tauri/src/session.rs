@@ -102,6 +102,18 @@ impl Session {
         vault.handle(&vault.writer).await
     }
 
+    /// One pass of the scheduler: unattended refreshes that are due, then the automatic monthly
+    /// report. Failures are logged; the next pass tries again.
+    pub async fn scheduled_pass(&self) {
+        let Ok(mut gims) = self.writer().await else { return };
+        if let Err(error) = gims.run_scheduled(&self.engine).await {
+            eprintln!("scheduled refresh: error[{}]: {}", error.code, error.message);
+        }
+        if let Err(error) = gims.write_due_reports_now() {
+            eprintln!("monthly report: error[{}]: {}", error.code, error.message);
+        }
+    }
+
     /// Follows challenges as they are asked and closed (called for every engine event).
     pub fn note_challenge(&self, event: &EngineEvent) {
         let mut pages = self.consent_pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -437,7 +437,7 @@ step("a manual transaction whose memo is markup shows as text; category and tota
   await screenshot("18-transactions-xss-memo");
 });
 
-step("connection settings: edit the memo; delete through the typed-name confirmation", async () => {
+step("connection settings: edit the memo; hide and show again; delete through the typed-name confirmation", async () => {
   await go("#accounts", "#accounts-title");
   await click(`${approvalRow} .settings-link`);
   await waitFor("#settings-title");
@@ -447,6 +447,30 @@ step("connection settings: edit the memo; delete through the typed-name confirma
   await click("#settings-save");
   await waitFor(".notice-ok");
   await screenshot("19-settings");
+
+  // Hiding keeps the data and takes the connection out of every total; showing puts it back.
+  const netWorth = async () => {
+    await go("#home", "#home-title");
+    await waitFor("#composition tr[data-class]");
+    return textOf("#net-worth");
+  };
+  const openSettings = async () => {
+    await go("#accounts", "#accounts-title");
+    await click(`${approvalRow} .settings-link`);
+    await waitFor("#settings-hide");
+  };
+  const shown = await netWorth();
+  await openSettings();
+  await click("#settings-hide");
+  await waitUntil("the button to offer showing it again", async () => (await textOf("#settings-hide")) === "表示に戻す");
+  await screenshot("19b-settings-hidden");
+  const hidden = await netWorth();
+  if (hidden === shown) throw new Error(`hiding changed nothing in net worth: ${shown}`);
+  await openSettings();
+  await click("#settings-hide");
+  await waitUntil("the button to offer hiding again", async () => (await textOf("#settings-hide")) === "非表示にする");
+  if ((await netWorth()) !== shown) throw new Error("showing it again did not restore net worth");
+  await openSettings();
 
   await click("#settings-delete");
   await waitFor("#delete-dialog[open] #delete-confirm-name");

@@ -21,8 +21,10 @@ import type {
   EditConnectionArgs,
   EditTransactionArgs,
   EngineEvent,
+  HistoryReport,
   ErrorCode,
   FirstPaintArgs,
+  HideConnectionArgs,
   GimsError,
   InstitutionsArgs,
   InstitutionView,
@@ -33,6 +35,7 @@ import type {
   RelinkArgs,
   ReplyChallengeArgs,
   ReportAssetsArgs,
+  ReportHistoryArgs,
   ReportMonthlyArgs,
   SandboxApproveArgs,
   SandboxPhone,
@@ -100,6 +103,9 @@ export const ipc = {
   /** Computed by the core; the window only shows it. `null`: today in Japan. */
   reportAssets: (date: string | null = null) => call<AssetReport, ReportAssetsArgs>("report_assets", { date }),
   reportMonthly: (month: string) => call<MonthlyReport, ReportMonthlyArgs>("report_monthly", { month }),
+  /** Net worth at each month end (and today), by class: one call, from the core's per-month totals. */
+  reportHistory: (interval: "day" | "month", from: string | null = null, to: string | null = null) =>
+    call<HistoryReport, ReportHistoryArgs>("report_history", { from, to, interval }),
   connections: () => call<ConnectionRow[]>("connections"),
   institutions: (search: string, category: string | null) =>
     call<InstitutionView[], InstitutionsArgs>("institutions", { search: orNull(search), category }),
@@ -126,6 +132,9 @@ export const ipc = {
     }),
   relink: (id: number, credentials: Record<string, string> | null = null) =>
     call<RefreshReport[], RelinkArgs>("relink", { id, credentials }),
+  /** Out of every total and report, data kept (or shown again). */
+  setConnectionHidden: (id: number, hidden: boolean) =>
+    call<ConnectionRow, HideConnectionArgs>("set_connection_hidden", { id, hidden }),
   connectionFootprint: (id: number) => call<DeletedCounts, ConnectionArgs>("connection_footprint", { id }),
   /** `typedName` must be the connection's display name: the shell checks it again. */
   deleteConnection: (id: number, typedName: string) =>

@@ -1,6 +1,6 @@
 // ホーム: net worth and its composition by asset class (the core's asset report), this month's
-// income and spending (the core's monthly report), the asset history (the core's asset report at
-// each of the last twelve month ends), and each account's balance. The window adds nothing up:
+// income and spending (the core's monthly report), the asset history (the core's history report:
+// the last twelve month ends and today), and each account's balance. The window adds nothing up:
 // every figure is a decimal string the core computed; bar lengths are only drawn from them.
 
 import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type StatusView } from "../ipc";
@@ -37,18 +37,11 @@ export function homeScreen(): Screen {
     }
   };
 
-  // Twelve month ends, each computed by the core, one after another once the first figures are
-  // on screen (over a large ledger each takes a while): leaving home stops asking.
+  // One call: the core values every month end from its per-month totals.
   const loadHistory = async () => {
     try {
-      // The last point is today in Japan, the core's default date (as the net worth above).
-      const dates: (string | null)[] = [...monthEnds(HISTORY_MONTHS), null];
-      const points: HistoryPoint[] = [];
-      for (const date of dates) {
-        if (disposed) return;
-        const report = await ipc.reportAssets(date);
-        points.push({ date: report.date, total: report.total });
-      }
+      const report = await ipc.reportHistory("month", monthEnds(HISTORY_MONTHS)[0] ?? null);
+      const points: HistoryPoint[] = report.points.map((point) => ({ date: point.date, total: point.total }));
       if (!disposed) replaceChildren(history, historyChart(points));
     } catch (e) {
       replaceChildren(history, errorBox(e as { code: string; message: string }));

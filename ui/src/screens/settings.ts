@@ -33,6 +33,7 @@ export function settingsScreen(id: number): Screen {
       generalForm(connection),
       loginForm(connection),
       relinkSection(connection),
+      hideSection(connection, () => void load()),
       deleteSection(connection),
     );
   };
@@ -193,6 +194,39 @@ function relinkSection(connection: ConnectionRow): HTMLElement {
     { class: "settings-card settings-relink" },
     h("h2", {}, t("settings.relink_title")),
     h("p", { class: "hint" }, t("settings.relink_hint")),
+    h("div", { class: "form-actions" }, button),
+  );
+}
+
+/** Hiding keeps everything and leaves the connection out of every total: the way to keep history. */
+function hideSection(connection: ConnectionRow, reload: () => void): HTMLElement {
+  const problem = h("div", {});
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "button",
+      id: "settings-hide",
+      onclick: async () => {
+        replaceChildren(problem);
+        try {
+          await ipc.setConnectionHidden(connection.id, !connection.hidden);
+          await store.loadConnections();
+          notify(t(connection.hidden ? "settings.shown" : "settings.hidden"), "ok");
+          reload();
+        } catch (e) {
+          replaceChildren(problem, errorBox(e as GimsError));
+        }
+      },
+    },
+    t(connection.hidden ? "settings.show" : "settings.hide"),
+  );
+  return h(
+    "section",
+    { class: "settings-card settings-hide" },
+    h("h2", {}, t("settings.hide_title")),
+    h("p", { class: "hint" }, t(connection.hidden ? "settings.hidden_hint" : "settings.hide_hint")),
+    problem,
     h("div", { class: "form-actions" }, button),
   );
 }
