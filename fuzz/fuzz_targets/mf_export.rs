@@ -4,7 +4,9 @@
 use gims::import::{Format, FormatChoice, ParseOptions, parse};
 use libfuzzer_sys::fuzz_target;
 
-const HEADER: &[u8] = "\"計算対象\",\"日付\",\"内容\",\"金額（円）\",\"保有金融機関\",\"大項目\",\"中項目\",\"メモ\",\"振替\",\"ID\"\r\n".as_bytes();
+const HEADER: &[u8] =
+    "\"計算対象\",\"日付\",\"内容\",\"金額（円）\",\"保有金融機関\",\"大項目\",\"中項目\",\"メモ\",\"振替\",\"ID\"\r\n"
+        .as_bytes();
 
 fuzz_target!(|bytes: &[u8]| {
     let options = ParseOptions { format: FormatChoice::Exactly(Format::MoneyForwardExport), downloaded_on: None };
