@@ -12,6 +12,22 @@ fn today() -> String {
     crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string()
 }
 
+/// `from`..=`to` as typed: `to` defaults to today in Japan, `from` to `days` before `to`.
+fn date_range(from: Option<&str>, to: Option<&str>, days: i64) -> Result<(String, String)> {
+    let to = match to {
+        Some(text) => parse_date("to", text)?,
+        None => today(),
+    };
+    let from = match from {
+        Some(text) => parse_date("from", text)?,
+        None => {
+            let end = crate::refresh::endpoint::parse_iso_date(&to).ok_or_else(|| GimsError::internal("bad date"))?;
+            (end - time::Duration::days(days)).to_string()
+        }
+    };
+    Ok((from, to))
+}
+
 impl Gims {
     /// A month's income and spending by category, over `group` (default: everything not hidden).
     pub fn report_monthly(&self, month: &str, group: Option<&str>) -> Result<report::MonthlyReport> {
@@ -45,18 +61,7 @@ impl Gims {
         group: Option<&str>,
     ) -> Result<report::HistoryReport> {
         let scope = self.ledger.scope(group)?;
-        let to = match to {
-            Some(text) => parse_date("to", text)?,
-            None => today(),
-        };
-        let from = match from {
-            Some(text) => parse_date("from", text)?,
-            None => {
-                let end =
-                    crate::refresh::endpoint::parse_iso_date(&to).ok_or_else(|| GimsError::internal("bad date"))?;
-                (end - time::Duration::days(365)).to_string()
-            }
-        };
+        let (from, to) = date_range(from, to, 365)?;
         report::history(&self.ledger, &from, &to, interval, &scope)
     }
 
@@ -158,18 +163,7 @@ impl Gims {
         from: Option<&str>,
         to: Option<&str>,
     ) -> Result<Vec<crate::ledger::transfers::TransferSuggestion>> {
-        let to = match to {
-            Some(text) => parse_date("to", text)?,
-            None => today(),
-        };
-        let from = match from {
-            Some(text) => parse_date("from", text)?,
-            None => {
-                let end =
-                    crate::refresh::endpoint::parse_iso_date(&to).ok_or_else(|| GimsError::internal("bad date"))?;
-                (end - time::Duration::days(90)).to_string()
-            }
-        };
+        let (from, to) = date_range(from, to, 90)?;
         self.ledger.suggest_transfers(&from, &to)
     }
 

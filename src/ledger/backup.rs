@@ -21,6 +21,22 @@ impl Ledger {
         if target.exists() {
             return Err(GimsError::invalid("to", format!("{} already exists; choose a new file", target.display())));
         }
+        self.export_copy(target, |path| {
+            Secret::new(format!("ATTACH DATABASE '{path}' AS backup KEY {};", literal(passphrase).expose()))
+        })
+    }
+
+    /// Writes a copy of the ledger to `target` encrypted with the ledger's own key (an attached
+    /// database without a KEY clause takes the main database's key; the page size is set).
+    pub fn backup_with_own_key(&self, target: &Path) -> Result<()> {
+        self.export_copy(target, |path| {
+            Secret::new(format!("ATTACH DATABASE '{path}' AS backup; PRAGMA backup.cipher_page_size = {PAGE_SIZE};"))
+        })
+    }
+
+    /// `sqlcipher_export` of one consistent snapshot into a new file, attached by `attach` (given
+    /// the path quoted for SQL). A failure removes the file.
+    fn export_copy(&self, target: &Path, attach: impl FnOnce(&str) -> Secret<String>) -> Result<()> {
         let path = target.to_str().ok_or_else(|| GimsError::invalid("to", "the path is not valid UTF-8"))?;
         // An empty file is an empty database to SQLite: the ledger's connection (opened without
         // the right to create files) can attach it. `create_new` also refuses a race to the name.
@@ -30,11 +46,7 @@ impl Ledger {
             .open(target)
             .map_err(|e| crate::vault::io_error("create", target, e))?;
         let version = self.schema_version()?;
-        let attach = Secret::new(format!(
-            "ATTACH DATABASE '{}' AS backup KEY {};",
-            path.replace('\'', "''"),
-            literal(passphrase).expose()
-        ));
+        let attach = attach(&path.replace('\'', "''"));
         let result = self
             .conn
             .execute_batch(attach.expose())
@@ -46,35 +58,6 @@ impl Ledger {
             return Err(GimsError::new(
                 ErrorCode::VaultIo,
                 format!("the backup to {path} failed ({error}); nothing was written"),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Writes a copy of the ledger to `target` encrypted with the ledger's own key (an attached
-    /// database without a KEY clause takes the main database's key and cipher settings).
-    pub fn backup_with_own_key(&self, target: &Path) -> Result<()> {
-        let path = target.to_str().ok_or_else(|| GimsError::invalid("to", "the path is not valid UTF-8"))?;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(target)
-            .map_err(|e| crate::vault::io_error("create", target, e))?;
-        let version = self.schema_version()?;
-        let result = self
-            .conn
-            .execute_batch(&format!(
-                "ATTACH DATABASE '{}' AS backup; PRAGMA backup.cipher_page_size = {PAGE_SIZE};",
-                path.replace('\'', "''")
-            ))
-            .and_then(|()| self.conn.query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(())))
-            .and_then(|()| self.conn.execute_batch(&format!("PRAGMA backup.user_version = {version};")));
-        let detached = self.conn.execute_batch("DETACH DATABASE backup;");
-        if let Err(error) = result.and(detached) {
-            let _ = std::fs::remove_file(target);
-            return Err(GimsError::new(
-                ErrorCode::VaultIo,
-                format!("the backup to {path} failed ({error}); nothing was kept"),
             ));
         }
         Ok(())

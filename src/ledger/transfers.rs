@@ -217,15 +217,7 @@ impl Ledger {
             .query_row(
                 "SELECT id, out_tx, in_tx, reason, created_at FROM transfer_marks WHERE out_tx = ?1 OR in_tx = ?1",
                 [transaction_id],
-                |r| {
-                    Ok(TransferMark {
-                        id: r.get(0)?,
-                        out_tx: r.get(1)?,
-                        in_tx: r.get(2)?,
-                        reason: r.get(3)?,
-                        created_at: r.get(4)?,
-                    })
-                },
+                mark_from_row,
             )
             .optional()?
             .ok_or_else(|| {
@@ -252,17 +244,13 @@ impl Ledger {
     pub fn transfer_marks(&self) -> Result<Vec<TransferMark>> {
         let mut statement =
             self.conn.prepare("SELECT id, out_tx, in_tx, reason, created_at FROM transfer_marks ORDER BY id DESC")?;
-        let rows = statement.query_map([], |r| {
-            Ok(TransferMark {
-                id: r.get(0)?,
-                out_tx: r.get(1)?,
-                in_tx: r.get(2)?,
-                reason: r.get(3)?,
-                created_at: r.get(4)?,
-            })
-        })?;
+        let rows = statement.query_map([], mark_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+fn mark_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransferMark> {
+    Ok(TransferMark { id: r.get(0)?, out_tx: r.get(1)?, in_tx: r.get(2)?, reason: r.get(3)?, created_at: r.get(4)? })
 }
 
 /// What kind of move two account kinds make, in the words the user knows.
