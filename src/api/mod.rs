@@ -254,6 +254,25 @@ impl Gims {
         })
     }
 
+    /// Deletes one transaction (a hand-entered one that an import also brought, say). Its
+    /// transfer mark goes with it; totals follow in the same transaction.
+    pub fn delete_transaction(&mut self, id: i64) -> Result<TransactionRow> {
+        let row = self
+            .ledger
+            .transaction(id)?
+            .ok_or_else(|| GimsError::invalid("transaction", format!("there is no transaction {id}")))?;
+        let tx = self.ledger.conn.transaction()?;
+        // The other side of a marked transfer counts again once this side is gone.
+        tx.execute(
+            "UPDATE transactions SET transfer = 0 WHERE id IN
+                (SELECT CASE WHEN out_tx = ?1 THEN in_tx ELSE out_tx END FROM transfer_marks WHERE out_tx = ?1 OR in_tx = ?1)",
+            [id],
+        )?;
+        tx.execute("DELETE FROM transactions WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(row)
+    }
+
     /// A passphrase-encrypted backup of the whole ledger, restorable anywhere with the passphrase.
     pub fn backup(&self, target: &Path, passphrase: &Secret<String>) -> Result<BackupView> {
         crate::vault::check_passphrase_strength(passphrase)?;

@@ -524,6 +524,8 @@ pub enum TxCommand {
         #[arg(long)]
         memo: Option<String>,
     },
+    /// Delete one transaction (e.g. a hand-entered one an import also brought).
+    Delete { id: i64 },
     /// Add a manual transaction; without --account it is cash.
     Add {
         #[arg(long)]

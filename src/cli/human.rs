@@ -298,6 +298,13 @@ pub fn import_outcome(outcome: &gims::import::ImportOutcome) -> String {
     for skipped in &outcome.skipped {
         let _ = writeln!(out, "  line {} skipped: {}", skipped.line, skipped.reason);
     }
+    for duplicate in &outcome.possible_duplicates {
+        let _ = writeln!(
+            out,
+            "  possible duplicate: {} (both kept; `gims tx delete {}` removes yours)",
+            duplicate.reason, duplicate.manual_id
+        );
+    }
     out
 }
 

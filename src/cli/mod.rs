@@ -212,6 +212,9 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             }
             Ok(())
         }
+        Command::Tx(TxCommand::Delete { id }) => emit(cli, &gims.delete_transaction(*id)?, |row| {
+            format!("deleted: {}", human::transactions(std::slice::from_ref(row)))
+        }),
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
         Command::Import { file, connection: Some(connection), downloaded_on, .. } => {
             emit(cli, &gims.import_for_connection(file, *connection, downloaded_on.as_deref())?, human::import_outcome)

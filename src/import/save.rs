@@ -21,6 +21,21 @@ pub struct ImportOutcome {
     pub duplicates: usize,
     pub skipped: Vec<SkippedView>,
     pub accounts: Vec<ImportedAccount>,
+    /// Imported rows that look like a transaction typed by hand earlier (same account, same
+    /// amount, within three days): both are kept; the user decides (`gims tx delete ID`).
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PossibleDuplicate {
+    pub imported_id: i64,
+    pub manual_id: i64,
+    pub account_id: i64,
+    pub amount: String,
+    pub imported_date: String,
+    pub manual_date: String,
+    pub manual_description: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -64,6 +79,7 @@ fn save_in_one_transaction(
 ) -> Result<ImportOutcome> {
     let tx = ledger.conn.transaction()?;
     let mut accounts = Vec::new();
+    let mut possible_duplicates = Vec::new();
     // An export names the same few categories on every row: resolve each once.
     let mut category_ids: std::collections::HashMap<(String, Option<String>), i64> = std::collections::HashMap::new();
     for parsed in &statement.accounts {
@@ -116,7 +132,9 @@ fn save_in_one_transaction(
                 ..NewTransaction::manual(Some(account_id), &row.description)
             });
         }
+        let last_before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM transactions", [], |r| r.get(0))?;
         let inserted = insert_transactions_in(&tx, &rows, TransactionSource::Import)?;
+        possible_duplicates.extend(hand_entered_lookalikes(&tx, account_id, last_before, &currency)?);
         if created {
             settle_opening_balance(&tx, account_id, parsed, &currency)?;
         }
@@ -140,7 +158,68 @@ fn save_in_one_transaction(
         duplicates: accounts.iter().map(|a| a.duplicates).sum(),
         skipped: statement.skipped.iter().map(|s| SkippedView { line: s.line, reason: s.reason.clone() }).collect(),
         accounts,
+        possible_duplicates,
     })
+}
+
+/// Rows just imported into `account_id` (ids above `last_before`) that match a hand-entered row
+/// of the same account by amount within three days. Nothing is dropped: they are suggestions.
+fn hand_entered_lookalikes(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    last_before: i64,
+    currency: &Currency,
+) -> Result<Vec<PossibleDuplicate>> {
+    let has_manual: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND source = 'manual')",
+        [account_id],
+        |r| r.get(0),
+    )?;
+    if !has_manual {
+        return Ok(Vec::new());
+    }
+    let mut statement = tx.prepare(
+        "SELECT i.id, m.id, i.amount, i.date, m.date, m.description
+         FROM transactions i
+         JOIN transactions m ON m.account_id = i.account_id AND m.source = 'manual' AND m.amount = i.amount
+              AND m.date BETWEEN date(i.date, '-3 days') AND date(i.date, '+3 days')
+         WHERE i.account_id = ?1 AND i.id > ?2
+         ORDER BY i.id, m.id",
+    )?;
+    let rows = statement.query_map(params![account_id, last_before], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    })?;
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        let (imported_id, manual_id, minor, imported_date, manual_date, manual_description): (
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            String,
+        ) = row?;
+        // Each hand-entered row is offered against one imported row at most.
+        if !seen.insert(manual_id) {
+            continue;
+        }
+        let amount = Amount::from_minor(minor, currency.clone());
+        found.push(PossibleDuplicate {
+            reason: format!(
+                "{} on {imported_date} looks like 「{manual_description}」 you entered by hand on {manual_date}",
+                crate::money::format_for_people(&amount)
+            ),
+            amount: amount.to_decimal_string(),
+            imported_id,
+            manual_id,
+            account_id,
+            imported_date,
+            manual_date,
+            manual_description,
+        });
+    }
+    Ok(found)
 }
 
 /// The account a file describes, by a key made of its format, institution and number (or name).

@@ -118,3 +118,43 @@ fn a_new_account_from_a_statement_shows_the_statements_balance() {
         "{account}"
     );
 }
+
+#[test]
+fn a_hand_entered_row_that_a_statement_also_brings_is_offered_as_a_duplicate_never_dropped() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let account =
+        machine.ok(&["account", "add", "--name", "楽天銀行", "--kind", "bank", "--currency", "JPY"])["id"].to_string();
+    // Typed by hand two days after the statement's row of the same amount (ATM, -3000 on 11/01).
+    let typed = machine.ok(&[
+        "tx",
+        "add",
+        "--date",
+        "2024-11-03",
+        "--amount",
+        "-3000",
+        "--description",
+        "ATMで引き出し",
+        "--account",
+        &account,
+    ])["id"]
+        .as_i64()
+        .unwrap();
+    let file = format!("{}/tests/fixtures/import/rakuten-bank.csv", env!("CARGO_MANIFEST_DIR"));
+    let imported = machine.ok(&["import", &file, "--account", &account]);
+    let offered = imported["possible_duplicates"].as_array().unwrap();
+    assert_eq!(offered.len(), 1, "{imported}");
+    assert_eq!(offered[0]["manual_id"], typed);
+    assert_eq!(offered[0]["amount"], "-3000");
+    assert!(offered[0]["reason"].as_str().unwrap().contains("ATMで引き出し"));
+    let count = machine.ok(&["status"])["transactions"].as_i64().unwrap();
+    assert_eq!(count, imported["imported"].as_i64().unwrap() + 1, "both kept");
+    // The user keeps the bank's row and deletes their own.
+    machine.ok(&["tx", "delete", &typed.to_string()]);
+    assert_eq!(machine.ok(&["status"])["transactions"].as_i64().unwrap(), count - 1);
+    machine.run(&["tx", "delete", &typed.to_string()], "").fails_with("input.invalid");
+    // Re-importing changes nothing and offers nothing.
+    let again = machine.ok(&["import", &file, "--account", &account]);
+    assert_eq!((again["imported"].as_i64(), again["possible_duplicates"].as_array().map(Vec::len)), (Some(0), Some(0)));
+}
