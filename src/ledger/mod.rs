@@ -250,6 +250,12 @@ impl From<rusqlite::Error> for GimsError {
                 ErrorCode::VaultCorrupt,
                 format!("the ledger is damaged ({error}); restore it from a backup"),
             ),
+            Some(rusqlite::ErrorCode::SystemIoFailure) => GimsError::new(
+                ErrorCode::VaultIo,
+                format!(
+                    "the disk reported an error while GIMS used the ledger ({error}); nothing was saved. Check the disk, then try again"
+                ),
+            ),
             Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => GimsError::new(
                 ErrorCode::VaultIo,
                 "the ledger is busy in another GIMS process; try again when it has finished",

@@ -157,3 +157,41 @@ fn a_read_only_vault_is_a_clear_error_writes_nothing_and_works_again_when_writab
     machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-100", "--description", "x"]);
     assert_eq!(machine.ok(&["status"])["transactions"], 2);
 }
+
+/// The fault library (tests/it/faults/io_fault.c), built with the system's C compiler.
+fn io_fault_library(dir: &std::path::Path) -> std::path::PathBuf {
+    let library = dir.join("io_fault.so");
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/faults/io_fault.c");
+    let status = Command::new("cc").args(["-shared", "-fPIC", "-o"]).arg(&library).arg(source).arg("-ldl").status();
+    assert!(status.is_ok_and(|s| s.success()), "cc builds the fault library (apt-get install gcc)");
+    library
+}
+
+#[test]
+fn an_io_error_on_write_or_sync_is_a_clear_error_and_the_vault_works_once_it_is_gone() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    let library = io_fault_library(machine.dir.path());
+    machine.ok(&["init"]);
+    machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-540", "--description", "ローソン"]);
+    for op in ["write", "fsync"] {
+        let output = machine
+            .command()
+            .env("LD_PRELOAD", &library)
+            .env("GIMS_FAULT_SUFFIX", "ledger.db-wal")
+            .env("GIMS_FAULT_OP", op)
+            .args(["--json", "tx", "add", "--date", "2026-11-28", "--amount", "-100", "--description", "失敗"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(!output.status.success(), "{op}: the write was refused: {stdout}");
+        let error: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        eprintln!("{op}: {error}");
+        assert_eq!(error["error"]["code"], "vault.io", "{op}: {error}");
+        assert_eq!(machine.ok(&["check"])["integrity"], "ok", "{op}");
+        let rows = machine.ok(&["transactions"]);
+        assert!(rows.as_array().unwrap().iter().all(|r| r["description"] != "失敗"), "{op}: nothing partial: {rows}");
+    }
+    machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-100", "--description", "成功"]);
+    assert_eq!(machine.ok(&["status"])["transactions"], 2);
+}
