@@ -55,7 +55,10 @@ pub fn accounts(rows: &[AccountRow]) -> String {
     }
     let mut out = String::new();
     for row in rows {
-        let origin = row.connection_id.map(|c| format!("connection {c}")).unwrap_or_else(|| "manual".into());
+        let mut origin = row.connection_id.map(|c| format!("connection {c}")).unwrap_or_else(|| "manual".into());
+        if row.hidden {
+            origin.push_str(", hidden: not in totals");
+        }
         let _ = writeln!(
             out,
             "{:>5}  {} {:<10} {:>18}  as of {}  ({origin})",
