@@ -384,6 +384,37 @@ step("approval on another device and consent at the institution", async () => {
   await screenshot("14-accounts-four-linked");
 });
 
+step("transfers: the core's suggestion is marked, moves to the marked list, and is undone", async () => {
+  // The sandbox bank books moves between its own accounts (普通預金 → 定期預金, 普通預金 →
+  // 普通預金) and card payments whose card is not linked: the core suggests both kinds.
+  await go("#transfers", "#transfers-title");
+  await waitFor("#transfer-suggestions li");
+  await waitFor("#transfer-marks-empty");
+  const pair = await script(
+    "const li = [...document.querySelectorAll('#transfer-suggestions li')].find(li => li.dataset.inTx !== 'none'); return li ? [li.dataset.outTx, li.dataset.inTx, li.querySelector('.transfer-reason').textContent] : null",
+  );
+  if (!pair) throw new Error("the sandbox's moves between its own accounts are not suggested");
+  if (!pair[2].startsWith("a move between your own accounts")) throw new Error(`not the core's reason: ${pair[2]}`);
+  const oneSided = await findAll('#transfer-suggestions li[data-in-tx="none"]');
+  if (oneSided.length === 0) throw new Error("the card payments (other side not linked) are not suggested");
+  const suggested = `#transfer-suggestions li[data-out-tx="${pair[0]}"][data-in-tx="${pair[1]}"]`;
+  const marked = `#transfer-marks li[data-out-tx="${pair[0]}"][data-in-tx="${pair[1]}"]`;
+  await screenshot("14b-transfers");
+  // Notices stack in the corner: bring each button to the middle of the window first.
+  const centered = (css) => script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true", [css]);
+  await centered(`${suggested} .transfer-mark`);
+  await click(`${suggested} .transfer-mark`);
+  await waitFor(marked);
+  if ((await findAll(suggested)).length) throw new Error("the marked pair is still suggested");
+  await centered(marked);
+  await screenshot("14c-transfers-marked");
+  // The last card of the page can sit under the notices, whatever the scroll: press it in the page.
+  await script("document.querySelector(arguments[0]).click(); return true", [`${marked} .transfer-undo`]);
+  await waitFor(suggested);
+  await waitFor("#transfer-marks-empty");
+  await go("#accounts", "#accounts-title");
+});
+
 step("refresh all: every one asks again; cancelling leaves each needing the user", async () => {
   await click("#refresh-all");
   await waitFor("#challenge-dialog[open]", 30_000);

@@ -14,11 +14,13 @@ import { accountsScreen } from "./screens/accounts";
 import { transactionsScreen } from "./screens/transactions";
 import { linkScreen } from "./screens/link";
 import { settingsScreen } from "./screens/settings";
+import { transfersScreen } from "./screens/transfers";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
   { hash: "#home", label: "nav.home", screen: homeScreen },
   { hash: "#transactions", label: "nav.transactions", screen: transactionsScreen },
+  { hash: "#transfers", label: "nav.transfers", screen: transfersScreen },
   { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
   { hash: "#link", label: "nav.link", screen: linkScreen },
 ];
@@ -35,7 +37,7 @@ function settingsId(): number | null {
 }
 
 function place() {
-  if (settingsId() !== null) return PLACES[2];
+  if (settingsId() !== null) return PLACES.find((p) => p.hash === "#accounts")!;
   return PLACES.find((p) => p.hash === location.hash) ?? PLACES[0];
 }
 

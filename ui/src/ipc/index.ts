@@ -44,6 +44,11 @@ import type {
   TransactionPageQuery,
   TransactionRow,
   TransactionsArgs,
+  TransferMark,
+  TransferPairArgs,
+  TransferSuggestion,
+  TransferSuggestionsArgs,
+  UndoTransferArgs,
 } from "./types";
 
 export type * from "./types";
@@ -154,6 +159,16 @@ export const ipc = {
   /** Demo mode only: the sandbox phone's messages for a sandbox login. */
   sandboxPhone: (login: string) => call<SandboxPhone, SandboxPhoneArgs>("sandbox_phone", { login }),
   sandboxApprove: (url: string) => call<void, SandboxApproveArgs>("sandbox_approve", { url }),
+  /** The core's suggested transfers (its default range: the last 90 days), each with its reason. */
+  transferSuggestions: (from: string | null = null, to: string | null = null) =>
+    call<TransferSuggestion[], TransferSuggestionsArgs>("transfer_suggestions", { from, to }),
+  transferMarks: () => call<TransferMark[]>("transfer_marks"),
+  /** `inTx` null: one-sided, the other account is not linked. */
+  markTransfer: (outTx: number, inTx: number | null) =>
+    call<TransferMark, TransferPairArgs>("mark_transfer", { out_tx: outTx, in_tx: inTx }),
+  dismissTransfer: (outTx: number, inTx: number | null) =>
+    call<void, TransferPairArgs>("dismiss_transfer", { out_tx: outTx, in_tx: inTx }),
+  undoTransfer: (transaction: number) => call<TransferMark, UndoTransferArgs>("undo_transfer", { transaction }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };
