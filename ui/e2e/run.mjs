@@ -415,6 +415,45 @@ step("transfers: the core's suggestion is marked, moves to the marked list, and 
   await go("#accounts", "#accounts-title");
 });
 
+step("settings: the refresh interval is saved by the core and read back; a bad value shows its error", async () => {
+  const openPreferences = async () => {
+    await click("#preferences-link");
+    await waitFor("#pref-interval");
+  };
+  const setInterval = async (minutes) => {
+    await script("document.querySelector('#pref-interval').value = ''; return true");
+    await type("#pref-interval", minutes);
+    await click("#pref-save");
+  };
+  await openPreferences();
+  if ((await script("return document.querySelector('#pref-interval').value")) !== "360") {
+    throw new Error("the core's default interval (360) is not shown");
+  }
+  await setInterval("120");
+  await waitUntil("the settings saved", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].some(n => n.textContent === '設定を保存しました')"),
+  );
+  await go("#home", "#home-title");
+  await openPreferences();
+  const shown = await script("return document.querySelector('#pref-interval').value");
+  if (shown !== "120") throw new Error(`the saved interval reads back as ${shown}`);
+  await screenshot("14d-preferences");
+  await setInterval("5");
+  await waitFor("#pref-problem .error-box");
+  const code = await textOf("#pref-problem .error-code");
+  const message = await textOf("#pref-problem .error-box p");
+  if (code !== "input.invalid" || !message.includes("from 15 to 10080")) {
+    throw new Error(`not the core's refusal: ${code} ${message}`);
+  }
+  await screenshot("14e-preferences-error");
+  await go("#home", "#home-title");
+  await openPreferences();
+  if ((await script("return document.querySelector('#pref-interval').value")) !== "120") {
+    throw new Error("the refused value was saved");
+  }
+  await go("#accounts", "#accounts-title");
+});
+
 step("refresh all: every one asks again; cancelling leaves each needing the user", async () => {
   await click("#refresh-all");
   await waitFor("#challenge-dialog[open]", 30_000);

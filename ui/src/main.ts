@@ -15,6 +15,7 @@ import { transactionsScreen } from "./screens/transactions";
 import { linkScreen } from "./screens/link";
 import { settingsScreen } from "./screens/settings";
 import { transfersScreen } from "./screens/transfers";
+import { preferencesScreen } from "./screens/preferences";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
@@ -24,6 +25,9 @@ const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
   { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
   { hash: "#link", label: "nav.link", screen: linkScreen },
 ];
+
+/** Places outside the nav: the gear in the header. */
+const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [{ hash: "#preferences", screen: preferencesScreen }];
 
 const header = h("header", { class: "app-header" });
 const main = h("main", { id: "main", tabindex: "-1" });
@@ -36,9 +40,13 @@ function settingsId(): number | null {
   return match ? Number(match[1]) : null;
 }
 
+function other() {
+  return OTHER_PLACES.find((p) => p.hash === location.hash) ?? null;
+}
+
 function place() {
   if (settingsId() !== null) return PLACES.find((p) => p.hash === "#accounts")!;
-  return PLACES.find((p) => p.hash === location.hash) ?? PLACES[0];
+  return PLACES.find((p) => p.hash === location.hash) ?? (other() ? null : PLACES[0]);
 }
 
 // The header is built once and patched: rebuilding it at every run-state event would swallow a
@@ -57,9 +65,12 @@ const languageButton = h("button", {
   id: "language",
   onclick: () => {
     setLang(lang() === "ja" ? "en" : "ja");
+    // Saved in the ledger too, so that it persists with the data (the preferences screen shows it).
+    void ipc.setSetting("language", lang()).catch(() => undefined);
     route();
   },
 });
+const preferencesLink = h("a", { href: "#preferences", id: "preferences-link", class: "button subtle gear" });
 const brand = h("span", { class: "brand" });
 
 function buildHeader() {
@@ -70,6 +81,7 @@ function buildHeader() {
     progress,
     refreshAll,
     languageButton,
+    preferencesLink,
   );
 }
 
@@ -91,12 +103,16 @@ function renderHeader() {
   refreshAll.textContent = store.refreshing > 0 ? t("header.refreshing") : t("header.refresh_all");
   languageButton.textContent = t("header.language");
   languageButton.lang = lang() === "ja" ? "en" : "ja";
+  replaceChildren(preferencesLink, h("span", { "aria-hidden": "true" }, "⚙"), h("span", { class: "visually-hidden" }, t("nav.preferences")));
+  preferencesLink.title = t("nav.preferences");
+  if (other()?.hash === "#preferences") preferencesLink.setAttribute("aria-current", "page");
+  else preferencesLink.removeAttribute("aria-current");
 }
 
 function route() {
   current?.dispose?.();
   const id = settingsId();
-  current = id === null ? place().screen() : settingsScreen(id);
+  current = id !== null ? settingsScreen(id) : (other() ?? place() ?? PLACES[0]).screen();
   replaceChildren(main, current.element);
   renderHeader();
 }
@@ -114,6 +130,11 @@ async function start() {
     }
     await ipc.onEngineEvent((event) => store.apply(event));
     await Promise.all([store.loadCatalog(), store.loadConnections()]);
+    const saved = await ipc.settings().catch(() => null);
+    if (saved && (saved.language === "ja" || saved.language === "en") && saved.language !== lang()) {
+      setLang(saved.language);
+      document.title = t("app.name");
+    }
   } catch (e) {
     replaceChildren(main, errorBox(e as GimsError, t("error.title")));
     return;

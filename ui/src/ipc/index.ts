@@ -44,6 +44,8 @@ import type {
   TransactionPageQuery,
   TransactionRow,
   TransactionsArgs,
+  SetSettingArgs,
+  Settings,
   TransferMark,
   TransferPairArgs,
   TransferSuggestion,
@@ -169,6 +171,10 @@ export const ipc = {
   dismissTransfer: (outTx: number, inTx: number | null) =>
     call<void, TransferPairArgs>("dismiss_transfer", { out_tx: outTx, in_tx: inTx }),
   undoTransfer: (transaction: number) => call<TransferMark, UndoTransferArgs>("undo_transfer", { transaction }),
+  settings: () => call<Settings>("settings"),
+  /** Validated by the core; returns every setting as saved. An empty `report_folder` turns the report off. */
+  setSetting: (key: "language" | "auto_refresh_minutes" | "report_folder", value: string) =>
+    call<Settings, SetSettingArgs>("set_setting", { key, value }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };
