@@ -454,6 +454,25 @@ step("settings: the refresh interval is saved by the core and read back; a bad v
   await go("#accounts", "#accounts-title");
 });
 
+step("access log: the OTP bank's login is listed, newest first", async () => {
+  await click("#preferences-link");
+  await click("#access-log-link").catch(async () => {
+    await waitFor("#access-log-link");
+    await click("#access-log-link");
+  });
+  await waitFor('#access-log tr[data-institution="sandbox-otp-bank"]');
+  const otpLogins = await findAll('#access-log tr[data-institution="sandbox-otp-bank"]');
+  if (otpLogins.length < 1) throw new Error("no login of the OTP bank in the log");
+  const cells = await script(
+    "return [...document.querySelector('#access-log tr[data-institution=\"sandbox-otp-bank\"]').cells].map(c => c.textContent)",
+  );
+  if (cells[2] !== "サンドボックスワンタイム銀行" || !cells[3]) throw new Error(`the row does not name the institution and host: ${cells}`);
+  const times = await script("return [...document.querySelectorAll('#access-log tbody td.date')].map(td => td.textContent)");
+  if (times.some((time, i) => i > 0 && time > times[i - 1])) throw new Error(`not newest first: ${times}`);
+  await screenshot("14f-access-log");
+  await go("#accounts", "#accounts-title");
+});
+
 step("refresh all: every one asks again; cancelling leaves each needing the user", async () => {
   await click("#refresh-all");
   await waitFor("#challenge-dialog[open]", 30_000);

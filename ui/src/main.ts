@@ -16,6 +16,7 @@ import { linkScreen } from "./screens/link";
 import { settingsScreen } from "./screens/settings";
 import { transfersScreen } from "./screens/transfers";
 import { preferencesScreen } from "./screens/preferences";
+import { accessLogScreen } from "./screens/accessLog";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
@@ -27,7 +28,10 @@ const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
 ];
 
 /** Places outside the nav: the gear in the header. */
-const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [{ hash: "#preferences", screen: preferencesScreen }];
+const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [
+  { hash: "#preferences", screen: preferencesScreen },
+  { hash: "#access-log", screen: accessLogScreen },
+];
 
 const header = h("header", { class: "app-header" });
 const main = h("main", { id: "main", tabindex: "-1" });

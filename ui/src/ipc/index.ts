@@ -5,6 +5,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AccessLogArgs,
+  AccessLogRow,
   AccountRow,
   AddTransactionArgs,
   AppInfo,
@@ -175,6 +177,8 @@ export const ipc = {
   /** Validated by the core; returns every setting as saved. An empty `report_folder` turns the report off. */
   setSetting: (key: "language" | "auto_refresh_minutes" | "report_folder", value: string) =>
     call<Settings, SetSettingArgs>("set_setting", { key, value }),
+  /** Every login GIMS made, newest first; `connection` narrows it to one. */
+  accessLog: (connection: number | null = null) => call<AccessLogRow[], AccessLogArgs>("access_log", { connection }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };

@@ -69,7 +69,14 @@ export function preferencesScreen(): Screen {
       problem,
       h("div", { class: "form-actions" }, submit),
     );
-    replaceChildren(root, title, form);
+    const more = h(
+      "p",
+      { class: "settings-more" },
+      h("a", { href: "#access-log", id: "access-log-link" }, t("access.link")),
+      " — ",
+      t("access.link_hint"),
+    );
+    replaceChildren(root, title, form, more);
   };
 
   const load = async () => {
