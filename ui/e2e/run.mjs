@@ -2,7 +2,8 @@
 // End-to-end: the real gims-desktop window, driven through tauri-driver (W3C WebDriver).
 // Links the sandbox OTP bank through the UI and answers the one-time password from the sandbox
 // phone; links the CAPTCHA service and answers its image (a wrong answer asks again); approval
-// and consent; refresh all; a manual transaction whose memo is markup stays text; a connection's
+// and consent; a suggested transfer marked and undone; the app settings (saved, read back, a
+// refused value); the access log; refresh all; a manual transaction whose memo is markup stays text; a connection's
 // settings and its deletion behind the typed-name confirmation. Saves a PNG of every screen.
 // Prints "e2e: N passed, M failed" (one line per named step before it).
 //
