@@ -27,6 +27,14 @@ fn main() {
         "connection_footprint",
         "delete_connection",
         "first_paint",
+        "transfer_suggestions",
+        "transfer_marks",
+        "mark_transfer",
+        "dismiss_transfer",
+        "undo_transfer",
+        "settings",
+        "set_setting",
+        "access_log",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

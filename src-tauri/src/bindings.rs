@@ -12,10 +12,12 @@
 mod tests {
     use crate::commands::*;
     use crate::session::AppInfo;
+    use gims::api::Settings;
     use gims::api::{DeleteView, InstitutionView, StatusView};
     use gims::error::GimsError;
     use gims::ledger::categories::CategoryRow;
-    use gims::ledger::{AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
+    use gims::ledger::transfers::{TransferMark, TransferSuggestion};
+    use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
     use gims::refresh::RefreshReport;
     use gims::refresh::events::EngineEvent;
     use gims::report::{AssetReport, HistoryReport, MonthlyReport};
@@ -44,6 +46,10 @@ mod tests {
             DeletedCounts,
             DeleteView,
             SandboxPhone,
+            TransferSuggestion,
+            TransferMark,
+            Settings,
+            AccessLogRow,
             EngineEvent,
             GimsError,
             // arguments
@@ -66,6 +72,11 @@ mod tests {
             ChallengeArgs,
             SandboxPhoneArgs,
             SandboxApproveArgs,
+            TransferSuggestionsArgs,
+            TransferPairArgs,
+            UndoTransferArgs,
+            SetSettingArgs,
+            AccessLogArgs,
         );
         let mut files = BTreeMap::new();
         for entry in std::fs::read_dir(dir).unwrap() {

@@ -7,13 +7,15 @@
 //! (`bindings.rs`), so the window cannot send a shape the command does not read.
 
 use crate::session::{AppInfo, Session};
+use gims::api::Settings;
 use gims::api::{
     AddTransactionInput, ConnectInput, DeleteView, EditInput, EditTransactionInput, InstitutionView, RefreshTargets,
     StatusView, TransactionQuery,
 };
 use gims::error::{GimsError, Result};
 use gims::ledger::categories::CategoryRow;
-use gims::ledger::{AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
+use gims::ledger::transfers::{TransferMark, TransferSuggestion};
+use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
 use gims::refresh::RefreshReport;
 use gims::report::{AssetReport, HistoryReport, MonthlyReport};
 use gims::vault::credentials::Credentials;
@@ -93,6 +95,16 @@ command_args! {
     ChallengeArgs { challenge_id: u64 }
     SandboxPhoneArgs { login: String }
     SandboxApproveArgs { url: String }
+    /// Dates `YYYY-MM-DD`; `None`: the core's default (the last 90 days).
+    TransferSuggestionsArgs { from: Option<String>, to: Option<String> }
+    /// A suggested pair, or one row (`in_tx` `None`) whose other side is not linked.
+    TransferPairArgs { out_tx: i64, in_tx: Option<i64> }
+    /// Either row of a marked transfer.
+    UndoTransferArgs { transaction: i64 }
+    /// `key`: `language`, `auto_refresh_minutes` or `report_folder` (empty: no automatic report).
+    SetSettingArgs { key: String, value: String }
+    /// `None`: every connection.
+    AccessLogArgs { connection: Option<i64> }
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -252,6 +264,54 @@ pub fn first_paint(session: State<'_, Session>, args: FirstPaintArgs) {
         let since_start = session.started.elapsed().as_secs_f64() * 1000.0;
         eprintln!("gims-bench: first_paint process_ms={since_start:.0} page_ms={:.0}", args.page_ms);
     }
+}
+
+/// Likely transfers between the user's own accounts, found by the core, with its reason.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn transfer_suggestions(
+    session: State<'_, Session>,
+    args: TransferSuggestionsArgs,
+) -> Result<Vec<TransferSuggestion>> {
+    session.reader().await?.suggest_transfers(args.from.as_deref(), args.to.as_deref())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn transfer_marks(session: State<'_, Session>) -> Result<Vec<TransferMark>> {
+    session.reader().await?.transfer_marks()
+}
+
+/// Confirms a suggestion: its rows leave income and spending.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mark_transfer(session: State<'_, Session>, args: TransferPairArgs) -> Result<TransferMark> {
+    session.writer().await?.mark_transfer(args.out_tx, args.in_tx, None)
+}
+
+/// "Not a transfer": the core stops suggesting this pair.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn dismiss_transfer(session: State<'_, Session>, args: TransferPairArgs) -> Result<()> {
+    session.writer().await?.dismiss_transfer(args.out_tx, args.in_tx)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn undo_transfer(session: State<'_, Session>, args: UndoTransferArgs) -> Result<TransferMark> {
+    session.writer().await?.undo_transfer(args.transaction)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn settings(session: State<'_, Session>) -> Result<Settings> {
+    session.reader().await?.settings()
+}
+
+/// One app setting, validated by the core; returns them all as saved.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_setting(session: State<'_, Session>, args: SetSettingArgs) -> Result<Settings> {
+    session.writer().await?.set_setting(&args.key, &args.value)
+}
+
+/// Every login GIMS made, newest first.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn access_log(session: State<'_, Session>, args: AccessLogArgs) -> Result<Vec<AccessLogRow>> {
+    session.reader().await?.access_log(args.connection)
 }
 
 /// The window is there to answer challenges, so runs are interactive.

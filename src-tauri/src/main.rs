@@ -93,6 +93,14 @@ fn main() {
             commands::connection_footprint,
             commands::delete_connection,
             commands::first_paint,
+            commands::transfer_suggestions,
+            commands::transfer_marks,
+            commands::mark_transfer,
+            commands::dismiss_transfer,
+            commands::undo_transfer,
+            commands::settings,
+            commands::set_setting,
+            commands::access_log,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start (is a display and WebKitGTK available?)");

@@ -7,6 +7,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Settings {
     /// `ja` (default) or `en`.
     pub language: String,

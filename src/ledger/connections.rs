@@ -43,6 +43,7 @@ pub struct StatusUpdate<'a> {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessLogRow {
     pub at: String,
     pub connection_id: Option<i64>,

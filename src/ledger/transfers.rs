@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 pub const WINDOW_DAYS: i64 = 3;
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TransferSuggestion {
     pub out_tx: i64,
     /// `None`: one-sided, the other account is not linked.
@@ -28,6 +29,7 @@ pub struct TransferSuggestion {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TransferMark {
     pub id: i64,
     pub out_tx: i64,

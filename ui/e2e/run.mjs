@@ -2,7 +2,8 @@
 // End-to-end: the real gims-desktop window, driven through tauri-driver (W3C WebDriver).
 // Links the sandbox OTP bank through the UI and answers the one-time password from the sandbox
 // phone; links the CAPTCHA service and answers its image (a wrong answer asks again); approval
-// and consent; refresh all; a manual transaction whose memo is markup stays text; a connection's
+// and consent; a suggested transfer marked and undone; the app settings (saved, read back, a
+// refused value); the access log; refresh all; a manual transaction whose memo is markup stays text; a connection's
 // settings and its deletion behind the typed-name confirmation. Saves a PNG of every screen.
 // Prints "e2e: N passed, M failed" (one line per named step before it).
 //
@@ -382,6 +383,95 @@ step("approval on another device and consent at the institution", async () => {
   await waitFor('li.connection[data-institution="sandbox-oauth"] .badge[data-status="ok"]', 30_000);
   await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0);
   await screenshot("14-accounts-four-linked");
+});
+
+step("transfers: the core's suggestion is marked, moves to the marked list, and is undone", async () => {
+  // The sandbox bank books moves between its own accounts (普通預金 → 定期預金, 普通預金 →
+  // 普通預金) and card payments whose card is not linked: the core suggests both kinds.
+  await go("#transfers", "#transfers-title");
+  await waitFor("#transfer-suggestions li");
+  await waitFor("#transfer-marks-empty");
+  const pair = await script(
+    "const li = [...document.querySelectorAll('#transfer-suggestions li')].find(li => li.dataset.inTx !== 'none'); return li ? [li.dataset.outTx, li.dataset.inTx, li.querySelector('.transfer-reason').textContent] : null",
+  );
+  if (!pair) throw new Error("the sandbox's moves between its own accounts are not suggested");
+  if (!pair[2].startsWith("a move between your own accounts")) throw new Error(`not the core's reason: ${pair[2]}`);
+  const oneSided = await findAll('#transfer-suggestions li[data-in-tx="none"]');
+  if (oneSided.length === 0) throw new Error("the card payments (other side not linked) are not suggested");
+  const suggested = `#transfer-suggestions li[data-out-tx="${pair[0]}"][data-in-tx="${pair[1]}"]`;
+  const marked = `#transfer-marks li[data-out-tx="${pair[0]}"][data-in-tx="${pair[1]}"]`;
+  await screenshot("14b-transfers");
+  // Notices stack in the corner: bring each button to the middle of the window first.
+  const centered = (css) => script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true", [css]);
+  await centered(`${suggested} .transfer-mark`);
+  await click(`${suggested} .transfer-mark`);
+  await waitFor(marked);
+  if ((await findAll(suggested)).length) throw new Error("the marked pair is still suggested");
+  await centered(marked);
+  await screenshot("14c-transfers-marked");
+  // The last card of the page can sit under the notices, whatever the scroll: press it in the page.
+  await script("document.querySelector(arguments[0]).click(); return true", [`${marked} .transfer-undo`]);
+  await waitFor(suggested);
+  await waitFor("#transfer-marks-empty");
+  await go("#accounts", "#accounts-title");
+});
+
+step("settings: the refresh interval is saved by the core and read back; a bad value shows its error", async () => {
+  const openPreferences = async () => {
+    await click("#preferences-link");
+    await waitFor("#pref-interval");
+  };
+  const setInterval = async (minutes) => {
+    await script("document.querySelector('#pref-interval').value = ''; return true");
+    await type("#pref-interval", minutes);
+    await click("#pref-save");
+  };
+  await openPreferences();
+  if ((await script("return document.querySelector('#pref-interval').value")) !== "360") {
+    throw new Error("the core's default interval (360) is not shown");
+  }
+  await setInterval("120");
+  await waitUntil("the settings saved", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].some(n => n.textContent === '設定を保存しました')"),
+  );
+  await go("#home", "#home-title");
+  await openPreferences();
+  const shown = await script("return document.querySelector('#pref-interval').value");
+  if (shown !== "120") throw new Error(`the saved interval reads back as ${shown}`);
+  await screenshot("14d-preferences");
+  await setInterval("5");
+  await waitFor("#pref-problem .error-box");
+  const code = await textOf("#pref-problem .error-code");
+  const message = await textOf("#pref-problem .error-box p");
+  if (code !== "input.invalid" || !message.includes("from 15 to 10080")) {
+    throw new Error(`not the core's refusal: ${code} ${message}`);
+  }
+  await screenshot("14e-preferences-error");
+  await go("#home", "#home-title");
+  await openPreferences();
+  if ((await script("return document.querySelector('#pref-interval').value")) !== "120") {
+    throw new Error("the refused value was saved");
+  }
+  await go("#accounts", "#accounts-title");
+});
+
+step("access log: the OTP bank's login is listed, newest first", async () => {
+  await click("#preferences-link");
+  await click("#access-log-link").catch(async () => {
+    await waitFor("#access-log-link");
+    await click("#access-log-link");
+  });
+  await waitFor('#access-log tr[data-institution="sandbox-otp-bank"]');
+  const otpLogins = await findAll('#access-log tr[data-institution="sandbox-otp-bank"]');
+  if (otpLogins.length < 1) throw new Error("no login of the OTP bank in the log");
+  const cells = await script(
+    "return [...document.querySelector('#access-log tr[data-institution=\"sandbox-otp-bank\"]').cells].map(c => c.textContent)",
+  );
+  if (cells[2] !== "サンドボックスワンタイム銀行" || !cells[3]) throw new Error(`the row does not name the institution and host: ${cells}`);
+  const times = await script("return [...document.querySelectorAll('#access-log tbody td.date')].map(td => td.textContent)");
+  if (times.some((time, i) => i > 0 && time > times[i - 1])) throw new Error(`not newest first: ${times}`);
+  await screenshot("14f-access-log");
+  await go("#accounts", "#accounts-title");
 });
 
 step("refresh all: every one asks again; cancelling leaves each needing the user", async () => {

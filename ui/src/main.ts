@@ -14,13 +14,23 @@ import { accountsScreen } from "./screens/accounts";
 import { transactionsScreen } from "./screens/transactions";
 import { linkScreen } from "./screens/link";
 import { settingsScreen } from "./screens/settings";
+import { transfersScreen } from "./screens/transfers";
+import { preferencesScreen } from "./screens/preferences";
+import { accessLogScreen } from "./screens/accessLog";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
   { hash: "#home", label: "nav.home", screen: homeScreen },
   { hash: "#transactions", label: "nav.transactions", screen: transactionsScreen },
+  { hash: "#transfers", label: "nav.transfers", screen: transfersScreen },
   { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
   { hash: "#link", label: "nav.link", screen: linkScreen },
+];
+
+/** Places outside the nav: the gear in the header. */
+const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [
+  { hash: "#preferences", screen: preferencesScreen },
+  { hash: "#access-log", screen: accessLogScreen },
 ];
 
 const header = h("header", { class: "app-header" });
@@ -34,9 +44,13 @@ function settingsId(): number | null {
   return match ? Number(match[1]) : null;
 }
 
+function other() {
+  return OTHER_PLACES.find((p) => p.hash === location.hash) ?? null;
+}
+
 function place() {
-  if (settingsId() !== null) return PLACES[2];
-  return PLACES.find((p) => p.hash === location.hash) ?? PLACES[0];
+  if (settingsId() !== null) return PLACES.find((p) => p.hash === "#accounts")!;
+  return PLACES.find((p) => p.hash === location.hash) ?? (other() ? null : PLACES[0]);
 }
 
 // The header is built once and patched: rebuilding it at every run-state event would swallow a
@@ -55,9 +69,12 @@ const languageButton = h("button", {
   id: "language",
   onclick: () => {
     setLang(lang() === "ja" ? "en" : "ja");
+    // Saved in the ledger too, so that it persists with the data (the preferences screen shows it).
+    void ipc.setSetting("language", lang()).catch(() => undefined);
     route();
   },
 });
+const preferencesLink = h("a", { href: "#preferences", id: "preferences-link", class: "button subtle gear" });
 const brand = h("span", { class: "brand" });
 
 function buildHeader() {
@@ -68,6 +85,7 @@ function buildHeader() {
     progress,
     refreshAll,
     languageButton,
+    preferencesLink,
   );
 }
 
@@ -89,12 +107,16 @@ function renderHeader() {
   refreshAll.textContent = store.refreshing > 0 ? t("header.refreshing") : t("header.refresh_all");
   languageButton.textContent = t("header.language");
   languageButton.lang = lang() === "ja" ? "en" : "ja";
+  replaceChildren(preferencesLink, h("span", { "aria-hidden": "true" }, "⚙"), h("span", { class: "visually-hidden" }, t("nav.preferences")));
+  preferencesLink.title = t("nav.preferences");
+  if (other()?.hash === "#preferences") preferencesLink.setAttribute("aria-current", "page");
+  else preferencesLink.removeAttribute("aria-current");
 }
 
 function route() {
   current?.dispose?.();
   const id = settingsId();
-  current = id === null ? place().screen() : settingsScreen(id);
+  current = id !== null ? settingsScreen(id) : (other() ?? place() ?? PLACES[0]).screen();
   replaceChildren(main, current.element);
   renderHeader();
 }
@@ -112,6 +134,11 @@ async function start() {
     }
     await ipc.onEngineEvent((event) => store.apply(event));
     await Promise.all([store.loadCatalog(), store.loadConnections()]);
+    const saved = await ipc.settings().catch(() => null);
+    if (saved && (saved.language === "ja" || saved.language === "en") && saved.language !== lang()) {
+      setLang(saved.language);
+      document.title = t("app.name");
+    }
   } catch (e) {
     replaceChildren(main, errorBox(e as GimsError, t("error.title")));
     return;

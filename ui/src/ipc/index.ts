@@ -5,6 +5,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AccessLogArgs,
+  AccessLogRow,
   AccountRow,
   AddTransactionArgs,
   AppInfo,
@@ -44,6 +46,13 @@ import type {
   TransactionPageQuery,
   TransactionRow,
   TransactionsArgs,
+  SetSettingArgs,
+  Settings,
+  TransferMark,
+  TransferPairArgs,
+  TransferSuggestion,
+  TransferSuggestionsArgs,
+  UndoTransferArgs,
 } from "./types";
 
 export type * from "./types";
@@ -154,6 +163,22 @@ export const ipc = {
   /** Demo mode only: the sandbox phone's messages for a sandbox login. */
   sandboxPhone: (login: string) => call<SandboxPhone, SandboxPhoneArgs>("sandbox_phone", { login }),
   sandboxApprove: (url: string) => call<void, SandboxApproveArgs>("sandbox_approve", { url }),
+  /** The core's suggested transfers (its default range: the last 90 days), each with its reason. */
+  transferSuggestions: (from: string | null = null, to: string | null = null) =>
+    call<TransferSuggestion[], TransferSuggestionsArgs>("transfer_suggestions", { from, to }),
+  transferMarks: () => call<TransferMark[]>("transfer_marks"),
+  /** `inTx` null: one-sided, the other account is not linked. */
+  markTransfer: (outTx: number, inTx: number | null) =>
+    call<TransferMark, TransferPairArgs>("mark_transfer", { out_tx: outTx, in_tx: inTx }),
+  dismissTransfer: (outTx: number, inTx: number | null) =>
+    call<void, TransferPairArgs>("dismiss_transfer", { out_tx: outTx, in_tx: inTx }),
+  undoTransfer: (transaction: number) => call<TransferMark, UndoTransferArgs>("undo_transfer", { transaction }),
+  settings: () => call<Settings>("settings"),
+  /** Validated by the core; returns every setting as saved. An empty `report_folder` turns the report off. */
+  setSetting: (key: "language" | "auto_refresh_minutes" | "report_folder", value: string) =>
+    call<Settings, SetSettingArgs>("set_setting", { key, value }),
+  /** Every login GIMS made, newest first; `connection` narrows it to one. */
+  accessLog: (connection: number | null = null) => call<AccessLogRow[], AccessLogArgs>("access_log", { connection }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };
