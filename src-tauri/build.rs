@@ -21,6 +21,7 @@ fn main() {
         "report_assets",
         "report_monthly",
         "report_history",
+        "groups",
         "set_connection_hidden",
         "edit_connection",
         "relink",

@@ -17,7 +17,7 @@ mod tests {
     use gims::error::GimsError;
     use gims::ledger::categories::CategoryRow;
     use gims::ledger::transfers::{TransferMark, TransferSuggestion};
-    use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
+    use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
     use gims::refresh::RefreshReport;
     use gims::refresh::events::EngineEvent;
     use gims::report::{AssetReport, HistoryReport, MonthlyReport};
@@ -43,6 +43,7 @@ mod tests {
             AssetReport,
             MonthlyReport,
             HistoryReport,
+            GroupRow,
             DeletedCounts,
             DeleteView,
             SandboxPhone,

@@ -15,7 +15,7 @@ use gims::api::{
 use gims::error::{GimsError, Result};
 use gims::ledger::categories::CategoryRow;
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
-use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, TransactionRow};
+use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
 use gims::refresh::RefreshReport;
 use gims::report::{AssetReport, HistoryReport, MonthlyReport};
 use gims::vault::credentials::Credentials;
@@ -38,7 +38,17 @@ macro_rules! command_args {
 
 command_args! {
     /// Newest first, a page at a time: `offset` rows skipped, at most `limit` returned.
-    TransactionsArgs { account: Option<i64>, from: Option<String>, to: Option<String>, limit: Option<u32>, offset: Option<u32> }
+    TransactionsArgs {
+        account: Option<i64>,
+        /// `大項目/中項目`, or a 大項目 with its 中項目.
+        category: Option<String>,
+        /// A group's name: only its accounts.
+        group: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    }
     /// A manual transaction; no account means cash. `amount` signed, spending negative.
     AddTransactionArgs {
         date: String,
@@ -125,8 +135,14 @@ pub async fn accounts(session: State<'_, Session>) -> Result<Vec<AccountRow>> {
 /// Pages of the list: the window shows only what is on screen.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn transactions(session: State<'_, Session>, args: TransactionsArgs) -> Result<Vec<TransactionRow>> {
-    let TransactionsArgs { account, from, to, limit, offset } = args;
-    session.reader().await?.transactions(&TransactionQuery { account, from, to, limit, offset })
+    let TransactionsArgs { account, category, group, from, to, limit, offset } = args;
+    session.reader().await?.transactions(&TransactionQuery { account, category, group, from, to, limit, offset })
+}
+
+/// The user's groups (named sets of connections and accounts), for the list's group filter.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn groups(session: State<'_, Session>) -> Result<Vec<GroupRow>> {
+    session.reader().await?.groups()
 }
 
 #[tauri::command(rename_all = "snake_case")]

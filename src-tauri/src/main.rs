@@ -87,6 +87,7 @@ fn main() {
             commands::report_assets,
             commands::report_monthly,
             commands::report_history,
+            commands::groups,
             commands::set_connection_hidden,
             commands::edit_connection,
             commands::relink,

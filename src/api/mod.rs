@@ -81,6 +81,10 @@ pub struct EditTransactionInput {
 #[derive(Debug, Default)]
 pub struct TransactionQuery {
     pub account: Option<i64>,
+    /// `大項目/中項目` or `大項目` (with its 中項目).
+    pub category: Option<String>,
+    /// Only the accounts of this group.
+    pub group: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
@@ -187,8 +191,17 @@ impl Gims {
     }
 
     pub fn transactions(&self, query: &TransactionQuery) -> Result<Vec<TransactionRow>> {
+        let account_ids = match query.group.as_deref() {
+            Some(name) => {
+                let scope = self.ledger.scope(Some(name))?;
+                Some(crate::ledger::groups::scope_accounts(&self.ledger.conn, &scope)?.ids)
+            }
+            None => None,
+        };
         let filter = TransactionFilter {
             account_id: query.account,
+            category_id: query.category.as_deref().map(|c| categories::resolve(&self.ledger.conn, c)).transpose()?,
+            account_ids,
             from: query.from.as_deref().map(|d| parse_date("from", d)).transpose()?,
             to: query.to.as_deref().map(|d| parse_date("to", d)).transpose()?,
             limit: query.limit,

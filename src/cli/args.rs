@@ -44,6 +44,12 @@ pub enum Command {
         /// At most this many.
         #[arg(long)]
         limit: Option<u32>,
+        /// Only this category (`大項目/中項目`, or a 大項目 with its 中項目).
+        #[arg(long)]
+        category: Option<String>,
+        /// Only the accounts of this group.
+        #[arg(long)]
+        group: Option<String>,
     },
     /// Add transactions by hand.
     #[command(subcommand)]

@@ -182,9 +182,16 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             };
             emit(cli, &gims.add_manual_account(&input)?, |row| human::accounts(std::slice::from_ref(row)))
         }
-        Command::Transactions { account, from, to, limit } => {
-            let query =
-                TransactionQuery { account: *account, from: from.clone(), to: to.clone(), limit: *limit, offset: None };
+        Command::Transactions { account, from, to, limit, category, group } => {
+            let query = TransactionQuery {
+                account: *account,
+                category: category.clone(),
+                group: group.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                limit: *limit,
+                offset: None,
+            };
             emit(cli, &gims.transactions(&query)?, |rows| human::transactions(rows))
         }
         Command::Tx(TxCommand::Add { date, amount, description, account, category, memo, currency }) => {

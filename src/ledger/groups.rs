@@ -53,6 +53,7 @@ pub fn scope_accounts(conn: &Connection, scope: &Scope) -> Result<ScopeAccounts>
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupRow {
     pub id: i64,
     pub name: String,

@@ -88,6 +88,10 @@ pub struct TransactionRow {
 #[derive(Clone, Debug, Default)]
 pub struct TransactionFilter {
     pub account_id: Option<i64>,
+    /// A category, with its 中項目 when it is a 大項目.
+    pub category_id: Option<i64>,
+    /// Only these accounts (a group's; `0` is cash without an account).
+    pub account_ids: Option<Vec<i64>>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
@@ -116,6 +120,15 @@ impl Ledger {
         if let Some(account_id) = filter.account_id {
             conditions.push("t.account_id = ?");
             values.push(Value::Integer(account_id));
+        }
+        if let Some(category) = filter.category_id {
+            conditions.push("t.category_id IN (SELECT id FROM categories WHERE id = ? OR parent_id = ?)");
+            values.push(Value::Integer(category));
+            values.push(Value::Integer(category));
+        }
+        if let Some(ids) = &filter.account_ids {
+            conditions.push("coalesce(t.account_id, 0) IN (SELECT value FROM json_each(?))");
+            values.push(Value::Text(serde_json::to_string(ids).map_err(crate::error::GimsError::internal)?));
         }
         if let Some(from) = &filter.from {
             conditions.push("t.date >= ?");

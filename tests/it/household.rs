@@ -131,6 +131,13 @@ fn a_household_month_from_suggestions_to_budgets() {
     let assets = machine.ok(&["report", "assets", "--date", "2026-11-30", "--group", "へそくり"]);
     assert_eq!(assets["total"], "40000");
     machine.run(&["report", "monthly", "--month", "2026-11", "--group", "家族"], "").fails_with("input.invalid");
+    // The list filters by group and by category (a 大項目 with its 中項目).
+    let in_group = machine.ok(&["transactions", "--group", "へそくり"]);
+    assert!(in_group.as_array().unwrap().iter().all(|r| r["account_id"] == 3), "{in_group}");
+    assert_eq!(in_group.as_array().unwrap().len(), 1);
+    let food = machine.ok(&["transactions", "--category", "食費"]);
+    assert_eq!(food.as_array().unwrap().len(), 4, "three ローソン rows and the one the rule filed: {food}");
+    assert!(food.as_array().unwrap().iter().all(|r| r["category"] == "食費"));
 
     // Budgets: 食費 ¥30,000 a month; 食費 spent 540 + 320 + 410 + 199.
     machine.ok(&["budget", "set", "食費", "30000"]);

@@ -527,6 +527,29 @@ step("a manual transaction whose memo is markup shows as text; category and tota
   await screenshot("18-transactions-xss-memo");
 });
 
+step("the list filters by category (a 大項目 with its 中項目) and offers the groups", async () => {
+  await go("#transactions", "#tx-title");
+  await waitFor("tr[data-transaction-id]");
+  const pick = (value) =>
+    script(
+      "const s = document.querySelector('#tx-category'); s.value = arguments[0]; s.dispatchEvent(new Event('change')); return s.value",
+      [value],
+    );
+  if ((await pick("食費")) !== "食費") throw new Error("the category filter does not offer 食費");
+  await waitUntil("only 食費 rows", () =>
+    script(
+      "const b = [...document.querySelectorAll('tr[data-transaction-id] .category-button')]; return b.length > 0 && b.every(x => x.textContent.startsWith('食費'))",
+    ),
+  );
+  await screenshot("18b-transactions-category");
+  const groups = await script("return document.querySelector('#tx-group').options.length");
+  if (groups < 1) throw new Error("no group filter");
+  await pick("");
+  await waitUntil("every row again", () =>
+    script("return [...document.querySelectorAll('tr[data-transaction-id] .category-button')].some(x => !x.textContent.startsWith('食費'))"),
+  );
+});
+
 step("connection settings: edit the memo; hide and show again; delete through the typed-name confirmation", async () => {
   await go("#accounts", "#accounts-title");
   await click(`${approvalRow} .settings-link`);

@@ -3,4 +3,12 @@
 /**
  * Newest first, a page at a time: `offset` rows skipped, at most `limit` returned.
  */
-export type TransactionsArgs = { account: number | null, from: string | null, to: string | null, limit: number | null, offset: number | null, };
+export type TransactionsArgs = { account: number | null, 
+/**
+ * `大項目/中項目`, or a 大項目 with its 中項目.
+ */
+category: string | null, 
+/**
+ * A group's name: only its accounts.
+ */
+group: string | null, from: string | null, to: string | null, limit: number | null, offset: number | null, };

@@ -27,6 +27,7 @@ export type * from "./EngineEvent";
 export type * from "./ErrorCode";
 export type * from "./FirstPaintArgs";
 export type * from "./GimsError";
+export type * from "./GroupRow";
 export type * from "./HideConnectionArgs";
 export type * from "./HistoryPoint";
 export type * from "./HistoryReport";

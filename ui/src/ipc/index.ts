@@ -28,6 +28,7 @@ import type {
   FirstPaintArgs,
   HideConnectionArgs,
   GimsError,
+  GroupRow,
   InstitutionsArgs,
   InstitutionView,
   ManualTransactionForm,
@@ -89,7 +90,10 @@ export const ipc = {
       from: query.from ?? null,
       to: query.to ?? null,
       account: query.account ?? null,
+      category: query.category ?? null,
+      group: query.group ?? null,
     }),
+  groups: () => call<GroupRow[]>("groups"),
   addTransaction: (form: ManualTransactionForm) =>
     call<TransactionRow, AddTransactionArgs>("add_transaction", {
       date: form.date.trim(),

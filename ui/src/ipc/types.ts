@@ -30,4 +30,8 @@ export interface TransactionPageQuery {
   from?: string;
   to?: string;
   account?: number;
+  /** `大項目/中項目`, or a 大項目 with its 中項目. */
+  category?: string;
+  /** A group's name: only its accounts. */
+  group?: string;
 }

@@ -25,6 +25,8 @@ const MONTHS_OFFERED = 36;
 interface Filter {
   month: string;
   account: string;
+  category: string;
+  group: string;
 }
 
 export function transactionsScreen(): Screen {
@@ -32,7 +34,7 @@ export function transactionsScreen(): Screen {
   const title = h("h1", { id: "tx-title" }, t("tx.title"));
   let accounts = new Map<number, AccountRow>();
   let categories: CategoryRow[] = [];
-  const filter: Filter = { month: "", account: "" };
+  const filter: Filter = { month: "", account: "", category: "", group: "" };
 
   // The list's state: the rows known so far by page, and how many rows there are (exact when the
   // core said so or a short page arrived; otherwise a lower bound that grows as pages come).
@@ -59,6 +61,16 @@ export function transactionsScreen(): Screen {
     recentMonths(MONTHS_OFFERED).map((m) => h("option", { value: m }, monthText(m))),
   );
   const accountSelect = h("select", { id: "tx-account", "aria-label": t("tx.filter_account") });
+  const categoryFilter = h("select", { id: "tx-category", "aria-label": t("tx.filter_category") });
+  const groupSelect = h("select", { id: "tx-group", "aria-label": t("tx.filter_group") });
+  categoryFilter.addEventListener("change", () => {
+    filter.category = categoryFilter.value;
+    void reset();
+  });
+  groupSelect.addEventListener("change", () => {
+    filter.group = groupSelect.value;
+    void reset();
+  });
   monthSelect.addEventListener("change", () => {
     filter.month = monthSelect.value;
     void reset();
@@ -74,8 +86,11 @@ export function transactionsScreen(): Screen {
       from: range?.from,
       to: range?.to,
       account: filter.account ? Number(filter.account) : undefined,
+      category: filter.category || undefined,
+      group: filter.group || undefined,
     };
   };
+  const filtered = () => Boolean(filter.month || filter.account || filter.category || filter.group);
 
   /** Starts over: a new filter, an edit elsewhere, a refresh that brought rows. */
   const reset = async () => {
@@ -87,7 +102,7 @@ export function transactionsScreen(): Screen {
     replaceChildren(problem);
     const mine = generation;
     try {
-      if (!filter.month && !filter.account) {
+      if (!filtered()) {
         // Unfiltered, the core knows the exact count: the scrollbar is right from the start.
         const status = await ipc.status();
         if (mine !== generation) return;
@@ -180,7 +195,7 @@ export function transactionsScreen(): Screen {
     count.textContent = t(exact ? "tx.count_exact" : "tx.count_more", { n: groupDigits(total) });
   };
 
-  const emptyText = () => (filter.month || filter.account ? t("tx.empty_filtered") : t("tx.empty"));
+  const emptyText = () => (filtered() ? t("tx.empty_filtered") : t("tx.empty"));
 
   const transactionRow = (row: TransactionRow, index: number) => {
     const thisYear = String(new Date().getFullYear());
@@ -375,13 +390,32 @@ export function transactionsScreen(): Screen {
 
   const start = async () => {
     try {
-      const [accountRows, categoryRows] = await Promise.all([ipc.accounts(), ipc.categories()]);
+      const [accountRows, categoryRows, groupRows] = await Promise.all([
+        ipc.accounts(),
+        ipc.categories(),
+        ipc.groups(),
+      ]);
       accounts = new Map(accountRows.map((a) => [a.id, a]));
       categories = categoryRows;
       replaceChildren(
         accountSelect,
         h("option", { value: "" }, t("tx.all_accounts")),
         accountRows.map((a) => h("option", { value: a.id }, accountLabel(a))),
+      );
+      // 大項目 (with its 中項目) and each 中項目 as 大項目/中項目, as the core resolves them.
+      replaceChildren(
+        categoryFilter,
+        h("option", { value: "" }, t("tx.all_categories")),
+        categoryRows.map((c) =>
+          c.subcategory
+            ? h("option", { value: `${c.category}/${c.subcategory}` }, `　${c.subcategory}`)
+            : h("option", { value: c.category }, c.category),
+        ),
+      );
+      replaceChildren(
+        groupSelect,
+        h("option", { value: "" }, t("tx.all_groups")),
+        groupRows.map((g) => h("option", { value: g.name }, g.name)),
       );
     } catch (e) {
       replaceChildren(problem, errorBox(e as GimsError, t("error.title")));
@@ -408,6 +442,10 @@ export function transactionsScreen(): Screen {
       monthSelect,
       h("label", { for: "tx-account" }, t("tx.filter_account")),
       accountSelect,
+      h("label", { for: "tx-category" }, t("tx.filter_category")),
+      categoryFilter,
+      h("label", { for: "tx-group" }, t("tx.filter_group")),
+      groupSelect,
       count,
     ),
     problem,
