@@ -102,15 +102,12 @@ impl Session {
         vault.handle(&vault.writer).await
     }
 
-    /// One pass of the scheduler: unattended refreshes that are due, then the automatic monthly
-    /// report. Failures are logged; the next pass tries again.
+    /// One background pass (the core's): due refreshes, the closed month's report, today's
+    /// backup. Failures are logged; the next pass tries again.
     pub async fn scheduled_pass(&self) {
         let Ok(mut gims) = self.writer().await else { return };
-        if let Err(error) = gims.run_scheduled(&self.engine).await {
+        if let Err(error) = gims.background_pass(&self.engine).await {
             eprintln!("scheduled refresh: error[{}]: {}", error.code, error.message);
-        }
-        if let Err(error) = gims.write_due_reports_now() {
-            eprintln!("monthly report: error[{}]: {}", error.code, error.message);
         }
     }
 

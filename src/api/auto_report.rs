@@ -19,11 +19,6 @@ pub struct WrittenReport {
 const CATCH_UP: usize = 12;
 
 impl Gims {
-    /// [`Gims::write_due_reports`] at the current time.
-    pub fn write_due_reports_now(&mut self) -> Result<Vec<WrittenReport>> {
-        self.write_due_reports(OffsetDateTime::now_utc())
-    }
-
     /// Writes the report of each closed month not written yet (the last closed month the first
     /// time) into the report folder. Nothing when no folder is set.
     pub fn write_due_reports(&mut self, now: OffsetDateTime) -> Result<Vec<WrittenReport>> {

@@ -213,6 +213,18 @@ impl Gims {
         Ok(reports)
     }
 
+    /// Everything that runs unattended while the app or `gims daemon` is up: the refreshes that
+    /// are due, the report of a month that closed, today's backup. The refresh reports come
+    /// back; the report and backup steps log their failures and try again next pass.
+    pub async fn background_pass(&mut self, engine: &Engine) -> Result<Vec<RefreshReport>> {
+        let reports = self.run_scheduled(engine).await?;
+        if let Err(error) = self.write_due_reports(engine.now()) {
+            tracing::warn!("the monthly report was not written: {}", error.message);
+        }
+        self.backup_if_due();
+        Ok(reports)
+    }
+
     /// The scheduler's pass: refreshes every connection that is due now, unattended.
     pub async fn run_scheduled(&mut self, engine: &Engine) -> Result<Vec<RefreshReport>> {
         let now = engine.now();

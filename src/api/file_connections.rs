@@ -5,7 +5,7 @@
 
 use super::Gims;
 use crate::error::{GimsError, Result};
-use crate::import::{FormatChoice, ImportOutcome, ParseOptions};
+use crate::import::{FormatChoice, ImportOutcome};
 use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
 use rusqlite::params;
@@ -31,17 +31,7 @@ impl Gims {
                 ),
             )
         })?;
-        let downloaded_on = match downloaded_on {
-            Some(text) => super::parse_date("downloaded-on", text)?,
-            None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
-        };
-        let bytes = std::fs::read(file)
-            .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
-        let options = ParseOptions {
-            format: FormatChoice::Auto,
-            downloaded_on: crate::refresh::endpoint::parse_iso_date(&downloaded_on),
-        };
-        let statement = crate::import::parse(&bytes, &options)?;
+        let statement = super::read_statement(file, FormatChoice::Auto, downloaded_on)?;
         if !formats.contains(&statement.format.as_str()) {
             return Err(GimsError::invalid(
                 "file",
@@ -56,9 +46,7 @@ impl Gims {
         }
         let now = time::OffsetDateTime::now_utc();
         let outcome = crate::import::save(&mut self.ledger, &statement, None, &super::now())?;
-        let due = now.replace_month(now.month().next()).unwrap_or(now + time::Duration::days(30));
-        let due =
-            if now.month() == time::Month::December { due.replace_year(now.year() + 1).unwrap_or(due) } else { due };
+        let due = a_month_after(now);
         let message = format!(
             "imported {} row(s) from {} ({} already there); next month's file is due by {}",
             outcome.imported,
@@ -74,6 +62,17 @@ impl Gims {
         )?;
         Ok(outcome)
     }
+}
+
+/// The same day next month (the month's last day when it has no such day).
+fn a_month_after(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    let (year, month) = match at.month() {
+        time::Month::December => (at.year() + 1, time::Month::January),
+        other => (at.year(), other.next()),
+    };
+    let day = at.day().min(month.length(year));
+    let date = time::Date::from_calendar_date(year, month, day).expect("a day within the month exists");
+    at.replace_date(date)
 }
 
 /// A file connection whose next file is overdue says so (computed when listed, nothing stored).

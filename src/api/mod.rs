@@ -145,12 +145,18 @@ impl Gims {
     /// Opens the vault; `keys` is where its key (keychain vaults) and every login are kept.
     pub fn open(dir: &Path, keys: &'static dyn KeyStore, passphrase: Option<Secret<String>>) -> Result<Gims> {
         let (vault, ledger) = Vault::open(dir, keys, passphrase)?;
-        // Today's automatic backup, if not taken yet. A failure (a full disk, say) is logged and
-        // does not keep the user out of their vault; older backups stay.
-        if let Err(error) = crate::vault::auto_backup::run_if_due(&vault, &ledger, time::OffsetDateTime::now_utc()) {
+        Ok(Gims { vault, ledger, keys })
+    }
+
+    /// Today's automatic backup, if not taken yet: called once a command's work is done and by
+    /// the background passes, never on the way in (opening stays fast). A failure (a full disk,
+    /// say) is logged and keeps nobody out of their vault; older backups stay.
+    pub fn backup_if_due(&self) {
+        if let Err(error) =
+            crate::vault::auto_backup::run_if_due(&self.vault, &self.ledger, time::OffsetDateTime::now_utc())
+        {
             tracing::warn!("the automatic backup was not taken: {}", error.message);
         }
-        Ok(Gims { vault, ledger, keys })
     }
 
     /// The vault's automatic backups, newest first.
@@ -309,7 +315,7 @@ impl Gims {
         format: Option<&str>,
         downloaded_on: Option<&str>,
     ) -> Result<crate::import::ImportOutcome> {
-        use crate::import::{Format, FormatChoice, ParseOptions};
+        use crate::import::{Format, FormatChoice};
         let format = match format.map(str::trim) {
             None | Some("auto") => FormatChoice::Auto,
             Some(id) => FormatChoice::Exactly(Format::from_id(id).ok_or_else(|| {
@@ -317,14 +323,7 @@ impl Gims {
                 GimsError::invalid("format", format!("`{id}` is not one of: auto, {}", known.join(", ")))
             })?),
         };
-        let downloaded_on = match downloaded_on {
-            Some(text) => parse_date("downloaded-on", text)?,
-            None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
-        };
-        let downloaded_on = crate::refresh::endpoint::parse_iso_date(&downloaded_on);
-        let bytes = std::fs::read(file)
-            .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
-        let statement = crate::import::parse(&bytes, &ParseOptions { format, downloaded_on })?;
+        let statement = read_statement(file, format, downloaded_on)?;
         crate::import::save(&mut self.ledger, &statement, account, &now())
     }
 
@@ -342,6 +341,23 @@ impl Gims {
             .account(id)?
             .ok_or_else(|| GimsError::invalid("account", format!("there is no account {id} (see `gims accounts`)")))
     }
+}
+
+/// Reads and parses a statement file (nothing is written). `downloaded_on` (default: today in
+/// Japan) dates the rows of files without a year.
+fn read_statement(
+    file: &Path,
+    format: crate::import::FormatChoice,
+    downloaded_on: Option<&str>,
+) -> Result<crate::import::ParsedStatement> {
+    let downloaded_on = match downloaded_on {
+        Some(text) => parse_date("downloaded-on", text)?,
+        None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
+    };
+    let downloaded_on = crate::refresh::endpoint::parse_iso_date(&downloaded_on);
+    let bytes = std::fs::read(file)
+        .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
+    crate::import::parse(&bytes, &crate::import::ParseOptions { format, downloaded_on })
 }
 
 /// `yes`/`no` (or true/false, 1/0) as typed, for a flag.

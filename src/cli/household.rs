@@ -6,7 +6,7 @@ use super::args::{
     TransfersCommand,
 };
 use super::emit;
-use super::human::{money, pad};
+use super::human::{category_path, money, pad, totals_line};
 use gims::api::{Gims, RuleInput};
 use gims::error::Result;
 use gims::ledger::GroupRow;
@@ -140,10 +140,10 @@ pub fn execute(cli: &Cli, gims: &mut Gims, command: &Command) -> Result<()> {
             emit(cli, &gims.accept_predictions(*limit)?, |rows| predictions(rows, true))
         }
         Command::Category(CategoryCommand::Add { name, parent, kind }) => {
-            emit(cli, &gims.add_category(name, parent.as_deref(), kind.as_deref())?, |row| format!("{row:?}\n"))
+            emit(cli, &gims.add_category(name, parent.as_deref(), kind.as_deref())?, category_line)
         }
         Command::Category(CategoryCommand::Rename { category, name }) => {
-            emit(cli, &gims.rename_category(category, name)?, |row| format!("renamed: {row:?}\n"))
+            emit(cli, &gims.rename_category(category, name)?, category_line)
         }
         Command::Category(CategoryCommand::Merge { from, into }) => {
             emit(cli, &gims.merge_category(from, into)?, |value| format!("{value}\n"))
@@ -170,16 +170,17 @@ pub fn execute(cli: &Cli, gims: &mut Gims, command: &Command) -> Result<()> {
 /// After the user re-categorised a row: the rule GIMS proposes, on stderr.
 pub fn propose_rule(gims: &Gims, id: i64) -> Result<()> {
     if let Some(proposal) = gims.propose_rule(id)? {
-        let path = match &proposal.subcategory {
-            Some(sub) => format!("{}/{sub}", proposal.category),
-            None => proposal.category.clone(),
-        };
+        let path = category_path(&proposal.category, proposal.subcategory.as_deref());
         eprintln!(
             "tip: {}\n     gims rule add --match '{}' --category '{path}' --apply",
             proposal.explanation, proposal.match_text
         );
     }
     Ok(())
+}
+
+fn category_line(row: &gims::ledger::categories::CategoryRow) -> String {
+    format!("{:>4}  {} ({})\n", row.id, category_path(&row.category, row.subcategory.as_deref()), row.kind)
 }
 
 fn group_line(row: &GroupRow) -> String {
@@ -225,10 +226,7 @@ fn rule_line(rule: &RuleRow) -> String {
     }
     let mut then = Vec::new();
     if let Some(category) = &rule.category {
-        then.push(match &rule.subcategory {
-            Some(sub) => format!("{category}/{sub}"),
-            None => category.clone(),
-        });
+        then.push(category_path(category, rule.subcategory.as_deref()));
     }
     if let Some(transfer) = rule.transfer {
         then.push(if transfer { "transfer".into() } else { "not a transfer".into() });
@@ -246,7 +244,7 @@ fn predictions(rows: &[Prediction], filed: bool) -> String {
     let verb = if filed { "filed" } else { "→" };
     rows.iter()
         .map(|p| {
-            let path = p.subcategory.as_ref().map_or(p.category.clone(), |sub| format!("{}/{sub}", p.category));
+            let path = category_path(&p.category, p.subcategory.as_deref());
             format!(
                 "{:>6} {}  {}  {verb} {path}  ({})\n",
                 p.transaction_id,
@@ -259,13 +257,7 @@ fn predictions(rows: &[Prediction], filed: bool) -> String {
 }
 
 fn year_report(report: &YearReport) -> String {
-    let mut out = format!(
-        "{}  income {}  spending {}  net {}\n",
-        report.year,
-        money(&report.income, &report.currency),
-        money(&report.expense, &report.currency),
-        money(&report.net, &report.currency)
-    );
+    let mut out = totals_line(&report.year.to_string(), &report.income, &report.expense, &report.net, &report.currency);
     for month in &report.months {
         let _ = writeln!(
             out,
@@ -304,7 +296,7 @@ fn budget_report(report: &BudgetReport) -> String {
         money(&report.remaining, &report.currency)
     );
     for line in &report.lines {
-        let name = line.subcategory.as_ref().map_or(line.category.clone(), |sub| format!("{}/{sub}", line.category));
+        let name = category_path(&line.category, line.subcategory.as_deref());
         let _ = writeln!(
             out,
             "  {} {:>12} of {:>12}  {:>4}%",

@@ -29,6 +29,24 @@ pub fn terminal_safe(text: &str, one_line: bool) -> String {
     text.chars().map(|c| if hidden(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect()
 }
 
+/// `大項目/中項目`, or the 大項目 alone.
+pub(super) fn category_path(category: &str, subcategory: Option<&str>) -> String {
+    match subcategory {
+        Some(sub) => format!("{category}/{sub}"),
+        None => category.to_string(),
+    }
+}
+
+/// A period's heading: income, spending and net, in yen as people write it.
+pub(super) fn totals_line(label: &str, income: &str, expense: &str, net: &str, currency: &str) -> String {
+    format!(
+        "{label}  income {}  spending {}  net {}\n",
+        money(income, currency),
+        money(expense, currency),
+        money(net, currency)
+    )
+}
+
 pub(super) fn money(decimal: &str, currency: &str) -> String {
     match Currency::parse(currency).and_then(|c| Amount::parse(decimal, &c)) {
         Ok(amount) => format_for_people(&amount),
@@ -78,10 +96,7 @@ pub fn transactions(rows: &[TransactionRow]) -> String {
     }
     let mut out = String::new();
     for row in rows {
-        let category = match &row.subcategory {
-            Some(sub) => format!("{}/{sub}", row.category),
-            None => row.category.clone(),
-        };
+        let category = category_path(&row.category, row.subcategory.as_deref());
         let account = row.account_id.map(|a| a.to_string()).unwrap_or_else(|| "cash".into());
         let _ = writeln!(
             out,
@@ -246,18 +261,9 @@ pub fn access_log(rows: &[gims::ledger::AccessLogRow]) -> String {
 }
 
 pub fn monthly_report(report: &gims::report::MonthlyReport) -> String {
-    let mut out = format!(
-        "{}  income {}  spending {}  net {}\n",
-        report.month,
-        money(&report.income, &report.currency),
-        money(&report.expense, &report.currency),
-        money(&report.net, &report.currency)
-    );
+    let mut out = totals_line(&report.month, &report.income, &report.expense, &report.net, &report.currency);
     for line in &report.categories {
-        let name = match &line.subcategory {
-            Some(sub) => format!("{}/{sub}", line.category),
-            None => line.category.clone(),
-        };
+        let name = category_path(&line.category, line.subcategory.as_deref());
         let _ = writeln!(out, "  {} {:>14}", pad(&name, 28), money(&line.amount, &report.currency));
     }
     for other in &report.other_currencies {

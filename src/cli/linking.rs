@@ -128,12 +128,7 @@ pub fn daemon(cli: &Cli, open: &dyn Fn() -> Result<Gims>, interval_minutes: Opti
                     None => gims.settings()?.auto_refresh_minutes,
                 };
                 engine.schedule = gims::refresh::schedule::Schedule::with_interval_minutes(minutes);
-                let reports = runtime.block_on(gims.run_scheduled(&engine))?;
-                // A month that closed since the last pass gets its report in the report folder.
-                if let Err(error) = gims.write_due_reports(time::OffsetDateTime::now_utc()) {
-                    tracing::warn!("the monthly report was not written: {}", error.message);
-                }
-                reports
+                runtime.block_on(gims.background_pass(&engine))?
             }
             // Someone is using the vault right now: this pass waits for the next minute.
             Err(error) if error.code == gims::ErrorCode::VaultInUse && !once => {

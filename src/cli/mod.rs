@@ -164,7 +164,9 @@ fn execute(cli: &Cli) -> Result<()> {
         }
         command => {
             let mut gims = Gims::open(&vault_dir(cli)?, &SystemKeychain, passphrase)?;
-            execute_on_vault(cli, command, &mut gims)
+            execute_on_vault(cli, command, &mut gims)?;
+            gims.backup_if_due();
+            Ok(())
         }
     }
 }

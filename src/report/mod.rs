@@ -60,6 +60,11 @@ pub struct CurrencyTotals {
 /// Income and spending of one month (`YYYY-MM`) over a scope, read from the per-month totals the
 /// ledger keeps up to date (a few hundred rows, however long the history).
 pub fn monthly(ledger: &Ledger, month: &str, scope: &Scope) -> Result<MonthlyReport> {
+    monthly_with_yen_totals(ledger, month, scope).map(|(report, _, _)| report)
+}
+
+/// The monthly report and its yen income and spending in minor units (for sums over months).
+fn monthly_with_yen_totals(ledger: &Ledger, month: &str, scope: &Scope) -> Result<(MonthlyReport, i64, i64)> {
     month_bounds(month)?;
     let accounts = scope_accounts(&ledger.conn, scope)?;
     let mut statement = ledger.conn.prepare_cached(
@@ -128,7 +133,7 @@ pub fn monthly(ledger: &Ledger, month: &str, scope: &Scope) -> Result<MonthlyRep
             currency,
         })
         .collect();
-    Ok(MonthlyReport {
+    let report = MonthlyReport {
         month: month.trim().to_string(),
         currency: "JPY".into(),
         income: decimal(income, "JPY"),
@@ -136,7 +141,8 @@ pub fn monthly(ledger: &Ledger, month: &str, scope: &Scope) -> Result<MonthlyRep
         net: decimal(income - expense, "JPY"),
         categories,
         other_currencies,
-    })
+    };
+    Ok((report, income, expense))
 }
 
 #[derive(Debug, Serialize)]
@@ -165,10 +171,10 @@ pub fn year(ledger: &Ledger, year: i32, scope: &Scope) -> Result<YearReport> {
     let (mut income, mut expense) = (0i64, 0i64);
     let mut months = Vec::new();
     for number in 1..=12 {
-        let report = monthly(ledger, &format!("{year:04}-{number:02}"), scope)?;
-        let minor = |text: &str| Amount::parse(text, &Currency::jpy()).map(|a| a.minor).map_err(GimsError::internal);
-        income += minor(&report.income)?;
-        expense += minor(&report.expense)?;
+        let (report, month_income, month_expense) =
+            monthly_with_yen_totals(ledger, &format!("{year:04}-{number:02}"), scope)?;
+        income += month_income;
+        expense += month_expense;
         months.push(MonthLine { month: report.month, income: report.income, expense: report.expense, net: report.net });
     }
     Ok(YearReport {

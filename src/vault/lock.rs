@@ -85,10 +85,6 @@ pub fn acquire(dir: &Path) -> Result<Arc<VaultLock>> {
 pub const OPEN_MARKER: &str = "ledger.open";
 
 impl VaultLock {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
     }
