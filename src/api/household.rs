@@ -174,11 +174,7 @@ impl Gims {
         in_tx: Option<i64>,
         reason: Option<&str>,
     ) -> Result<crate::ledger::transfers::TransferMark> {
-        let reason = reason.map(str::to_string).unwrap_or_else(|| match in_tx {
-            Some(_) => "marked by you".into(),
-            None => "marked by you (the other account is not linked)".into(),
-        });
-        self.ledger.mark_transfer(out_tx, in_tx, &reason, &now())
+        self.ledger.mark_transfer(out_tx, in_tx, reason.unwrap_or(""), &now())
     }
 
     pub fn undo_transfer(&mut self, transaction: i64) -> Result<crate::ledger::transfers::TransferMark> {

@@ -202,9 +202,20 @@ fn suggestions(rows: &[TransferSuggestion]) -> String {
 }
 
 fn mark_line(mark: &TransferMark) -> String {
+    let side = |side: &Option<gims::ledger::transfers::TransferSide>| match side {
+        Some(s) => format!("{} {} {}", s.date, s.account.as_deref().unwrap_or("cash"), s.description),
+        None => "(deleted)".into(),
+    };
+    let reason = if mark.reason.is_empty() { String::new() } else { format!("; {}", mark.reason) };
     match mark.in_tx {
-        Some(in_tx) => format!("transfer {}: {} → {in_tx} ({})\n", mark.id, mark.out_tx, mark.reason),
-        None => format!("transfer {}: {} (one-sided; {})\n", mark.id, mark.out_tx, mark.reason),
+        Some(in_tx) => format!(
+            "transfer {}: {} → {in_tx} ({} → {}{reason})\n",
+            mark.id,
+            mark.out_tx,
+            side(&mark.out_side),
+            side(&mark.in_side)
+        ),
+        None => format!("transfer {}: {} (one-sided: {}{reason})\n", mark.id, mark.out_tx, side(&mark.out_side)),
     }
 }
 

@@ -25,7 +25,51 @@ pub struct TransferSuggestion {
     pub in_account: Option<String>,
     pub out_date: String,
     pub in_date: Option<String>,
+    pub out_description: String,
+    pub in_description: Option<String>,
+    /// The reason in English words (the command line's).
     pub reason: String,
+    /// The same reason as data, for the window to say in the user's language.
+    pub why: TransferWhy,
+}
+
+/// Why the core thinks rows are a transfer.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum TransferWhy {
+    /// The same amount left one account and arrived in another, `days_apart` days later.
+    Pair { kind: PairKind, days_apart: i64 },
+    /// The row's description names one of the user's own kinds of account (`word`: カード,
+    /// チャージ, 振替 or 証券) and no linked account received it.
+    OneSided { word: String },
+}
+
+/// What kind of move two account kinds make.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum PairKind {
+    CardSettlement,
+    OwnAccounts,
+    EmoneyCharge,
+    Securities,
+    LoanRepayment,
+    SameAmount,
+}
+
+/// One row of a marked transfer, as the user knows it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TransferSide {
+    pub transaction: i64,
+    pub date: String,
+    /// `None`: cash without an account.
+    pub account: Option<String>,
+    pub description: String,
+    /// Signed, as booked.
+    pub amount: String,
+    pub currency: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -34,8 +78,13 @@ pub struct TransferMark {
     pub id: i64,
     pub out_tx: i64,
     pub in_tx: Option<i64>,
+    /// The user's own words when marking from the command line; empty otherwise.
     pub reason: String,
     pub created_at: String,
+    /// The row money left; `None` only if the transaction is gone.
+    pub out_side: Option<TransferSide>,
+    /// The row money arrived in; `None` for a one-sided transfer.
+    pub in_side: Option<TransferSide>,
 }
 
 struct Candidate {
@@ -122,6 +171,7 @@ impl Ledger {
                     used.insert(arrival.id);
                     let days = (arrival.day - out.day).abs();
                     let when = if days == 0 { "the same day".to_string() } else { format!("{days} day(s) apart") };
+                    let kind = pair_kind(&out.kind, &arrival.kind);
                     suggestions.push(TransferSuggestion {
                         out_tx: out.id,
                         in_tx: Some(arrival.id),
@@ -131,13 +181,16 @@ impl Ledger {
                         in_account: Some(arrival.account.clone()),
                         out_date: out.date.clone(),
                         in_date: Some(arrival.date.clone()),
+                        out_description: out.description.clone(),
+                        in_description: Some(arrival.description.clone()),
                         reason: format!(
                             "{}: {} left {} and the same amount arrived in {}, {when}",
-                            pair_kind(&out.kind, &arrival.kind),
+                            kind.words(),
                             crate::money::format_for_people(&amount),
                             out.account,
                             arrival.account
                         ),
+                        why: TransferWhy::Pair { kind, days_apart: days },
                     });
                 }
                 None => {
@@ -154,10 +207,13 @@ impl Ledger {
                             in_account: None,
                             out_date: out.date.clone(),
                             in_date: None,
+                            out_description: out.description.clone(),
+                            in_description: None,
                             reason: format!(
                                 "「{}」mentions {word}: likely a payment to an account of yours that is not linked",
                                 out.description
                             ),
+                            why: TransferWhy::OneSided { word: (*word).to_string() },
                         });
                     }
                 }
@@ -207,15 +263,16 @@ impl Ledger {
         )?;
         let id = tx.last_insert_rowid();
         tx.execute("UPDATE transactions SET transfer = 1 WHERE id = ?1 OR id = ?2", params![out_tx, in_tx])?;
+        let mark = with_sides(&tx, MarkRow { id, out_tx, in_tx, reason: reason.into(), created_at: now.into() })?;
         tx.commit()?;
-        Ok(TransferMark { id, out_tx, in_tx, reason: reason.into(), created_at: now.into() })
+        Ok(mark)
     }
 
     /// Undoes a transfer mark, found by its id or either of its transactions: the rows count in
     /// income and spending again.
     pub fn undo_transfer(&mut self, transaction_id: i64) -> Result<TransferMark> {
         let tx = self.conn.transaction()?;
-        let mark: TransferMark = tx
+        let mark: MarkRow = tx
             .query_row(
                 "SELECT id, out_tx, in_tx, reason, created_at FROM transfer_marks WHERE out_tx = ?1 OR in_tx = ?1",
                 [transaction_id],
@@ -228,6 +285,7 @@ impl Ledger {
                     format!("transaction {transaction_id} is not part of a marked transfer"),
                 )
             })?;
+        let mark = with_sides(&tx, mark)?;
         tx.execute("DELETE FROM transfer_marks WHERE id = ?1", [mark.id])?;
         tx.execute("UPDATE transactions SET transfer = 0 WHERE id = ?1 OR id = ?2", params![mark.out_tx, mark.in_tx])?;
         tx.commit()?;
@@ -246,24 +304,82 @@ impl Ledger {
     pub fn transfer_marks(&self) -> Result<Vec<TransferMark>> {
         let mut statement =
             self.conn.prepare("SELECT id, out_tx, in_tx, reason, created_at FROM transfer_marks ORDER BY id DESC")?;
-        let rows = statement.query_map([], mark_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows: Vec<MarkRow> = statement.query_map([], mark_from_row)?.collect::<rusqlite::Result<_>>()?;
+        rows.into_iter().map(|row| with_sides(&self.conn, row)).collect()
     }
 }
 
-fn mark_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransferMark> {
-    Ok(TransferMark { id: r.get(0)?, out_tx: r.get(1)?, in_tx: r.get(2)?, reason: r.get(3)?, created_at: r.get(4)? })
+/// A `transfer_marks` row before its transactions are read.
+struct MarkRow {
+    id: i64,
+    out_tx: i64,
+    in_tx: Option<i64>,
+    reason: String,
+    created_at: String,
 }
 
-/// What kind of move two account kinds make, in the words the user knows.
-fn pair_kind(from: &str, to: &str) -> &'static str {
+fn mark_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarkRow> {
+    Ok(MarkRow { id: r.get(0)?, out_tx: r.get(1)?, in_tx: r.get(2)?, reason: r.get(3)?, created_at: r.get(4)? })
+}
+
+/// The mark with the date, account, description and amount of each of its rows.
+fn with_sides(conn: &rusqlite::Connection, mark: MarkRow) -> Result<TransferMark> {
+    let side = |id: i64| -> Result<Option<TransferSide>> {
+        conn.query_row(
+            "SELECT t.date, a.name, t.description, t.amount, t.currency
+             FROM transactions t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.id = ?1",
+            [id],
+            |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?)),
+        )
+        .optional()?
+        .map(|(date, account, description, minor, currency)| {
+            let amount =
+                Currency::parse(&currency).map(|c| Amount::from_minor(minor, c)).map_err(GimsError::internal)?;
+            Ok(TransferSide {
+                transaction: id,
+                date,
+                account,
+                description,
+                amount: amount.to_decimal_string(),
+                currency,
+            })
+        })
+        .transpose()
+    };
+    Ok(TransferMark {
+        out_side: side(mark.out_tx)?,
+        in_side: mark.in_tx.map(side).transpose()?.flatten(),
+        id: mark.id,
+        out_tx: mark.out_tx,
+        in_tx: mark.in_tx,
+        reason: mark.reason,
+        created_at: mark.created_at,
+    })
+}
+
+/// What kind of move two account kinds make.
+fn pair_kind(from: &str, to: &str) -> PairKind {
     match (from, to) {
-        ("bank", "card") => "card settlement (カード引き落とし)",
-        ("bank", "bank") | ("cash", "bank") | ("bank", "cash") => "a move between your own accounts",
-        (_, "emoney") => "an e-money charge (チャージ)",
-        ("bank", "securities") | ("securities", "bank") => "money to or from your securities account",
-        ("bank", "loan") => "a loan repayment",
-        _ => "the same amount between two of your accounts",
+        ("bank", "card") => PairKind::CardSettlement,
+        ("bank", "bank") | ("cash", "bank") | ("bank", "cash") => PairKind::OwnAccounts,
+        (_, "emoney") => PairKind::EmoneyCharge,
+        ("bank", "securities") | ("securities", "bank") => PairKind::Securities,
+        ("bank", "loan") => PairKind::LoanRepayment,
+        _ => PairKind::SameAmount,
+    }
+}
+
+impl PairKind {
+    /// In the words the user knows (English, with the Japanese term).
+    fn words(self) -> &'static str {
+        match self {
+            PairKind::CardSettlement => "card settlement (カード引き落とし)",
+            PairKind::OwnAccounts => "a move between your own accounts",
+            PairKind::EmoneyCharge => "an e-money charge (チャージ)",
+            PairKind::Securities => "money to or from your securities account",
+            PairKind::LoanRepayment => "a loan repayment",
+            PairKind::SameAmount => "the same amount between two of your accounts",
+        }
     }
 }
 
@@ -305,8 +421,19 @@ mod tests {
         assert!(pair.reason.starts_with("card settlement"), "{}", pair.reason);
         assert!(pair.reason.contains("¥48,210") && pair.reason.contains("1 day(s) apart"), "{}", pair.reason);
         assert_eq!(suggestions.iter().filter(|s| s.in_tx.is_some()).count(), 1);
+        assert_eq!(pair.why, TransferWhy::Pair { kind: PairKind::CardSettlement, days_apart: 1 });
+        assert_eq!(pair.in_description.as_deref(), Some("お支払い"));
 
-        ledger.mark_transfer(payment, Some(debit), &pair.reason, "2026-11-28T00:00:00Z").unwrap();
+        // Marked from the payment's side: the mark still names the side money left first, and
+        // shows both rows as the user knows them.
+        let mark = ledger.mark_transfer(payment, Some(debit), "", "2026-11-28T00:00:00Z").unwrap();
+        let out_side = mark.out_side.as_ref().unwrap();
+        assert_eq!(
+            (out_side.transaction, out_side.date.as_str(), out_side.account.as_deref(), out_side.amount.as_str()),
+            (debit, "2026-11-27", Some("三井住友銀行"), "-48210")
+        );
+        assert_eq!(mark.in_side.as_ref().map(|s| s.description.as_str()), Some("お支払い"));
+        assert_eq!(ledger.transfer_marks().unwrap(), vec![mark]);
         let flags = |l: &Ledger| -> Vec<bool> {
             [debit, payment].iter().map(|id| l.transaction(*id).unwrap().unwrap().transfer).collect()
         };
@@ -334,6 +461,7 @@ mod tests {
         let hint = suggestions.iter().find(|s| s.out_tx == one_sided).unwrap();
         assert_eq!(hint.in_tx, None);
         assert!(hint.reason.contains("not linked"), "{}", hint.reason);
+        assert_eq!(hint.why, TransferWhy::OneSided { word: "カード".into() });
 
         ledger.dismiss_transfer(out, Some(arrival)).unwrap();
         ledger.dismiss_transfer(one_sided, None).unwrap();

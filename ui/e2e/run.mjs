@@ -395,7 +395,8 @@ step("transfers: the core's suggestion is marked, moves to the marked list, and 
     "const li = [...document.querySelectorAll('#transfer-suggestions li')].find(li => li.dataset.inTx !== 'none'); return li ? [li.dataset.outTx, li.dataset.inTx, li.querySelector('.transfer-reason').textContent] : null",
   );
   if (!pair) throw new Error("the sandbox's moves between its own accounts are not suggested");
-  if (!pair[2].startsWith("a move between your own accounts")) throw new Error(`not the core's reason: ${pair[2]}`);
+  // The core's reason as data, said in Japanese by the window.
+  if (!pair[2].startsWith("自分の口座間の移動：")) throw new Error(`not the core's reason: ${pair[2]}`);
   const oneSided = await findAll('#transfer-suggestions li[data-in-tx="none"]');
   if (oneSided.length === 0) throw new Error("the card payments (other side not linked) are not suggested");
   const suggested = `#transfer-suggestions li[data-out-tx="${pair[0]}"][data-in-tx="${pair[1]}"]`;
@@ -407,6 +408,10 @@ step("transfers: the core's suggestion is marked, moves to the marked list, and 
   await click(`${suggested} .transfer-mark`);
   await waitFor(marked);
   if ((await findAll(suggested)).length) throw new Error("the marked pair is still suggested");
+  // The marked pair shows both rows as the user knows them (date, account, description).
+  const sides = await script("return [...document.querySelectorAll(arguments[0] + ' .transfer-side')].map(e => e.textContent)", [marked]);
+  if (sides.length !== 2 || !sides.every((side) => /^\d{4}\/\d{2}\/\d{2} \S/.test(side)))
+    throw new Error(`the marked pair does not show its rows: ${JSON.stringify(sides)}`);
   await centered(marked);
   await screenshot("14c-transfers-marked");
   // The last card of the page can sit under the notices, whatever the scroll: press it in the page.

@@ -3,8 +3,8 @@
 // says it is not one. Below, the marked transfers, each of which can be undone. Every action
 // goes through the core and both lists are read again afterwards.
 
-import { ipc, type GimsError, type TransferMark, type TransferSuggestion } from "../ipc";
-import { t } from "../i18n";
+import { ipc, type GimsError, type TransferMark, type TransferSide, type TransferSuggestion } from "../ipc";
+import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { money } from "../ui/money";
 import { fullDate } from "../ui/time";
@@ -31,6 +31,22 @@ export function transfersScreen(): Screen {
     }
   };
 
+  /** The core's reason, in the user's language. */
+  const why = (s: TransferSuggestion) =>
+    s.why.type === "pair"
+      ? t("transfers.why_pair", {
+          kind: tKnown("transfers.kind", s.why.kind),
+          from: s.out_account,
+          to: s.in_account ?? "",
+          when: s.why.days_apart === 0 ? t("transfers.same_day") : t("transfers.days_apart", { days: s.why.days_apart }),
+        })
+      : t("transfers.why_one_sided", { description: s.out_description, word: s.why.word });
+
+  const sideText = (side: TransferSide | null) =>
+    side === null
+      ? t("transfers.side_gone")
+      : `${fullDate(side.date)} ${side.account ?? t("tx.cash")} ${side.description}`;
+
   const suggestionItem = (s: TransferSuggestion) =>
     h(
       "li",
@@ -49,7 +65,7 @@ export function transfersScreen(): Screen {
         ),
         money(s.amount, s.currency),
       ),
-      h("p", { class: "transfer-reason" }, s.reason),
+      h("p", { class: "transfer-reason" }, why(s)),
       h(
         "div",
         { class: "form-actions" },
@@ -81,16 +97,13 @@ export function transfersScreen(): Screen {
       h(
         "div",
         { class: "transfer-sides" },
-        h(
-          "span",
-          { class: "transfer-side" },
-          m.in_tx === null
-            ? t("transfers.mark_one", { out: m.out_tx })
-            : t("transfers.mark_pair", { out: m.out_tx, in: m.in_tx }),
-        ),
-        h("span", { class: "hint" }, t("transfers.marked_at", { when: fullDate(m.created_at) })),
+        h("span", { class: "transfer-side" }, sideText(m.out_side)),
+        h("span", { class: "transfer-arrow", "aria-hidden": "true" }, "→"),
+        h("span", { class: "transfer-side" }, m.in_tx === null ? t("transfers.other_not_linked") : sideText(m.in_side)),
+        m.out_side ? money(m.out_side.amount.replace(/^-/, ""), m.out_side.currency) : null,
       ),
-      h("p", { class: "transfer-reason" }, m.reason),
+      h("p", { class: "hint" }, t("transfers.marked_at", { when: fullDate(m.created_at) })),
+      m.reason ? h("p", { class: "transfer-reason" }, m.reason) : null,
       h(
         "div",
         { class: "form-actions" },
