@@ -17,6 +17,22 @@ pub fn directives(gims_log: Option<&str>) -> String {
     directives.join(",")
 }
 
+/// Starts logging for a GIMS program: `GIMS_LOG`'s level for GIMS's own crates, to stderr, or
+/// appended to the file `GIMS_LOG_FILE` names (the desktop app has no terminal to write to).
+pub fn init() {
+    let filter = tracing_subscriber::EnvFilter::new(directives(std::env::var("GIMS_LOG").ok().as_deref()));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let file = std::env::var_os("GIMS_LOG_FILE")
+        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    let _ = match file {
+        Some(file) => builder.with_writer(std::sync::Mutex::new(file)).with_ansi(false).try_init(),
+        None => builder
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

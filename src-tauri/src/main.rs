@@ -21,10 +21,13 @@ const USAGE: &str = "usage: gims-desktop [--demo]
            bank can be linked and refreshed (one-time password included) without a real bank.
 
 Environment: GIMS_VAULT (the vault folder), GIMS_SANDBOX_URL_FILE (demo: write the sandbox's
-base URL there, for tests that play the user's phone).";
+base URL there, for tests that play the user's phone), GIMS_LOG (error, warn, info, debug,
+trace: GIMS's own log level; default warn) and GIMS_LOG_FILE (append the log to this file instead
+of stderr).";
 
 fn main() {
     let started = std::time::Instant::now();
+    gims::logging::init();
     let mut demo = false;
     for argument in std::env::args().skip(1) {
         match argument.as_str() {

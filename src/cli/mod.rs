@@ -48,15 +48,9 @@ fn report(error: &GimsError, json: bool) -> i32 {
 }
 
 fn init_logging() {
-    // GIMS_LOG=trace etc. for GIMS's own crates; logs go to stderr and never carry secrets (they
-    // are `Secret`s, and other crates' debug logs, which print cookies, are never on).
-    let filter =
-        tracing_subscriber::EnvFilter::new(gims::logging::directives(std::env::var("GIMS_LOG").ok().as_deref()));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+    // GIMS_LOG=trace etc. for GIMS's own crates; logs never carry secrets (they are `Secret`s,
+    // and other crates' debug logs, which print cookies, are never on).
+    gims::logging::init();
 }
 
 fn vault_dir(cli: &Cli) -> Result<PathBuf> {

@@ -5,6 +5,9 @@
 // and consent; a suggested transfer marked and undone; the app settings (saved, read back, a
 // refused value); the access log; refresh all; a manual transaction whose memo is markup stays text; a connection's
 // settings and its deletion behind the typed-name confirmation. Saves a PNG of every screen.
+// Every secret typed into the window (a canary password, each one-time password and CAPTCHA
+// answer) is then looked for in the app's files once it has closed: WebKit's storage and
+// caches, the vault, the keyring folder and the app's own log.
 // Prints "e2e: N passed, M failed" (one line per named step before it).
 //
 //   node ui/e2e/run.mjs [--screenshots DIR]        (or GIMS_E2E_SHOTS=DIR; default ui/e2e/screenshots)
@@ -14,8 +17,9 @@
 // gnome-keyring. It starts its own display, D-Bus session and keyring, and a throwaway vault.
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
+import { randomBytes } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import net from "node:net";
@@ -26,6 +30,10 @@ const shotsArg = args.indexOf("--screenshots");
 const shots = resolve(shotsArg >= 0 ? args[shotsArg + 1] : (process.env.GIMS_E2E_SHOTS ?? join(here, "screenshots")));
 const app = process.env.GIMS_DESKTOP_BIN ?? "/work/target-desktop/debug/gims-desktop";
 const LOGIN = "e2e";
+// The login signs up at the sandbox with this password, so that it can be looked for afterwards.
+const PASSWORD = `canary-pw-${randomBytes(8).toString("hex")}`;
+/** Every secret typed into the window: none may be found in the app's files afterwards. */
+const typedSecrets = new Set([PASSWORD]);
 const XSS_MEMO = "<img src=x onerror=alert(1)>";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -151,7 +159,7 @@ async function linkSandbox(institution, search) {
   await waitFor("#link-submit");
   if ((await findAll("#credential-login_id")).length) {
     await type("#credential-login_id", LOGIN);
-    await type("#credential-password", "sandbox");
+    await type("#credential-password", PASSWORD);
   }
   await click("#link-submit");
 }
@@ -185,7 +193,9 @@ const imageLoaded = () =>
 async function captchaAnswer() {
   return waitUntil("the CAPTCHA answer", async () => {
     const response = await fetch(`${sandbox}/_sandbox/captcha?login=${LOGIN}`);
-    return response.ok ? (await response.json()).answer : null;
+    const answer = response.ok ? (await response.json()).answer : null;
+    if (answer) typedSecrets.add(answer);
+    return answer;
   });
 }
 
@@ -200,11 +210,16 @@ async function startApp() {
     ? join(homedir(), ".cargo/bin/tauri-driver")
     : "tauri-driver";
   const urlFile = join(work, "sandbox-url");
-  start(driver, ["--port", String(port)], {
+  // WebKitWebDriver on a port of its own too (tauri-driver's default, 4445, is shared by every run
+  // on the machine: a second run would find the first one's session).
+  const nativePort = await freePort();
+  start(driver, ["--port", String(port), "--native-port", String(nativePort)], {
     DISPLAY: display,
     GIMS_VAULT: join(work, "vault"),
     GIMS_SANDBOX_URL_FILE: urlFile,
-    GIMS_LOG: process.env.GIMS_LOG ?? "info",
+    // The app's own log at its most detailed, in a file: the secrets check reads it.
+    GIMS_LOG: process.env.GIMS_LOG ?? "trace",
+    GIMS_LOG_FILE: join(work, "app.log"),
   });
   base = `http://127.0.0.1:${port}`;
   await waitUntil("tauri-driver", () => fetch(`${base}/status`).then((r) => r.ok), 15_000);
@@ -218,6 +233,12 @@ async function startApp() {
 
   sandbox = await waitUntil("the sandbox URL", () => existsSync(urlFile) && readFileSync(urlFile, "utf8").trim());
   log("sandbox at", sandbox);
+  const signedUp = await fetch(`${sandbox}/_sandbox/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ login: LOGIN, password: PASSWORD }),
+  });
+  if (signedUp.status !== 204) throw new Error(`the sandbox did not take the canary password (${signedUp.status})`);
 }
 
 step("the app starts in demo mode and the CSP refuses inline scripts", async () => {
@@ -241,7 +262,7 @@ step("OTP bank: link, the dialog asks, the code from the sandbox phone, transact
   await click('button[data-institution="sandbox-otp-bank"]');
   await waitFor("#credential-login_id");
   await type("#credential-login_id", LOGIN);
-  await type("#credential-password", "sandbox");
+  await type("#credential-password", PASSWORD);
   await type("#link-memo", XSS_MEMO);
   await screenshot("04-link-form");
   await click("#link-submit");
@@ -253,6 +274,7 @@ step("OTP bank: link, the dialog asks, the code from the sandbox phone, transact
   const code = await waitUntil("an OTP on the sandbox phone", async () => {
     const phone = await (await fetch(`${sandbox}/_sandbox/phone?login=${LOGIN}`)).json();
     const otps = phone.messages.filter((m) => m.kind === "otp");
+    if (otps.length) typedSecrets.add(otps[otps.length - 1].code);
     return otps.length ? otps[otps.length - 1].code : null;
   });
   log("OTP from the sandbox phone:", code);
@@ -374,7 +396,7 @@ step("approval on another device and consent at the institution", async () => {
   const consentUrl = new URL(await textOf("#challenge-dialog .url"));
   const form = new URLSearchParams(consentUrl.searchParams);
   form.set("login_id", LOGIN);
-  form.set("password", "sandbox");
+  form.set("password", PASSWORD);
   form.set("decision", "approve");
   const approved = await fetch(`${sandbox}/sandbox-oauth/authorize`, { method: "POST", body: form, redirect: "manual" });
   const redirect = approved.headers.get("location");
@@ -617,7 +639,7 @@ step("edit login and re-link from the settings: it logs in afresh and asks for t
   const masked = await script("return document.querySelector('#settings-credential-password').type");
   if (masked !== "password") throw new Error(`the password field is not masked (${masked})`);
   await type("#settings-credential-login_id", LOGIN);
-  await type("#settings-credential-password", "sandbox");
+  await type("#settings-credential-password", PASSWORD);
   await click("#settings-login-save");
   await waitUntil("the login saved", () =>
     script("return [...document.querySelectorAll('.notice-ok')].some(n => n.textContent.includes('ログイン情報を変更しました'))"),
@@ -630,6 +652,7 @@ step("edit login and re-link from the settings: it logs in afresh and asks for t
   const code = await waitUntil("a new OTP on the sandbox phone", async () => {
     const phone = await (await fetch(`${sandbox}/_sandbox/phone?login=${LOGIN}`)).json();
     const otps = phone.messages.slice(before).filter((m) => m.kind === "otp");
+    if (otps.length) typedSecrets.add(otps[otps.length - 1].code);
     return otps.length ? otps[otps.length - 1].code : null;
   });
   await type("#challenge-code", code);
@@ -652,6 +675,49 @@ step("the smallest window stays usable; English", async () => {
   await click("#language");
   await waitText("#home-title", (text) => text === "ホーム", "the Japanese title");
 });
+
+let scannedFiles = 0;
+
+function* filesUnder(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(path);
+    else if (entry.isFile() && !lstatSync(path).isSymbolicLink()) yield path;
+  }
+}
+
+/**
+ * Where any of `secrets` occurs under `dir`, as UTF-8 or UTF-16 (WebKit's local storage keeps
+ * UTF-16). In the app's log, timestamps are taken out first so that a six-digit code cannot match the
+ * microseconds of one.
+ */
+function secretsInFiles(dir, secrets) {
+  const found = [];
+  for (const file of filesUnder(dir)) {
+    scannedFiles += 1;
+    let bytes = readFileSync(file);
+    if (file.endsWith(".log")) {
+      bytes = Buffer.from(bytes.toString("utf8").replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?/g, ""));
+    }
+    for (const secret of secrets) {
+      for (const encoded of [Buffer.from(secret, "utf8"), Buffer.from(secret, "utf16le")]) {
+        let at = bytes.indexOf(encoded);
+        while (at >= 0) {
+          const before = at > 0 ? bytes[at - 1] : 0;
+          const after = bytes[at + encoded.length] ?? 0;
+          // A short numeric code is a secret only as a whole token, not inside a longer number.
+          const digit = (b) => b >= 0x30 && b <= 0x39;
+          if (!/^\d+$/.test(secret) || (!digit(before) && !digit(after))) {
+            found.push(`${secret.startsWith("canary-") ? "the password" : `the code ${secret}`} is in ${file.slice(dir.length + 1)}`);
+            break;
+          }
+          at = bytes.indexOf(encoded, at + 1);
+        }
+      }
+    }
+  }
+  return found;
+}
 
 let passed = 0;
 let failedCount = 0;
@@ -678,6 +744,32 @@ try {
   for (const child of children.reverse()) child.kill("SIGTERM");
   await sleep(500);
   for (const child of children) if (failed) console.error(`--- ${child.spawnfile} ---\n${child.logs().slice(-3000)}`);
+}
+
+// After the window has closed (WebKit writes its storage on the way out): no secret typed into it
+// is in any file the app and its WebKit processes wrote, nor in the app's log.
+if (!failed) {
+  const name = "no secret typed into the window is in WebKit's storage, the vault or the app's log";
+  try {
+    // The check can fail: a planted copy (UTF-16, as WebKit's local storage keeps it) is found.
+    const probe = mkdtempSync(join(tmpdir(), "gims-e2e-probe-"));
+    writeFileSync(join(probe, "planted.localstorage"), Buffer.from(`x${PASSWORD}x`, "utf16le"));
+    const planted = secretsInFiles(probe, [PASSWORD]).length;
+    rmSync(probe, { recursive: true, force: true });
+    if (planted !== 1) throw new Error("the check does not find a planted password");
+    scannedFiles = 0;
+    const appLog = existsSync(join(work, "app.log")) ? readFileSync(join(work, "app.log"), "utf8") : "";
+    if (!/ DEBUG gims/.test(appLog)) throw new Error("the app wrote no detailed log to read");
+    if (!existsSync(join(work, "data", "app.gims.desktop", "localstorage"))) throw new Error("no WebKit storage to read");
+    const found = secretsInFiles(work, [...typedSecrets]);
+    if (found.length) throw new Error(found.join("; "));
+    passed += 1;
+    log(`ok   ${name} (${typedSecrets.size} secrets, ${scannedFiles} files)`);
+  } catch (error) {
+    failed = true;
+    failedCount += 1;
+    console.error(`[e2e] FAIL ${name}: ${error.message}`);
+  }
 }
 console.log(`e2e: ${passed} passed, ${failedCount} failed${notRun ? `, ${notRun} not run` : ""} (screenshots in ${shots})`);
 process.exit(failed ? 1 : 0);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -24,6 +24,7 @@ pub fn routes(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/captcha", get(captcha))
         .route("/_sandbox/faults", get(list_faults).post(set_fault))
         .route("/_sandbox/requests", get(requests))
+        .route("/_sandbox/users", post(sign_up))
         .with_state(shared)
 }
 
@@ -95,6 +96,23 @@ async fn list_faults(State(shared): State<Arc<Shared>>) -> Response {
     Json(json!({ "faults": shared.world().faults.all() })).into_response()
 }
 
+#[derive(Deserialize)]
+struct SignUp {
+    login: String,
+    password: String,
+}
+
+/// POST /_sandbox/users `{"login": ID, "password": PASSWORD}`: from now on that login id signs
+/// in to every sandbox institution with that password, and with no other (tests use it to type
+/// a canary password). 204.
+async fn sign_up(State(shared): State<Arc<Shared>>, Json(request): Json<SignUp>) -> Response {
+    if request.login.trim().is_empty() || request.password.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "missing_field", "login and password are both required".into());
+    }
+    shared.world().passwords.sign_up(request.login.trim(), request.password);
+    StatusCode::NO_CONTENT.into_response()
+}
+
 #[derive(Debug, Deserialize)]
 struct InstitutionQuery {
     institution: Option<String>,
@@ -116,7 +134,7 @@ async fn requests(State(shared): State<Arc<Shared>>, Query(query): Query<Institu
 /// GET / : the institutions, for people trying the demo.
 async fn index() -> Response {
     let mut main = String::from(
-        "<p>GIMSのサンドボックス金融機関です。どのログインIDでも、パスワード <code>sandbox</code> でログインできます。</p>\n\
+        "<p>GIMSのサンドボックス金融機関です。どのログインIDでも、パスワード <code>sandbox</code> でログインできます（<code>POST /_sandbox/users</code> で自分のパスワードを登録したログインIDを除く）。</p>\n\
          <table id=\"institutions\">\n<thead><tr><th>ID</th><th>名称</th><th>種別</th><th>認証</th></tr></thead>\n<tbody>\n",
     );
     for institution in INSTITUTIONS {

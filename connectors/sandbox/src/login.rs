@@ -278,7 +278,7 @@ async fn submit_login(State(ctx): State<Ctx>, headers: HeaderMap, axum::Form(for
             return respond(StatusCode::OK, login_form(&ctx, &csrf, &login_id, Some(WRONG_CAPTCHA), Some(&captcha_id)));
         }
     }
-    if login_id.is_empty() || form.password != PASSWORD {
+    if !world.passwords.accepts(&login_id, &form.password) {
         // A CAPTCHA is good for one try only, as on real sites.
         let captcha_id = (institution.auth == AuthKind::PasswordCaptcha)
             .then(|| world.captchas.issue(session.captcha_id.as_deref(), bound_login));

@@ -31,6 +31,23 @@ pub struct World {
     /// (institution, login id) pairs that accepted the current terms (`terms` fault).
     pub terms_accepted: HashSet<(&'static str, String)>,
     pub requests: HashMap<&'static str, u64>,
+    /// Login ids that signed up with a password of their own (`POST /_sandbox/users`).
+    pub passwords: Passwords,
+}
+
+/// Every login id signs in with [`crate::PASSWORD`] unless it signed up with its own.
+#[derive(Default)]
+pub struct Passwords(HashMap<String, String>);
+
+impl Passwords {
+    pub fn sign_up(&mut self, login_id: &str, password: String) {
+        self.0.insert(login_id.to_owned(), password);
+    }
+
+    /// Whether `password` is this login id's, as every institution of the sandbox checks it.
+    pub fn accepts(&self, login_id: &str, password: &str) -> bool {
+        !login_id.is_empty() && self.0.get(login_id).map(String::as_str).unwrap_or(crate::login::PASSWORD) == password
+    }
 }
 
 impl Shared {

@@ -18,7 +18,6 @@ use time::{Date, Duration, OffsetDateTime};
 use super::Ctx;
 use crate::faults::{self, Fault};
 use crate::html::{escape, redirect, respond};
-use crate::login::PASSWORD;
 use crate::session::random_token;
 
 pub const CLIENT_ID: &str = "gims";
@@ -172,7 +171,7 @@ async fn authorize(State(ctx): State<Ctx>, Form(request): Form<AuthorizeRequest>
     if request.decision == "deny" {
         return request.redirect_with(&[("error", "access_denied")]);
     }
-    if request.login_id.trim().is_empty() || request.password != PASSWORD {
+    if !ctx.world().passwords.accepts(request.login_id.trim(), &request.password) {
         return consent_page(&ctx, &request, Some("ログインIDまたはパスワードが正しくありません。"));
     }
     let code = random_token();

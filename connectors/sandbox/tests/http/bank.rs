@@ -85,6 +85,27 @@ async fn wrong_password_is_an_ordinary_page_with_an_error_and_no_session() {
 }
 
 #[tokio::test]
+async fn a_login_id_that_signed_up_with_its_own_password_accepts_only_that_one() {
+    let harness = Harness::start().await;
+    let signed_up = client()
+        .post(harness.url("/_sandbox/users"))
+        .json(&serde_json::json!({ "login": "carol", "password": "canary-pw-1f2e" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_up.status(), StatusCode::NO_CONTENT);
+
+    let client = client();
+    let refused = harness.post_login(&client, "sandbox-bank", "carol", "sandbox").await;
+    let page = scraper::Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(text(&page, "#login-error"), "ログインIDまたはパスワードが正しくありません。");
+    let accepted = harness.post_login(&client, "sandbox-bank", "carol", "canary-pw-1f2e").await;
+    assert_eq!(accepted.status(), StatusCode::FOUND);
+    // Everyone else still uses the sandbox's password.
+    harness.login(&super::harness::client(), "sandbox-bank", "dave", "/accounts").await;
+}
+
+#[tokio::test]
 async fn a_form_without_its_csrf_token_is_refused() {
     let harness = Harness::start().await;
     let client = client();
