@@ -12,5 +12,6 @@ pub mod money;
 pub mod refresh;
 pub mod report;
 pub mod vault;
+pub mod visible;
 
 pub use error::{ErrorCode, GimsError};

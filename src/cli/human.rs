@@ -19,14 +19,7 @@ pub(super) fn pad(text: &str, columns: usize) -> String {
 /// sequences could rewrite the screen), bidirectional overrides (which reverse what follows) and
 /// invisible characters appear as `\u{…}` escapes. Line breaks are kept unless `one_line`.
 pub fn terminal_safe(text: &str, one_line: bool) -> String {
-    let hidden = |c: char| {
-        (c.is_control() && (one_line || c != '\n'))
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
-    };
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    text.chars().map(|c| if hidden(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect()
+    gims::visible::escape_hidden(text, one_line)
 }
 
 /// `大項目/中項目`, or the 大項目 alone.

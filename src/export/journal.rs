@@ -217,9 +217,11 @@ fn write_text(out: &mut dyn Write, text: &mut String) -> Result<()> {
     Ok(())
 }
 
-/// Collapses whitespace and control characters to single spaces and trims.
+/// Collapses whitespace and control characters to single spaces and trims; characters that hide
+/// or reorder text (zero-width, bidirectional overrides) are spelled out as `\u{…}`.
 fn single_spaced(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    let words = text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+    crate::visible::escape_hidden(&words.join(" "), true)
 }
 
 /// A transaction description: one line, no comment start, no leading status mark or code.

@@ -3,7 +3,10 @@
 //! statement file. Each is kept exactly as text (the UI renders text, never markup), nothing
 //! crashes, and a file that cannot be decoded is refused whole with a clear reason.
 
+use crate::refresh_support::login_json;
+use crate::sandbox::SandboxServer;
 use crate::support::{Keychain, Machine};
+use gims_sandbox::data::HOSTILE_DESCRIPTIONS;
 
 pub const PAYLOADS: &[&str] = &[
     "<script>alert(1)</script>",
@@ -84,4 +87,46 @@ fn hostile_text_in_a_statement_is_kept_exactly_as_text_and_an_undecodable_file_i
     let code = run.json["error"]["code"].as_str().unwrap_or_default().to_string();
     assert!(code == "import.unrecognised_format" || code == "input.invalid", "a clear error: {stdout}");
     assert_eq!(machine.ok(&["status"])["transactions"], before, "nothing was imported");
+}
+
+/// The same kind of text from a bank's pages (the sandbox's `hostile_text` fault): kept exactly
+/// through the connector's HTML parsing and the save, not duplicated by the next refresh, and
+/// exported as data (formula-looking cells neutralised; the journal's lines intact).
+#[test]
+fn hostile_text_from_a_bank_stays_text_through_refresh_and_exports() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    sandbox.set_fault("sandbox-bank", Some("hostile_text"));
+    let linked = machine
+        .run(&["connect", "sandbox-bank", "--credentials-stdin"], &format!("{}\n", login_json("hana", "sandbox")))
+        .ok();
+    assert_eq!(linked["refresh"]["outcome"], "ok", "{linked}");
+    let rows = machine.ok(&["transactions", "--limit", "100000"]);
+    let rows = rows.as_array().unwrap();
+    for text in HOSTILE_DESCRIPTIONS {
+        assert_eq!(rows.iter().filter(|r| r["description"] == *text).count(), 1, "{text:?} kept exactly, once");
+    }
+    let count = rows.len();
+    let id = linked["connection_id"].to_string();
+    assert_eq!(machine.ok(&["refresh", &id])[0]["outcome"], "ok");
+    assert_eq!(machine.ok(&["transactions", "--limit", "100000"]).as_array().unwrap().len(), count, "nothing twice");
+
+    let csv = machine.dir.path().join("export.csv");
+    machine.ok(&["export", "--format", "mf-csv", "--out", csv.to_str().unwrap()]);
+    let csv = std::fs::read(&csv).unwrap();
+    let text = encoding_rs::SHIFT_JIS.decode(&csv).0.into_owned();
+    let text = if text.contains("計算対象") { text } else { String::from_utf8_lossy(&csv).into_owned() };
+    for cell in text.lines().flat_map(|line| line.split(',')) {
+        let cell = cell.trim_matches('"');
+        assert!(!cell.starts_with(['=', '+', '@']), "a formula cell left as is: {cell}");
+    }
+    assert!(text.contains("'=HYPERLINK("), "neutralised, not dropped");
+
+    let journal = machine.dir.path().join("export.journal");
+    machine.ok(&["export", "--format", "journal", "--out", journal.to_str().unwrap()]);
+    let journal = std::fs::read_to_string(&journal).unwrap();
+    assert!(journal.contains("<script>alert(1)</script>"), "kept as text");
+    assert!(!journal.contains('\u{202e}'), "no bidi override in a plain-text journal");
 }

@@ -125,7 +125,17 @@ const s = (path) => `/session/${session}${path}`;
 const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
 const findAll = async (css) =>
   (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
-const click = async (css) => wd("POST", s(`/element/${await find(css)}/click`), {});
+// A screen that re-renders between finding an element and clicking it leaves a stale reference:
+// find it again (what a user's second look would do), a few times at most.
+const click = async (css, tries = 3) => {
+  try {
+    return await wd("POST", s(`/element/${await find(css)}/click`), {});
+  } catch (error) {
+    if (tries <= 1 || !/stale element/.test(error.message)) throw error;
+    await sleep(200);
+    return click(css, tries - 1);
+  }
+};
 const type = async (css, text) => wd("POST", s(`/element/${await find(css)}/value`), { text });
 const textOf = async (css) => wd("GET", s(`/element/${await find(css)}/text`));
 /** Text read in the page: rows of the virtualized list are rebuilt as it draws. */
@@ -660,6 +670,86 @@ step("edit login and re-link from the settings: it logs in afresh and asks for t
   await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0, 30_000);
   await waitFor(`${otpRow} .badge[data-status="ok"]`, 30_000);
   await screenshot("22-accounts-relinked");
+});
+
+// The sandbox's hostile_text fault (gims_sandbox::data::HOSTILE_DESCRIPTIONS): what a bank relays.
+const HOSTILE = [
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  '<a href="javascript:alert(1)">javascript:alert(1)</a>',
+  "\u202eexe.txt\u202c",
+  "zero\u200bwidth\u200djoiner",
+  '=HYPERLINK("http://example.invalid")',
+  "+cmd|' /C calc'!A0",
+  "@SUM(A1:A2)",
+  "&amp;&lt;&#x3C;",
+  "'; DROP TABLE transactions; --",
+];
+
+step("hostile text from a bank and a 1 MB memo: every screen shows them as text and nothing runs", async () => {
+  const fault = await fetch(`${sandbox}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ institution: "sandbox-bank", fault: "hostile_text" }),
+  });
+  if (!fault.ok) throw new Error(`the sandbox did not take the fault (${fault.status})`);
+  await linkSandbox("sandbox-bank", "サンドボックス銀行");
+  const bankRow = 'li.connection[data-institution="sandbox-bank"]';
+  await waitFor(`${bankRow} .badge[data-status="ok"]`, 30_000);
+  await go("#transactions", "#tx-title");
+  await waitFor("tr[data-transaction-id]");
+  // The bank's main account alone, so that its newest rows (the hostile ones) are on screen.
+  const picked = await script(
+    "const s = document.querySelector('#tx-account'); const o = [...s.options].find(o => o.textContent.includes('サンドボックス銀行')); if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.textContent",
+  );
+  if (!picked) throw new Error("the bank's account is not in the filter");
+  const missing = async () => {
+    const shown = await script("return [...document.querySelectorAll('tr[data-transaction-id] .description-text')].map(d => d.textContent)");
+    return HOSTILE.filter((text) => !shown.includes(text));
+  };
+  await waitUntil("the bank's rows as text", async () => (await missing()).length === 0, 20_000).catch(async () => {
+    throw new Error(`not shown exactly as text: ${JSON.stringify(await missing())}`);
+  });
+  await screenshot("22b-transactions-hostile");
+
+  // A manual row with a 1 MB memo (set as a paste would: typing it key by key takes minutes).
+  await script("const s = document.querySelector('#tx-account'); s.value = ''; s.dispatchEvent(new Event('change')); return true");
+  await click("#tx-add");
+  await waitFor("#tx-add-dialog[open] #tx-add-amount");
+  await type("#tx-add-amount", "-1");
+  await type("#tx-add-description", HOSTILE[0]);
+  await script("const m = document.querySelector('#tx-add-memo'); m.value = '長'.repeat(350000) + arguments[0]; m.dispatchEvent(new Event('input')); return true", [HOSTILE[1]]);
+  await click("#tx-add-save");
+  await waitUntil("the row with the 1 MB memo", () =>
+    script("return [...document.querySelectorAll('tr[data-transaction-id] .tx-memo')].some(m => m.textContent.length > 350000)"),
+  30_000);
+
+  // Every place in the app, the connection's own settings included.
+  const places = await script(
+    "return [...document.querySelectorAll('header nav a, #preferences-link')].map(a => a.getAttribute('href'))",
+  );
+  await go("#accounts", "#accounts-title");
+  const bankSettings = await script("return document.querySelector(arguments[0] + ' .settings-link')?.getAttribute('href') ?? null", [bankRow]);
+  if (!bankSettings) throw new Error("no settings link for the bank");
+  for (const hash of [...places, "#access-log", bankSettings]) {
+    await script("location.hash = arguments[0]; return true", [hash]);
+    await sleep(800); // each screen loads its data after its title
+    await waitFor("main h1");
+    const injected = await script(
+      "return document.querySelectorAll('body script, main img:not([src^=\"data:\"]):not([src^=\"http://127.0.0.1\"]):not([src^=\"blob:\"]), [onerror], main iframe, a[href^=\"javascript:\" i]').length",
+    );
+    if (injected !== 0) throw new Error(`${hash}: ${injected} element(s) came from text`);
+    await noAlertAndNoInjectedImage().catch((error) => {
+      throw new Error(`${hash}: ${error.message}`);
+    });
+    await screenshot(`22c-hostile-${hash.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}`);
+  }
+  await fetch(`${sandbox}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ institution: "sandbox-bank", fault: null }),
+  });
+  await go("#accounts", "#accounts-title");
 });
 
 step("the smallest window stays usable; English", async () => {

@@ -49,7 +49,34 @@ impl Dataset {
         }
         self
     }
+
+    /// The dataset as served while the `hostile_text` fault is on: the main account's newest
+    /// rows carry [`HOSTILE_DESCRIPTIONS`] instead of their own descriptions (same ids, amounts
+    /// and balances), as an institution relaying a merchant's or a sender's text might.
+    pub fn with_hostile_descriptions(mut self) -> Dataset {
+        if let Some(main) = self.accounts.first_mut() {
+            for (transaction, text) in main.transactions.iter_mut().zip(HOSTILE_DESCRIPTIONS) {
+                transaction.description = (*text).to_owned();
+            }
+        }
+        self
+    }
 }
+
+/// Text that must stay text all the way to the screen and out of exports: markup, a script link,
+/// a right-to-left override, zero-width characters, formula-looking cells, entities, SQL.
+pub const HOSTILE_DESCRIPTIONS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=\"javascript:alert(1)\">javascript:alert(1)</a>",
+    "\u{202e}exe.txt\u{202c}",
+    "zero\u{200b}width\u{200d}joiner",
+    "=HYPERLINK(\"http://example.invalid\")",
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1:A2)",
+    "&amp;&lt;&#x3C;",
+    "'; DROP TABLE transactions; --",
+];
 
 /// The number an account gets when the institution migrates it: the first digit is replaced by
 /// 8 (or by 9 if it already was 8), so it keeps its length and always differs.

@@ -32,6 +32,7 @@ pub enum Fault {
     SessionExpiry,
     AccountMigration,
     Ended,
+    HostileText,
 }
 
 /// How long `slow` holds every response.

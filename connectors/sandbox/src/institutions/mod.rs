@@ -158,10 +158,14 @@ impl Ctx {
         self.institution.auth == AuthKind::Oauth && (path.starts_with("/api") || path.starts_with("/token"))
     }
 
-    /// What `login` sees today, after the `account_migration` fault if it is on.
+    /// What `login` sees today, after the `account_migration` or `hostile_text` fault if on.
     pub fn dataset(&self, login: &str) -> Dataset {
         let dataset = data::dataset(self.institution.id, login, today_in_japan(self.now()));
-        if self.fault() == Some(Fault::AccountMigration) { dataset.with_main_account_migrated() } else { dataset }
+        match self.fault() {
+            Some(Fault::AccountMigration) => dataset.with_main_account_migrated(),
+            Some(Fault::HostileText) => dataset.with_hostile_descriptions(),
+            _ => dataset,
+        }
     }
 
     /// A full page of this institution (login pages, notices); data pages use `data_page`.
