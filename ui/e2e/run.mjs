@@ -672,6 +672,33 @@ step("edit login and re-link from the settings: it logs in afresh and asks for t
   await screenshot("22-accounts-relinked");
 });
 
+step("one process per vault: the command line, run while the window is open, is refused and the window goes on", async () => {
+  const cli = join(dirname(app), "gims");
+  if (!existsSync(cli)) throw new Error(`no gims at ${cli}: build the workspace (cargo build) first`);
+  const started = Date.now();
+  const refused = spawnSync(cli, ["--json", "status"], {
+    env: { ...process.env, GIMS_VAULT: join(work, "vault"), GIMS_LOCK_WAIT_SECS: "2" },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  const waited = Date.now() - started;
+  const code = (() => {
+    try {
+      return JSON.parse(refused.stdout).error.code;
+    } catch {
+      return null;
+    }
+  })();
+  if (refused.status === 0 || code !== "vault.in_use") {
+    throw new Error(`the second process was not refused: exit ${refused.status}, ${refused.stdout}${refused.stderr}`);
+  }
+  if (waited < 1500) throw new Error(`it did not wait for the vault (${waited} ms)`);
+  log(`the command line waited ${waited} ms, then: ${code}`);
+  await go("#transactions", "#tx-title");
+  await waitFor("tr[data-transaction-id]");
+  await go("#accounts", "#accounts-title");
+});
+
 // The sandbox's hostile_text fault (gims_sandbox::data::HOSTILE_DESCRIPTIONS): what a bank relays.
 const HOSTILE = [
   "<script>alert(1)</script>",
