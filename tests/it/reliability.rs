@@ -195,3 +195,76 @@ fn an_io_error_on_write_or_sync_is_a_clear_error_and_the_vault_works_once_it_is_
     machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-100", "--description", "成功"]);
     assert_eq!(machine.ok(&["status"])["transactions"], 2);
 }
+
+/// The modelled service's export with `rows` rows whose ids are this round's own, so each round
+/// has a whole import to save or not.
+fn export_file(dir: &std::path::Path, round: usize, rows: usize) -> std::path::PathBuf {
+    let mut csv = String::from(
+        "\"計算対象\",\"日付\",\"内容\",\"金額（円）\",\"保有金融機関\",\"大項目\",\"中項目\",\"メモ\",\"振替\",\"ID\"\r\n",
+    );
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "\"1\",\"2026/{:02}/{:02}\",\"ローソン {round}-{i}\",\"-{}\",\"財布\",\"食費\",\"食料品\",\"\",\"0\",\"R{round}-{i}\"\r\n",
+            1 + i % 12,
+            1 + i % 28,
+            100 + i % 900
+        ));
+    }
+    let path = dir.join(format!("round-{round}.csv"));
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+#[test]
+fn processes_killed_at_random_points_never_leave_half_an_import() {
+    const ROWS: usize = 4_000;
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let count = || machine.ok(&["status"])["transactions"].as_i64().unwrap();
+
+    // How long a whole import of one file takes here, so that kills land anywhere in it (the
+    // second one: the first command of the day also takes the daily backup).
+    for warm_up in [1000, 1001] {
+        let file = export_file(machine.dir.path(), warm_up, ROWS);
+        assert_eq!(machine.ok(&["import", file.to_str().unwrap()])["imported"], ROWS);
+    }
+    let timed = export_file(machine.dir.path(), 0, ROWS);
+    let started = std::time::Instant::now();
+    assert_eq!(machine.ok(&["import", timed.to_str().unwrap()])["imported"], ROWS);
+    let whole = (started.elapsed().as_millis() as u64).max(50);
+    let mut expected = 3 * ROWS as i64;
+
+    let mut seed: u64 = 0x1e_a5;
+    let mut killed = 0;
+    for round in 1..=crash_runs() {
+        let file = export_file(machine.dir.path(), round, ROWS);
+        let file = file.to_str().unwrap();
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_millis((seed >> 33) % (whole * 6 / 5));
+        let mut session = Session::start(&machine, &["import", file], &[]);
+        std::thread::sleep(delay);
+        if session.has_exited() {
+            session.finish().ok();
+        } else {
+            session.kill();
+            killed += 1;
+        }
+        assert_eq!(machine.ok(&["check"])["integrity"], "ok", "after a kill at {delay:?}");
+        let now = count();
+        assert!(
+            now == expected || now == expected + ROWS as i64,
+            "an import is whole or absent: {now} rows, {expected} before it, after a kill at {delay:?}"
+        );
+        // Importing the file again completes it, and once more adds nothing.
+        machine.ok(&["import", file]);
+        assert_eq!(count(), expected + ROWS as i64);
+        assert_eq!(machine.ok(&["import", file])["imported"], 0);
+        expected += ROWS as i64;
+    }
+    eprintln!(
+        "import crash loop: {} runs, {killed} killed mid-import (a whole import takes {whole} ms), nothing lost or duplicated",
+        crash_runs()
+    );
+    assert!(killed > 0, "some imports were killed before they finished");
+}
