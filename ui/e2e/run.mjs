@@ -730,10 +730,13 @@ step("hostile text from a bank and a 1 MB memo: every screen shows them as text 
     "const s = document.querySelector('#tx-account'); const o = [...s.options].find(o => o.textContent.includes('サンドボックス銀行')); if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.textContent",
   );
   if (!picked) throw new Error("the bank's account is not in the filter");
+  // Shown exactly, except that a bidirectional override is spelled out rather than obeyed.
+  const asShown = (text) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
   const missing = async () => {
     const shown = await script("return [...document.querySelectorAll('tr[data-transaction-id] .description-text')].map(d => d.textContent)");
-    return HOSTILE.filter((text) => !shown.includes(text));
+    return HOSTILE.map(asShown).filter((text) => !shown.includes(text));
   };
+  if (asShown(HOSTILE[3]) !== "\\u{202e}exe.txt\\u{202c}") throw new Error(`asShown: ${asShown(HOSTILE[3])}`);
   await waitUntil("the bank's rows as text", async () => (await missing()).length === 0, 20_000).catch(async () => {
     throw new Error(`not shown exactly as text: ${JSON.stringify(await missing())}`);
   });
