@@ -3,9 +3,9 @@
 //! formats, records the import as the connection's last fetch, and makes the next month's file
 //! due. `connections` shows an overdue one as `file_due` with the action `import_file`.
 
-use super::Gims;
+use super::{Gims, StatementFile};
 use crate::error::{GimsError, Result};
-use crate::import::{FormatChoice, ImportOutcome};
+use crate::import::{FormatChoice, ImportInto, ImportMode, ImportOutcome};
 use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
 use rusqlite::params;
@@ -21,6 +21,17 @@ impl Gims {
         connection: i64,
         downloaded_on: Option<&str>,
     ) -> Result<ImportOutcome> {
+        let file = StatementFile::read(file)?;
+        self.import_into_connection(&file, connection, downloaded_on, ImportMode::SAVE)
+    }
+
+    pub(super) fn import_into_connection(
+        &mut self,
+        file: &StatementFile,
+        connection: i64,
+        downloaded_on: Option<&str>,
+        mode: ImportMode,
+    ) -> Result<ImportOutcome> {
         let row = self.existing_connection(connection)?;
         let formats = formats_of(&row.institution_id).ok_or_else(|| {
             GimsError::invalid(
@@ -31,13 +42,13 @@ impl Gims {
                 ),
             )
         })?;
-        let statement = super::read_statement(file, FormatChoice::Auto, downloaded_on)?;
+        let statement = super::parse_statement(&file.bytes, FormatChoice::Auto, downloaded_on)?;
         if !formats.contains(&statement.format.as_str()) {
             return Err(GimsError::invalid(
                 "file",
                 format!(
                     "{} is a {} file, not one of {}'s ({}); nothing was imported",
-                    file.display(),
+                    file.name,
                     statement.format.as_str(),
                     row.display_name,
                     formats.join(", ")
@@ -45,12 +56,16 @@ impl Gims {
             ));
         }
         let now = time::OffsetDateTime::now_utc();
-        let outcome = crate::import::save(&mut self.ledger, &statement, None, &super::now())?;
+        let outcome =
+            crate::import::save_with(&mut self.ledger, &statement, ImportInto::FromFile, &super::now(), mode)?;
+        if mode.dry_run {
+            return Ok(outcome);
+        }
         let due = a_month_after(now);
         let message = format!(
             "imported {} row(s) from {} ({} already there); next month's file is due by {}",
             outcome.imported,
-            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            Path::new(&file.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             outcome.duplicates,
             due.date()
         );
