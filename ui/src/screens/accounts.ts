@@ -48,7 +48,12 @@ export function accountsScreen(): Screen {
     ]);
     if (key === shownKey) return;
     shownKey = key;
-    const title = h("h1", { id: "accounts-title" }, t("accounts.title"));
+    const title = h(
+      "div",
+      { class: "screen-title" },
+      h("h1", { id: "accounts-title" }, t("accounts.title")),
+      h("a", { class: "button subtle", href: "#import", id: "import-link" }, t("import.link")),
+    );
     if (error) return replaceChildren(root, title, errorBox(error));
     if (store.connections.length === 0) {
       return replaceChildren(
@@ -160,6 +165,17 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         },
         t("accounts.refresh"),
       ),
+      institution?.auth.kind === "file"
+        ? h(
+            "a",
+            {
+              class: "button subtle import-file-link",
+              href: `#import/connection/${connection.id}`,
+              "aria-label": `${t("import.link")}: ${connection.display_name}`,
+            },
+            t("import.link"),
+          )
+        : null,
       h(
         "a",
         {
