@@ -2,6 +2,8 @@
 //! linked without a login; `import_for_connection` reads a file of that institution's own
 //! formats, records the import as the connection's last fetch, and makes the next month's file
 //! due. `connections` shows an overdue one as `file_due` with the action `import_file`.
+//! The accounts its files fill belong to the connection (listed under it, deleted with it);
+//! a manual account that the same file filled before is adopted, not duplicated.
 
 use super::{Gims, StatementFile};
 use crate::error::{GimsError, Result};
@@ -56,8 +58,13 @@ impl Gims {
             ));
         }
         let now = time::OffsetDateTime::now_utc();
-        let outcome =
-            crate::import::save_with(&mut self.ledger, &statement, ImportInto::FromFile, &super::now(), mode)?;
+        let outcome = crate::import::save_with(
+            &mut self.ledger,
+            &statement,
+            ImportInto::Connection(connection),
+            &super::now(),
+            mode,
+        )?;
         if mode.dry_run {
             return Ok(outcome);
         }

@@ -456,7 +456,10 @@ fn find_or_create_account(
     if let Some(connection) = connection
         && let Some((id, currency)) = find(None)?
     {
-        tx.execute("UPDATE accounts SET connection_id = ?2 WHERE id = ?1", params![id, connection])?;
+        tx.execute(
+            "UPDATE accounts SET connection_id = ?2, balance_from_transactions = 1 WHERE id = ?1",
+            params![id, connection],
+        )?;
         return Ok((id, currency, false));
     }
     let currency = if hint.currency == "XXX" { "JPY".to_string() } else { hint.currency.clone() };
@@ -475,8 +478,9 @@ fn find_or_create_account(
         _ => hint.institution.clone(),
     };
     tx.execute(
-        "INSERT INTO accounts (connection_id, external_id, name, kind, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![connection, key, name, kind.as_str(), currency, now],
+        "INSERT INTO accounts (connection_id, external_id, name, kind, currency, created_at, balance_from_transactions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![connection, key, name, kind.as_str(), currency, now, connection.is_some()],
     )?;
     Ok((tx.last_insert_rowid(), currency, true))
 }
