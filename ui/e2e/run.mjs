@@ -736,6 +736,46 @@ step("statement import: a file dropped on the zone that is no statement says wha
   await go("#accounts", "#accounts-title");
 });
 
+step("a bank linked by its files: found by its brand, its file imported into it, its account under it and in its deletion", async () => {
+  await go("#link", "#institution-search");
+  await type("#institution-search", "NEOBANK");
+  await waitFor('button[data-institution="sbi-sumishin"]');
+  await click('button[data-institution="sbi-sumishin"]');
+  await waitFor("#link-by-files");
+  await click("#link-submit");
+  await waitUntil("the import screen of the new connection", () =>
+    script("return /^#import\\/connection\\/\\d+$/.test(location.hash) && (document.querySelector('#import-target')?.value ?? '').startsWith('connection:')"),
+  );
+  await pickStatement("sbi-sumishin.csv");
+  await waitFor("#import-preview", 30_000);
+  const imported = Number(await script("return document.querySelector('#import-preview').dataset.imported"));
+  const marks = await statuses();
+  const account = await textOf(".import-account-name");
+  if (!(imported > 0) || marks.length !== imported || !account.includes("この連携の口座")) {
+    throw new Error(`preview: ${imported} rows, ${JSON.stringify(marks)}, account ${account}`);
+  }
+  await screenshot("22h-import-file-connection");
+  await click("#import-confirm");
+  await waitFor("#import-done", 30_000);
+
+  await go("#accounts", "#accounts-title");
+  const row = 'li.connection[data-institution="sbi-sumishin"]';
+  await waitUntil("its account listed under the connection", async () => (await findAll(`${row} .accounts li`)).length === 1);
+  await waitFor(`${row} .badge[data-status="ok"]`);
+  await screenshot("22i-accounts-file-connection");
+  await click(`${row} .settings-link`);
+  await waitFor("#settings-delete");
+  await click("#settings-delete");
+  await waitFor("#delete-dialog[open] #delete-confirm-name");
+  const destroyed = await textOf("#delete-destroyed");
+  if (!destroyed.includes("口座 1件") || !destroyed.includes(`明細 ${imported}件`)) {
+    throw new Error(`deleting the connection does not name its imported account and rows: ${destroyed}`);
+  }
+  await screenshot("22j-delete-file-connection");
+  await click("#delete-cancel");
+  await go("#accounts", "#accounts-title");
+});
+
 step("the smallest window stays usable; English", async () => {
   await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
   await screenshot("23-accounts-1024x640");

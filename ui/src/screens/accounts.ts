@@ -153,18 +153,7 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         run ? tKnown("run", run) : "",
         running ? h("progress", { "aria-label": tKnown("run", run!) }) : null,
       ),
-      h(
-        "button",
-        {
-          class: "button refresh-button",
-          type: "button",
-          disabled: running || !manualAllowed,
-          title: manualAllowed ? null : t("accounts.refresh_not_allowed"),
-          "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
-          onclick: () => void refreshConnections([connection.id]),
-        },
-        t("accounts.refresh"),
-      ),
+      // A bank linked by its files has nothing to refresh: its action is importing the next file.
       institution?.auth.kind === "file"
         ? h(
             "a",
@@ -175,7 +164,18 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
             },
             t("import.link"),
           )
-        : null,
+        : h(
+            "button",
+            {
+              class: "button refresh-button",
+              type: "button",
+              disabled: running || !manualAllowed,
+              title: manualAllowed ? null : t("accounts.refresh_not_allowed"),
+              "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
+              onclick: () => void refreshConnections([connection.id]),
+            },
+            t("accounts.refresh"),
+          ),
       h(
         "a",
         {
@@ -210,6 +210,9 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
 /** The one action the status calls for; "refresh now" is a button, the others say what to do. */
 function actionHint(connection: ConnectionRow, manualAllowed: boolean): HTMLElement {
   const words = tKnown("action", connection.action);
+  if (connection.action === "import_file") {
+    return h("a", { class: "link-button action", href: `#import/connection/${connection.id}` }, words);
+  }
   if (connection.action === "refresh_now" && manualAllowed) {
     return h(
       "button",

@@ -102,6 +102,7 @@ export function importScreen(connectionId: number | null = null): Screen {
   };
 
   const accountLabel = (a: ImportOutcome["accounts"][number]) => {
+    if (a.created && a.connection_id !== null) return t("import.account_new_connection", { name: a.name });
     if (a.created) return t("import.account_new", { name: a.name });
     if (a.connection_id !== null) return t("import.account_connection", { name: a.name });
     return t("import.account_existing", { name: a.name });
@@ -131,7 +132,8 @@ export function importScreen(connectionId: number | null = null): Screen {
         type: "button",
         id: "import-confirm",
         class: "button primary",
-        disabled: preview.imported === 0,
+        // Nothing new: nothing to save — except a file connection's import, which is its fetch.
+        disabled: preview.imported === 0 && pending?.target.connection === undefined,
         onclick: () => void confirmImport(),
       },
       t("import.confirm"),
