@@ -736,6 +736,38 @@ step("statement import: a file dropped on the zone that is no statement says wha
   await go("#accounts", "#accounts-title");
 });
 
+step("a 100,000-row statement is previewed by the core while the window keeps painting: 500 rows shown, all counted", async () => {
+  const big = join(work, "rakuten-bank-100k.csv");
+  const lines = ["取引日,入出金(円),取引後残高(円),入出金内容"];
+  let balance = 10_000_000;
+  for (let i = 0; i < 100_000; i += 1) {
+    const amount = i % 3 ? -((i * 37) % 5000) - 1 : 1000 + (i % 700);
+    balance += amount;
+    const day = new Date(Date.UTC(2015, 0, 1 + Math.floor(i / 30))).toISOString().slice(0, 10).replaceAll("-", "");
+    lines.push(`${day},${amount},${balance},取引${i % 977}`);
+  }
+  writeFileSync(big, `${lines.join("\r\n")}\r\n`);
+  await click("#import-link");
+  await waitFor("#import-drop");
+  // Frame times while the core reads, dedupes and rolls back the 100,000 rows.
+  await script(
+    "window.gimsFrames = []; const tick = (t) => { window.gimsFrames.push(t); if (window.gimsFrames.length < 100000) requestAnimationFrame(tick); }; requestAnimationFrame(tick); return true",
+  );
+  await wd("POST", s(`/element/${await find("#import-file")}/value`), { text: big });
+  await waitFor("#import-preview", 120_000);
+  const [imported, shown, rows, gap] = await script(
+    "const f = window.gimsFrames; let gap = 0; for (let i = 1; i < f.length; i++) gap = Math.max(gap, f[i] - f[i - 1]); return [Number(document.querySelector('#import-preview').dataset.imported), document.querySelector('#import-shown')?.textContent ?? '', document.querySelectorAll('#import-rows tr[data-status]').length, Math.round(gap)]",
+  );
+  log(`100,000-row preview: the longest frame gap was ${gap} ms`);
+  if (imported !== 100_000 || rows !== 500 || !shown.includes("500") || !shown.includes("100,000")) {
+    throw new Error(`preview of the big file: ${imported} counted, ${rows} rows shown, "${shown}"`);
+  }
+  if (gap > 1000) throw new Error(`the window stopped painting for ${gap} ms during the preview`);
+  await screenshot("22g2-import-100k");
+  await click("#import-cancel");
+  await go("#accounts", "#accounts-title");
+});
+
 step("a bank linked by its files: found by its brand, its file imported into it, its account under it and in its deletion", async () => {
   await go("#link", "#institution-search");
   await type("#institution-search", "NEOBANK");

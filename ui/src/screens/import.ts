@@ -19,7 +19,7 @@ import {
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { money } from "../ui/money";
+import { groupDigits, money } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
@@ -168,10 +168,10 @@ export function importScreen(connectionId: number | null = null): Screen {
           "p",
           { id: "import-counts", class: "import-counts" },
           t("import.counts", {
-            imported: preview.imported,
-            duplicates: preview.duplicates,
-            possible: preview.possible_duplicates.length,
-            skipped: preview.skipped.length,
+            imported: groupDigits(preview.imported),
+            duplicates: groupDigits(preview.duplicates),
+            possible: groupDigits(preview.possible_duplicates.length),
+            skipped: groupDigits(preview.skipped.length),
           }),
         ),
         possible > 0 || preview.possible_duplicates.length > 0 ? h("p", { class: "hint" }, t("import.possible_hint")) : null,
@@ -179,7 +179,7 @@ export function importScreen(connectionId: number | null = null): Screen {
         // Above the rows: what will be added is decided from the counts, without scrolling.
         h("div", { class: "form-actions import-actions" }, cancel, confirm),
         preview.rows.length < preview.rows_total
-          ? h("p", { class: "hint", id: "import-shown" }, t("import.shown_rows", { shown: preview.rows.length, total: preview.rows_total }))
+          ? h("p", { class: "hint", id: "import-shown" }, t("import.shown_rows", { shown: preview.rows.length, total: groupDigits(preview.rows_total) }))
           : null,
         h(
           "div",
@@ -261,7 +261,7 @@ export function importScreen(connectionId: number | null = null): Screen {
             "data-account-id": saved.account_id,
           },
           h("h2", {}, t("import.done_title")),
-          h("p", {}, t("import.done", { imported: saved.imported, duplicates: saved.duplicates })),
+          h("p", {}, t("import.done", { imported: groupDigits(saved.imported), duplicates: groupDigits(saved.duplicates) })),
           h(
             "div",
             { class: "form-actions" },
@@ -269,7 +269,7 @@ export function importScreen(connectionId: number | null = null): Screen {
           ),
         ),
       );
-      notify(t("import.done", { imported: saved.imported, duplicates: saved.duplicates }), "ok");
+      notify(t("import.done", { imported: groupDigits(saved.imported), duplicates: groupDigits(saved.duplicates) }), "ok");
       void store.loadConnections();
       void loadAccounts();
     } catch (e) {
