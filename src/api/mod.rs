@@ -465,6 +465,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_sent_by_the_window_is_decoded_and_one_too_large_is_refused_before_decoding() {
+        use base64::Engine as _;
+        let bytes = "取引日,入出金(円)\r\n".as_bytes();
+        let sent = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let file = StatementFile::from_base64("meisai.csv", &sent).unwrap();
+        assert_eq!((file.name.as_str(), file.bytes.as_slice()), ("meisai.csv", bytes));
+        let garbled = StatementFile::from_base64("meisai.csv", "not base64!").unwrap_err();
+        assert!(
+            garbled.message.contains("meisai.csv") && garbled.message.contains("pick it again"),
+            "{}",
+            garbled.message
+        );
+        // One byte over the cap, as base64 text: refused by its length alone.
+        let too_large = "A".repeat((MAX_SENT_STATEMENT_BYTES + 3) / 3 * 4 + 4);
+        let error = StatementFile::from_base64("big.csv", &too_large).unwrap_err();
+        assert!(error.message.contains("64 MiB") && error.message.contains("big.csv"), "{}", error.message);
+        let at_cap = "A".repeat(MAX_SENT_STATEMENT_BYTES / 3 * 4);
+        assert_eq!(
+            StatementFile::from_base64("cap.csv", &at_cap).unwrap().bytes.len(),
+            MAX_SENT_STATEMENT_BYTES / 3 * 3
+        );
+    }
+
+    #[test]
     fn dates_are_checked_and_normalised() {
         assert_eq!(parse_date("date", "2026/11/28").unwrap(), "2026-11-28");
         for bad in ["2026-13-01", "2026-02-30", "28/11/2026", "yesterday", ""] {
