@@ -65,6 +65,8 @@ fn a_file_connections_accounts_belong_to_it_and_go_with_it() {
     };
     let before = balance(&machine, account).unwrap();
     assert!(before["connection_id"].is_null());
+    let net_worth = |machine: &Machine| machine.ok(&["report", "assets", "--date", "2024-12-31"])["total"].clone();
+    let worth = net_worth(&machine);
 
     // Linked by its files: the next import adopts that account rather than duplicating it.
     let connection = machine.ok(&["connect", "rakuten-bank"])["connection_id"].as_i64().unwrap();
@@ -76,6 +78,7 @@ fn a_file_connections_accounts_belong_to_it_and_go_with_it() {
     let after = balance(&machine, account).unwrap();
     assert_eq!(after["connection_id"], connection, "listed under its connection");
     assert_eq!(after["balance"], before["balance"], "its balance is still its statement's: {after}");
+    assert_eq!(net_worth(&machine), worth, "and it counts the same in the asset report");
 
     // Deleting the connection names the account and its rows, and takes them; the cash row stays.
     let refused = machine.run(&["delete", &id], "").fails_with("input.invalid");
@@ -102,6 +105,7 @@ fn a_file_connections_accounts_belong_to_it_and_go_with_it() {
         (&serde_json::json!(again), &before["balance"]),
         "{fresh}"
     );
+    assert_eq!(net_worth(&machine), worth);
     let footprint = machine.ok(&["delete", &again.to_string(), "--yes"]);
     assert_eq!(footprint["destroyed"]["transactions"].as_i64(), Some(rows));
 }
