@@ -58,31 +58,27 @@ impl Gims {
             ));
         }
         let now = time::OffsetDateTime::now_utc();
-        let outcome = crate::import::save_with(
-            &mut self.ledger,
-            &statement,
-            ImportInto::Connection(connection),
-            &super::now(),
-            mode,
-        )?;
-        if mode.dry_run {
-            return Ok(outcome);
-        }
         let due = a_month_after(now);
-        let message = format!(
-            "imported {} row(s) from {} ({} already there); next month's file is due by {}",
-            outcome.imported,
-            Path::new(&file.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            outcome.duplicates,
-            due.date()
-        );
+        let due_text = due.format(&Rfc3339).map_err(GimsError::internal)?;
+        let file_name = Path::new(&file.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let now_text = super::now();
-        self.ledger.conn.execute(
-            "UPDATE connections SET last_fetched_at = ?2, last_attempt_at = ?2, status = 'ok', status_action = 'none',
-                    status_url = NULL, status_message = ?3, next_refresh_at = ?4 WHERE id = ?1",
-            params![connection, now_text, message, due.format(&Rfc3339).map_err(GimsError::internal)?],
-        )?;
-        Ok(outcome)
+        // The import and the connection's last fetch are one transaction: both or neither.
+        let record = |tx: &rusqlite::Transaction<'_>, outcome: &ImportOutcome| -> Result<()> {
+            let message = format!(
+                "imported {} row(s) from {file_name} ({} already there); next month's file is due by {}",
+                outcome.imported,
+                outcome.duplicates,
+                due.date()
+            );
+            tx.execute(
+                "UPDATE connections SET last_fetched_at = ?2, last_attempt_at = ?2, status = 'ok', status_action = 'none',
+                        status_url = NULL, status_message = ?3, next_refresh_at = ?4 WHERE id = ?1",
+                params![connection, now_text, message, due_text],
+            )?;
+            Ok(())
+        };
+        let into = ImportInto::Connection(connection);
+        crate::import::save_recording(&mut self.ledger, &statement, into, &now_text, mode, record)
     }
 }
 

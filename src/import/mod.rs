@@ -35,7 +35,7 @@ use time::Date;
 
 pub use save::{
     ImportInto, ImportMode, ImportOutcome, ImportRowView, ImportedAccount, PossibleDuplicate, RowStatus, SkippedView,
-    save, save_with,
+    save, save_recording, save_with,
 };
 pub use text::TextEncoding;
 

@@ -154,6 +154,19 @@ pub fn save_with(
     now: &str,
     mode: ImportMode,
 ) -> Result<ImportOutcome> {
+    save_recording(ledger, statement, into, now, mode, |_, _| Ok(()))
+}
+
+/// [`save_with`], with `record` run in the same SQLite transaction once the rows are in (a file
+/// connection's last fetch): both are saved, or neither. Not run for a dry run.
+pub fn save_recording(
+    ledger: &mut Ledger,
+    statement: &ParsedStatement,
+    into: ImportInto,
+    now: &str,
+    mode: ImportMode,
+    record: impl FnOnce(&rusqlite::Transaction<'_>, &ImportOutcome) -> Result<()>,
+) -> Result<ImportOutcome> {
     if matches!(into, ImportInto::Account(_)) && statement.accounts.len() > 1 {
         return Err(GimsError::invalid(
             "account",
@@ -166,7 +179,7 @@ pub fn save_with(
     // A whole file is one transaction; a big one spills less with a larger page cache (the
     // cache only grows as pages are used, and goes back to its normal size afterwards).
     ledger.conn.pragma_update(None, "cache_size", -262_144)?;
-    let saved = save_in_one_transaction(ledger, statement, into, now, mode);
+    let saved = save_in_one_transaction(ledger, statement, into, now, mode, record);
     ledger.conn.pragma_update(None, "cache_size", crate::ledger::CACHE_SIZE)?;
     saved
 }
@@ -177,6 +190,7 @@ fn save_in_one_transaction(
     into: ImportInto,
     now: &str,
     mode: ImportMode,
+    record: impl FnOnce(&rusqlite::Transaction<'_>, &ImportOutcome) -> Result<()>,
 ) -> Result<ImportOutcome> {
     let tx = ledger.conn.transaction()?;
     let mut accounts = Vec::new();
@@ -300,6 +314,7 @@ fn save_in_one_transaction(
     if mode.dry_run {
         tx.rollback()?;
     } else {
+        record(&tx, &outcome)?;
         tx.commit()?;
     }
     Ok(outcome)
