@@ -7,7 +7,7 @@
 
 use super::{Gims, StatementFile};
 use crate::error::{GimsError, Result};
-use crate::import::{FormatChoice, ImportInto, ImportMode, ImportOutcome};
+use crate::import::{FormatChoice, ImportInto, ImportMode, ImportOutcome, ParsedStatement, SkippedLine};
 use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
 use rusqlite::params;
@@ -44,7 +44,7 @@ impl Gims {
                 ),
             )
         })?;
-        let statement = super::parse_statement(&file.bytes, FormatChoice::Auto, downloaded_on)?;
+        let mut statement = super::parse_statement(&file.bytes, FormatChoice::Auto, downloaded_on)?;
         if !formats.contains(&statement.format.as_str()) {
             return Err(GimsError::invalid(
                 "file",
@@ -56,6 +56,9 @@ impl Gims {
                     formats.join(", ")
                 ),
             ));
+        }
+        if let Some(start) = row.start_date.as_deref().and_then(crate::refresh::endpoint::parse_iso_date) {
+            leave_out_before(&mut statement, start);
         }
         let now = time::OffsetDateTime::now_utc();
         let due = a_month_after(now);
@@ -80,6 +83,22 @@ impl Gims {
         let into = ImportInto::Connection(connection);
         crate::import::save_recording(&mut self.ledger, &statement, into, &now_text, mode, record)
     }
+}
+
+/// The connection's start date holds for its files as for a refresh: earlier rows are not
+/// imported (another connection, or the user, already has them). Each is listed with its line
+/// and why, like a line that could not be read.
+fn leave_out_before(statement: &mut ParsedStatement, start: time::Date) {
+    for account in &mut statement.accounts {
+        let (kept, early): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut account.transactions).into_iter().partition(|transaction| transaction.date >= start);
+        account.transactions = kept;
+        statement.skipped.extend(early.into_iter().map(|transaction| SkippedLine {
+            line: transaction.line,
+            reason: format!("dated {}, before this connection's start date {start}", transaction.date),
+        }));
+    }
+    statement.skipped.sort_by_key(|skipped| skipped.line);
 }
 
 /// The same day next month (the month's last day when it has no such day).

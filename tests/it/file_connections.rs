@@ -109,3 +109,24 @@ fn a_file_connections_accounts_belong_to_it_and_go_with_it() {
     let footprint = machine.ok(&["delete", &again.to_string(), "--yes"]);
     assert_eq!(footprint["destroyed"]["transactions"].as_i64(), Some(rows));
 }
+
+#[test]
+fn a_file_connections_start_date_leaves_earlier_rows_out_and_says_so() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let id = machine.ok(&["connect", "sbi-sumishin", "--start-date", "2024-11-10"])["connection_id"].to_string();
+    let file = fixture("sbi-sumishin.csv");
+    let everything = machine.ok(&["import", &file, "--dry-run"])["imported"].as_i64().unwrap();
+    let outcome = machine.ok(&["import", &file, "--connection", &id]);
+    let left_out: Vec<_> = outcome["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"].as_str().unwrap().contains("before this connection's start date 2024-11-10"))
+        .collect();
+    assert!(!left_out.is_empty(), "{outcome}");
+    assert_eq!(outcome["imported"].as_i64().unwrap() + left_out.len() as i64, everything, "{outcome}");
+    let rows = machine.ok(&["transactions"]);
+    assert!(rows.as_array().unwrap().iter().all(|t| t["date"].as_str().unwrap() >= "2024-11-10"), "{rows}");
+}
