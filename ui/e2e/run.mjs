@@ -796,7 +796,9 @@ step("a bank linked by its files: found by its brand, its file imported into it,
   await waitFor(`${row} .badge[data-status="ok"]`);
   await screenshot("22i-accounts-file-connection");
   await click(`${row} .settings-link`);
-  await waitFor("#settings-delete");
+  await waitFor("#settings-import");
+  if ((await findAll("#settings-relink")).length) throw new Error("a bank linked by its files offers a re-link");
+  await screenshot("22i2-settings-file-connection");
   await click("#settings-delete");
   await waitFor("#delete-dialog[open] #delete-confirm-name");
   const destroyed = await textOf("#delete-destroyed");

@@ -265,6 +265,7 @@ export function importScreen(connectionId: number | null = null): Screen {
           h(
             "div",
             { class: "form-actions" },
+            h("button", { type: "button", class: "button", onclick: () => replaceChildren(result) }, t("import.another")),
             h("a", { class: "button primary", href: "#transactions", id: "import-to-transactions" }, t("import.to_transactions")),
           ),
         ),
