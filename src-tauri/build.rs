@@ -36,6 +36,8 @@ fn main() {
         "settings",
         "set_setting",
         "access_log",
+        "preview_import",
+        "import_file",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -15,6 +15,7 @@ mod tests {
     use gims::api::Settings;
     use gims::api::{DeleteView, InstitutionView, StatusView};
     use gims::error::GimsError;
+    use gims::import::ImportOutcome;
     use gims::ledger::categories::CategoryRow;
     use gims::ledger::transfers::{TransferMark, TransferSuggestion};
     use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
@@ -51,6 +52,7 @@ mod tests {
             TransferMark,
             Settings,
             AccessLogRow,
+            ImportOutcome,
             EngineEvent,
             GimsError,
             // arguments
@@ -78,6 +80,8 @@ mod tests {
             UndoTransferArgs,
             SetSettingArgs,
             AccessLogArgs,
+            PreviewImportArgs,
+            ImportFileArgs,
         );
         let mut files = BTreeMap::new();
         for entry in std::fs::read_dir(dir).unwrap() {

@@ -12,7 +12,9 @@ use gims::api::{
     AddTransactionInput, ConnectInput, DeleteView, EditInput, EditTransactionInput, InstitutionView, RefreshTargets,
     StatusView, TransactionQuery,
 };
+use gims::api::{ImportTarget, StatementFile};
 use gims::error::{GimsError, Result};
+use gims::import::{ImportMode, ImportOutcome};
 use gims::ledger::categories::CategoryRow;
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
 use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
@@ -115,6 +117,26 @@ command_args! {
     SetSettingArgs { key: String, value: String }
     /// `None`: every connection.
     AccessLogArgs { connection: Option<i64> }
+    /// A statement file the window read (dropped or picked): its name, for messages, and its
+    /// bytes as base64. Rows go to `account`, or to file connection `connection`, or (neither)
+    /// to accounts found or created from what the file says. `rows`: how many to describe.
+    PreviewImportArgs {
+        name: String,
+        bytes_base64: String,
+        account: Option<i64>,
+        connection: Option<i64>,
+        rows: Option<u32>,
+    }
+    /// The same file and target as the preview, with the counts it showed: a save that would
+    /// come out otherwise (the ledger changed meanwhile) is refused whole.
+    ImportFileArgs {
+        name: String,
+        bytes_base64: String,
+        account: Option<i64>,
+        connection: Option<i64>,
+        expect_imported: u32,
+        expect_duplicates: u32,
+    }
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -328,6 +350,36 @@ pub async fn set_setting(session: State<'_, Session>, args: SetSettingArgs) -> R
 #[tauri::command(rename_all = "snake_case")]
 pub async fn access_log(session: State<'_, Session>, args: AccessLogArgs) -> Result<Vec<AccessLogRow>> {
     session.reader().await?.access_log(args.connection)
+}
+
+/// Rows a preview describes one by one; the counts and sums cover the whole file.
+const PREVIEW_ROWS: u32 = 500;
+
+fn import_target(account: Option<i64>, connection: Option<i64>) -> Result<ImportTarget> {
+    match (account, connection) {
+        (None, None) => Ok(ImportTarget::FromFile),
+        (Some(id), None) => Ok(ImportTarget::Account(id)),
+        (None, Some(id)) => Ok(ImportTarget::Connection(id)),
+        (Some(_), Some(_)) => Err(GimsError::invalid("account", "choose an account or a file connection, not both")),
+    }
+}
+
+/// What importing the file would do, row by row; nothing is saved.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn preview_import(session: State<'_, Session>, args: PreviewImportArgs) -> Result<ImportOutcome> {
+    let file = StatementFile::from_base64(&args.name, &args.bytes_base64)?;
+    let target = import_target(args.account, args.connection)?;
+    let rows = args.rows.unwrap_or(PREVIEW_ROWS).min(PREVIEW_ROWS) as usize;
+    session.writer().await?.import_statement(&file, target, None, None, ImportMode::preview(rows))
+}
+
+/// Imports the file as previewed, whole or not at all.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_file(session: State<'_, Session>, args: ImportFileArgs) -> Result<ImportOutcome> {
+    let file = StatementFile::from_base64(&args.name, &args.bytes_base64)?;
+    let target = import_target(args.account, args.connection)?;
+    let expect = Some((args.expect_imported as usize, args.expect_duplicates as usize));
+    session.writer().await?.import_statement(&file, target, None, None, ImportMode { expect, ..ImportMode::SAVE })
 }
 
 /// The window is there to answer challenges, so runs are interactive.

@@ -105,6 +105,8 @@ fn main() {
             commands::settings,
             commands::set_setting,
             commands::access_log,
+            commands::preview_import,
+            commands::import_file,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start (is a display and WebKitGTK available?)");

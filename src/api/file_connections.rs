@@ -2,10 +2,12 @@
 //! linked without a login; `import_for_connection` reads a file of that institution's own
 //! formats, records the import as the connection's last fetch, and makes the next month's file
 //! due. `connections` shows an overdue one as `file_due` with the action `import_file`.
+//! The accounts its files fill belong to the connection (listed under it, deleted with it);
+//! a manual account that the same file filled before is adopted, not duplicated.
 
-use super::Gims;
+use super::{Gims, StatementFile};
 use crate::error::{GimsError, Result};
-use crate::import::{FormatChoice, ImportOutcome};
+use crate::import::{FormatChoice, ImportInto, ImportMode, ImportOutcome, ParsedStatement, SkippedLine};
 use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
 use rusqlite::params;
@@ -21,6 +23,17 @@ impl Gims {
         connection: i64,
         downloaded_on: Option<&str>,
     ) -> Result<ImportOutcome> {
+        let file = StatementFile::read(file)?;
+        self.import_into_connection(&file, connection, downloaded_on, ImportMode::SAVE)
+    }
+
+    pub(super) fn import_into_connection(
+        &mut self,
+        file: &StatementFile,
+        connection: i64,
+        downloaded_on: Option<&str>,
+        mode: ImportMode,
+    ) -> Result<ImportOutcome> {
         let row = self.existing_connection(connection)?;
         let formats = formats_of(&row.institution_id).ok_or_else(|| {
             GimsError::invalid(
@@ -31,37 +44,61 @@ impl Gims {
                 ),
             )
         })?;
-        let statement = super::read_statement(file, FormatChoice::Auto, downloaded_on)?;
+        let mut statement = super::parse_statement(&file.bytes, FormatChoice::Auto, downloaded_on)?;
         if !formats.contains(&statement.format.as_str()) {
             return Err(GimsError::invalid(
                 "file",
                 format!(
                     "{} is a {} file, not one of {}'s ({}); nothing was imported",
-                    file.display(),
+                    file.name,
                     statement.format.as_str(),
                     row.display_name,
                     formats.join(", ")
                 ),
             ));
         }
+        if let Some(start) = row.start_date.as_deref().and_then(crate::refresh::endpoint::parse_iso_date) {
+            leave_out_before(&mut statement, start);
+        }
         let now = time::OffsetDateTime::now_utc();
-        let outcome = crate::import::save(&mut self.ledger, &statement, None, &super::now())?;
         let due = a_month_after(now);
-        let message = format!(
-            "imported {} row(s) from {} ({} already there); next month's file is due by {}",
-            outcome.imported,
-            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            outcome.duplicates,
-            due.date()
-        );
+        let due_text = due.format(&Rfc3339).map_err(GimsError::internal)?;
+        let file_name = Path::new(&file.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let now_text = super::now();
-        self.ledger.conn.execute(
-            "UPDATE connections SET last_fetched_at = ?2, last_attempt_at = ?2, status = 'ok', status_action = 'none',
-                    status_url = NULL, status_message = ?3, next_refresh_at = ?4 WHERE id = ?1",
-            params![connection, now_text, message, due.format(&Rfc3339).map_err(GimsError::internal)?],
-        )?;
-        Ok(outcome)
+        // The import and the connection's last fetch are one transaction: both or neither.
+        let record = |tx: &rusqlite::Transaction<'_>, outcome: &ImportOutcome| -> Result<()> {
+            let message = format!(
+                "imported {} row(s) from {file_name} ({} already there); next month's file is due by {}",
+                outcome.imported,
+                outcome.duplicates,
+                due.date()
+            );
+            tx.execute(
+                "UPDATE connections SET last_fetched_at = ?2, last_attempt_at = ?2, status = 'ok', status_action = 'none',
+                        status_url = NULL, status_message = ?3, next_refresh_at = ?4 WHERE id = ?1",
+                params![connection, now_text, message, due_text],
+            )?;
+            Ok(())
+        };
+        let into = ImportInto::Connection(connection);
+        crate::import::save_recording(&mut self.ledger, &statement, into, &now_text, mode, record)
     }
+}
+
+/// The connection's start date holds for its files as for a refresh: earlier rows are not
+/// imported (another connection, or the user, already has them). Each is listed with its line
+/// and why, like a line that could not be read.
+fn leave_out_before(statement: &mut ParsedStatement, start: time::Date) {
+    for account in &mut statement.accounts {
+        let (kept, early): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut account.transactions).into_iter().partition(|transaction| transaction.date >= start);
+        account.transactions = kept;
+        statement.skipped.extend(early.into_iter().map(|transaction| SkippedLine {
+            line: transaction.line,
+            reason: format!("dated {}, before this connection's start date {start}", transaction.date),
+        }));
+    }
+    statement.skipped.sort_by_key(|skipped| skipped.line);
 }
 
 /// The same day next month (the month's last day when it has no such day).

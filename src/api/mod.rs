@@ -315,16 +315,33 @@ impl Gims {
         format: Option<&str>,
         downloaded_on: Option<&str>,
     ) -> Result<crate::import::ImportOutcome> {
-        use crate::import::{Format, FormatChoice};
-        let format = match format.map(str::trim) {
-            None | Some("auto") => FormatChoice::Auto,
-            Some(id) => FormatChoice::Exactly(Format::from_id(id).ok_or_else(|| {
-                let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-                GimsError::invalid("format", format!("`{id}` is not one of: auto, {}", known.join(", ")))
-            })?),
+        let target = match account {
+            Some(id) => ImportTarget::Account(id),
+            None => ImportTarget::FromFile,
         };
-        let statement = read_statement(file, format, downloaded_on)?;
-        crate::import::save(&mut self.ledger, &statement, account, &now())
+        let file = StatementFile::read(file)?;
+        self.import_statement(&file, target, format, downloaded_on, crate::import::ImportMode::SAVE)
+    }
+
+    /// Imports (or, with `mode.dry_run`, previews: the same decisions, nothing written) a
+    /// statement file already in memory — the desktop's dropped or picked file, the CLI's read one.
+    pub fn import_statement(
+        &mut self,
+        file: &StatementFile,
+        target: ImportTarget,
+        format: Option<&str>,
+        downloaded_on: Option<&str>,
+        mode: crate::import::ImportMode,
+    ) -> Result<crate::import::ImportOutcome> {
+        if let ImportTarget::Connection(connection) = target {
+            return self.import_into_connection(file, connection, downloaded_on, mode);
+        }
+        let statement = parse_statement(&file.bytes, format_choice(format)?, downloaded_on)?;
+        let into = match target {
+            ImportTarget::Account(id) => crate::import::ImportInto::Account(id),
+            _ => crate::import::ImportInto::FromFile,
+        };
+        crate::import::save_with(&mut self.ledger, &statement, into, &now(), mode)
     }
 
     /// What deleting a connection would destroy, for a confirmation that names it.
@@ -343,10 +360,70 @@ impl Gims {
     }
 }
 
-/// Reads and parses a statement file (nothing is written). `downloaded_on` (default: today in
-/// Japan) dates the rows of files without a year.
-fn read_statement(
-    file: &Path,
+/// Where an imported file's rows go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportTarget {
+    /// Accounts found or created from what the file says about them.
+    FromFile,
+    Account(i64),
+    /// A file connection: the file must be the institution's, and counts as its last fetch.
+    Connection(i64),
+}
+
+/// A statement file's name (for messages) and bytes.
+#[derive(Debug)]
+pub struct StatementFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest file the window sends over IPC (a decade of daily statements is a few MiB).
+pub const MAX_SENT_STATEMENT_BYTES: usize = 64 << 20;
+
+impl StatementFile {
+    pub fn read(path: &Path) -> Result<StatementFile> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", path.display())))?;
+        Ok(StatementFile { name: path.display().to_string(), bytes })
+    }
+
+    /// A file the window read and sent as base64 (JSON carries text; raw IPC bodies are not
+    /// available on every platform's webview). Larger than [`MAX_SENT_STATEMENT_BYTES`] is refused
+    /// before decoding.
+    pub fn from_base64(name: &str, text: &str) -> Result<StatementFile> {
+        use base64::Engine as _;
+        if text.len() / 4 * 3 > MAX_SENT_STATEMENT_BYTES {
+            return Err(GimsError::invalid(
+                "file",
+                format!(
+                    "{name} is larger than {} MiB; import it with `gims import FILE`, or split it by year",
+                    MAX_SENT_STATEMENT_BYTES >> 20
+                ),
+            ));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|e| GimsError::invalid("file", format!("{name} did not arrive intact ({e}); pick it again")))?;
+        Ok(StatementFile { name: name.to_owned(), bytes })
+    }
+}
+
+/// `auto` (or nothing) or a format id.
+fn format_choice(format: Option<&str>) -> Result<crate::import::FormatChoice> {
+    use crate::import::{Format, FormatChoice};
+    Ok(match format.map(str::trim) {
+        None | Some("auto") => FormatChoice::Auto,
+        Some(id) => FormatChoice::Exactly(Format::from_id(id).ok_or_else(|| {
+            let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+            GimsError::invalid("format", format!("`{id}` is not one of: auto, {}", known.join(", ")))
+        })?),
+    })
+}
+
+/// Parses a statement file (nothing is written). `downloaded_on` (default: today in Japan)
+/// dates the rows of files without a year.
+fn parse_statement(
+    bytes: &[u8],
     format: crate::import::FormatChoice,
     downloaded_on: Option<&str>,
 ) -> Result<crate::import::ParsedStatement> {
@@ -355,9 +432,7 @@ fn read_statement(
         None => crate::refresh::endpoint::today_at_institution(time::OffsetDateTime::now_utc()).to_string(),
     };
     let downloaded_on = crate::refresh::endpoint::parse_iso_date(&downloaded_on);
-    let bytes = std::fs::read(file)
-        .map_err(|e| GimsError::invalid("file", format!("could not read {}: {e}", file.display())))?;
-    crate::import::parse(&bytes, &crate::import::ParseOptions { format, downloaded_on })
+    crate::import::parse(bytes, &crate::import::ParseOptions { format, downloaded_on })
 }
 
 /// `yes`/`no` (or true/false, 1/0) as typed, for a flag.
@@ -388,6 +463,30 @@ pub fn parse_date(field: &str, text: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_sent_by_the_window_is_decoded_and_one_too_large_is_refused_before_decoding() {
+        use base64::Engine as _;
+        let bytes = "取引日,入出金(円)\r\n".as_bytes();
+        let sent = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let file = StatementFile::from_base64("meisai.csv", &sent).unwrap();
+        assert_eq!((file.name.as_str(), file.bytes.as_slice()), ("meisai.csv", bytes));
+        let garbled = StatementFile::from_base64("meisai.csv", "not base64!").unwrap_err();
+        assert!(
+            garbled.message.contains("meisai.csv") && garbled.message.contains("pick it again"),
+            "{}",
+            garbled.message
+        );
+        // One byte over the cap, as base64 text: refused by its length alone.
+        let too_large = "A".repeat((MAX_SENT_STATEMENT_BYTES + 3) / 3 * 4 + 4);
+        let error = StatementFile::from_base64("big.csv", &too_large).unwrap_err();
+        assert!(error.message.contains("64 MiB") && error.message.contains("big.csv"), "{}", error.message);
+        let at_cap = "A".repeat(MAX_SENT_STATEMENT_BYTES / 3 * 4);
+        assert_eq!(
+            StatementFile::from_base64("cap.csv", &at_cap).unwrap().bytes.len(),
+            MAX_SENT_STATEMENT_BYTES / 3 * 3
+        );
+    }
 
     #[test]
     fn dates_are_checked_and_normalised() {

@@ -107,6 +107,10 @@ pub enum Command {
         /// out=3,in=4; memo=, id=, balance= optional). Remembered for the account.
         #[arg(long)]
         map: Option<String>,
+        /// Show what the import would do (counts, the first 500 rows each marked new, duplicate
+        /// or possibly yours, skipped lines) and save nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write transactions in an open format: mf-csv (the modelled service's export columns, which
     /// `gims import` reads back) or journal (Ledger/hledger). To standard output without --out.

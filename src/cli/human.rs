@@ -288,24 +288,52 @@ pub fn asset_report(report: &gims::report::AssetReport) -> String {
 }
 
 pub fn import_outcome(outcome: &gims::import::ImportOutcome) -> String {
-    let mut out = format!("{}: {} imported, {} already there\n", outcome.format, outcome.imported, outcome.duplicates);
+    let mut out = String::new();
+    if outcome.dry_run {
+        out.push_str("dry run: nothing was saved; importing the file would do this\n");
+    }
+    let _ = writeln!(out, "{}: {} imported, {} already there", outcome.format, outcome.imported, outcome.duplicates);
     for account in &outcome.accounts {
         let created = if account.created { " (new account)" } else { "" };
         let _ = writeln!(
             out,
-            "  account {} {}{created}: {} imported, {} already there",
-            account.account_id, account.name, account.imported, account.duplicates
+            "  account {} {}{created}: {} imported ({} in, {} out), {} already there",
+            account.account_id,
+            account.name,
+            account.imported,
+            money(&account.money_in, &account.currency),
+            money(&account.money_out, &account.currency),
+            account.duplicates
         );
+    }
+    for row in &outcome.rows {
+        let status = match row.status {
+            gims::import::RowStatus::New => "new",
+            gims::import::RowStatus::Duplicate => "already there",
+            gims::import::RowStatus::PossibleDuplicate => "new, possibly yours",
+        };
+        let _ = writeln!(
+            out,
+            "  line {}  {}  {:>12}  {}  [{status}]",
+            row.line,
+            row.date,
+            money(&row.amount, &row.currency),
+            row.description
+        );
+    }
+    if outcome.rows.len() < outcome.rows_total && outcome.dry_run {
+        let _ = writeln!(out, "  … {} more row(s)", outcome.rows_total - outcome.rows.len());
     }
     for skipped in &outcome.skipped {
         let _ = writeln!(out, "  line {} skipped: {}", skipped.line, skipped.reason);
     }
     for duplicate in &outcome.possible_duplicates {
-        let _ = writeln!(
-            out,
-            "  possible duplicate: {} (both kept; `gims tx delete {}` removes yours)",
-            duplicate.reason, duplicate.manual_id
-        );
+        let advice = if outcome.dry_run {
+            " (both would be kept)".to_string()
+        } else {
+            format!(" (both kept; `gims tx delete {}` removes yours)", duplicate.manual_id)
+        };
+        let _ = writeln!(out, "  possible duplicate: {}{advice}", duplicate.reason);
     }
     out
 }

@@ -9,12 +9,18 @@ mod linking;
 mod terminal;
 
 use args::{AccountCommand, Cli, Command, ReportCommand, SandboxCommand, TxCommand};
-use gims::api::{self, AddAccountInput, AddTransactionInput, Gims, RefreshTargets, TransactionQuery};
+use gims::api::{
+    self, AddAccountInput, AddTransactionInput, Gims, ImportTarget, RefreshTargets, StatementFile, TransactionQuery,
+};
 use gims::error::{ErrorCode, GimsError, Result};
+use gims::import::ImportMode;
 use gims::vault::{SystemKeychain, Unlock};
 use gims_connectors::Secret;
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// Rows a dry run describes one by one (the counts cover every row).
+const DRY_RUN_ROWS: usize = 500;
 
 pub fn run() -> i32 {
     init_logging();
@@ -219,14 +225,23 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
             format!("deleted: {}", human::transactions(std::slice::from_ref(row)))
         }),
         Command::Categories => emit(cli, &gims.categories()?, |rows| human::categories(rows)),
-        Command::Import { file, connection: Some(connection), downloaded_on, .. } => {
-            emit(cli, &gims.import_for_connection(file, *connection, downloaded_on.as_deref())?, human::import_outcome)
-        }
-        Command::Import { file, account, format, downloaded_on, map, .. } => {
-            let outcome = match (format.trim(), map) {
-                ("generic", map) => gims.import_generic(file, *account, map.as_deref())?,
-                (_, Some(_)) => return Err(GimsError::invalid("map", "--map is for --format generic")),
-                (_, None) => gims.import(file, *account, Some(format), downloaded_on.as_deref())?,
+        Command::Import { file, account, connection, format, downloaded_on, map, dry_run } => {
+            let mode = if *dry_run { ImportMode::preview(DRY_RUN_ROWS) } else { ImportMode::SAVE };
+            let outcome = match (connection, format.trim(), map) {
+                (Some(connection), _, _) => {
+                    let target = ImportTarget::Connection(*connection);
+                    gims.import_statement(&StatementFile::read(file)?, target, None, downloaded_on.as_deref(), mode)?
+                }
+                (None, "generic", map) => gims.import_generic_with(file, *account, map.as_deref(), mode)?,
+                (None, _, Some(_)) => return Err(GimsError::invalid("map", "--map is for --format generic")),
+                (None, _, None) => {
+                    let target = match account {
+                        Some(id) => ImportTarget::Account(*id),
+                        None => ImportTarget::FromFile,
+                    };
+                    let file = StatementFile::read(file)?;
+                    gims.import_statement(&file, target, Some(format), downloaded_on.as_deref(), mode)?
+                }
             };
             emit(cli, &outcome, human::import_outcome)
         }

@@ -121,7 +121,7 @@ impl ExportData {
         // is what makes its latest reported balance agree with its transactions.
         let mut statement = conn.prepare(
             "SELECT a.id, a.name, a.kind, a.currency, a.included, coalesce(a.connection_id IS NULL AND a.external_id = 'import:mf-export::', 0),
-                CASE WHEN a.connection_id IS NULL THEN a.opening_balance
+                CASE WHEN a.connection_id IS NULL OR a.balance_from_transactions = 1 THEN a.opening_balance
                      ELSE coalesce((SELECT s.balance - coalesce((SELECT sum(t.amount) FROM transactions t
                                                                  WHERE t.account_id = a.id AND t.date <= s.as_of), 0)
                                     FROM balance_snapshots s WHERE s.account_id = a.id

@@ -33,7 +33,10 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use time::Date;
 
-pub use save::{ImportOutcome, ImportedAccount, SkippedView, save};
+pub use save::{
+    ImportInto, ImportMode, ImportOutcome, ImportRowView, ImportedAccount, PossibleDuplicate, RowStatus, SkippedView,
+    save, save_recording, save_with,
+};
 pub use text::TextEncoding;
 
 /// The text layer on its own, for the fuzz targets in `fuzz/` (not an API for front ends).

@@ -37,17 +37,19 @@ pub struct AccountRow {
 
 const SELECT_ACCOUNTS: &str = "
     SELECT a.id, a.connection_id, a.name, a.kind, a.currency, a.included,
-        CASE WHEN a.connection_id IS NULL
+        CASE WHEN a.connection_id IS NULL OR a.balance_from_transactions = 1
              THEN a.opening_balance + coalesce((SELECT sum(t.amount) FROM transactions t WHERE t.account_id = a.id), 0)
              ELSE (SELECT s.balance FROM balance_snapshots s WHERE s.account_id = a.id ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
         END,
-        CASE WHEN a.connection_id IS NULL
+        CASE WHEN a.connection_id IS NULL OR a.balance_from_transactions = 1
              THEN max(substr(a.created_at, 1, 10), coalesce((SELECT max(t.date) FROM transactions t WHERE t.account_id = a.id), ''))
              ELSE (SELECT s.as_of FROM balance_snapshots s WHERE s.account_id = a.id ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
         END,
         a.hidden OR coalesce((SELECT c.hidden FROM connections c WHERE c.id = a.connection_id), 0),
         (SELECT s.reported FROM balance_snapshots s WHERE s.account_id = a.id ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
     FROM accounts a";
+// Manual accounts and a file connection's accounts (`balance_from_transactions`) have no
+// institution-reported balance: theirs is the opening balance plus their transactions.
 
 fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
     let kind_text: String = row.get(3)?;

@@ -10,6 +10,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_household", include_str!("schema/0003_household.sql")),
     ("0004_import_mappings", include_str!("schema/0004_import_mappings.sql")),
     ("0005_reported_balances", include_str!("schema/0005_reported_balances.sql")),
+    ("0006_file_connection_accounts", include_str!("schema/0006_file_connection_accounts.sql")),
 ];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -19,7 +19,7 @@ pub use groups::{GroupRow, Member, Scope};
 pub use holdings::HoldingRow;
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};
-pub(crate) use transactions::insert_in as insert_transactions_in;
+pub(crate) use transactions::insert_noting_duplicates_in as insert_transactions_noting_duplicates_in;
 #[cfg(test)]
 pub(crate) use transactions::tests::assert_month_totals_match_rows;
 pub use transactions::{NewTransaction, TransactionEdit, TransactionFilter, TransactionRow, TransactionSource};

@@ -201,6 +201,17 @@ pub(crate) fn insert_in(
     rows: &[NewTransaction],
     source: TransactionSource,
 ) -> Result<InsertOutcome> {
+    insert_noting_duplicates_in(conn, rows, source, &mut Vec::new())
+}
+
+/// [`insert_in`], also pushing onto `duplicate_rows` the index (in `rows`) of every row that was
+/// already there: an import's preview marks those rows from the very insert it rolls back.
+pub(crate) fn insert_noting_duplicates_in(
+    conn: &rusqlite::Connection,
+    rows: &[NewTransaction],
+    source: TransactionSource,
+    duplicate_rows: &mut Vec<usize>,
+) -> Result<InsertOutcome> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let uncategorised = categories::uncategorised_id(conn)?;
     let rules = super::rules::RuleSet::load(conn)?;
@@ -212,7 +223,7 @@ pub(crate) fn insert_in(
     )?;
     let mut outcome = InsertOutcome::default();
     let mut totals = MonthTotals::default();
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         let (category_id, transfer, included) = rules.apply(row);
         let category_id = category_id.unwrap_or(uncategorised);
         let changed = statement.execute(params![
@@ -235,6 +246,7 @@ pub(crate) fn insert_in(
             totals.add(row, category_id, included && !transfer);
         } else {
             outcome.duplicates += 1;
+            duplicate_rows.push(index);
         }
     }
     totals.save(conn)?;

@@ -247,7 +247,7 @@ impl Valuation {
         let scoped = scope_accounts(&ledger.conn, scope)?;
         let conn = &ledger.conn;
         let mut statement = conn.prepare_cached(
-            "SELECT id, kind, currency, connection_id IS NULL, opening_balance FROM accounts
+            "SELECT id, kind, currency, connection_id IS NULL OR balance_from_transactions = 1, opening_balance FROM accounts
              WHERE included = 1 AND id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         )?;
         let rows: Vec<(i64, String, String, bool, i64)> = statement

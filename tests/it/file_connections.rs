@@ -47,3 +47,86 @@ fn a_bank_linked_by_its_files_is_fed_by_imports_and_says_when_the_next_is_due() 
     assert_eq!(report[0]["outcome"], "skipped");
     machine.run(&["import", &fixture("rakuten-bank.csv"), "--connection", "99"], "").fails_with("input.invalid");
 }
+
+#[test]
+fn a_file_connections_accounts_belong_to_it_and_go_with_it() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let cash = machine.ok(&["tx", "add", "--date", "2024-11-02", "--amount", "-800", "--description", "昼食"]);
+    let file = fixture("rakuten-bank.csv");
+    // Imported by hand before the bank was linked: a manual account.
+    let manual = machine.ok(&["import", &file]);
+    let account = manual["account_id"].as_i64().unwrap();
+    let rows = manual["imported"].as_i64().unwrap();
+    let balance = |machine: &Machine, id: i64| {
+        let accounts = machine.ok(&["accounts"]);
+        accounts.as_array().unwrap().iter().find(|a| a["id"] == id).cloned()
+    };
+    let before = balance(&machine, account).unwrap();
+    assert!(before["connection_id"].is_null());
+    let net_worth = |machine: &Machine| machine.ok(&["report", "assets", "--date", "2024-12-31"])["total"].clone();
+    let worth = net_worth(&machine);
+
+    // Linked by its files: the next import adopts that account rather than duplicating it.
+    let connection = machine.ok(&["connect", "rakuten-bank"])["connection_id"].as_i64().unwrap();
+    let id = connection.to_string();
+    let adopted = machine.ok(&["import", &file, "--connection", &id]);
+    assert_eq!((adopted["imported"].as_i64(), adopted["duplicates"].as_i64()), (Some(0), Some(rows)), "{adopted}");
+    assert_eq!(adopted["accounts"][0]["account_id"], account);
+    assert_eq!(adopted["accounts"][0]["connection_id"], connection);
+    let after = balance(&machine, account).unwrap();
+    assert_eq!(after["connection_id"], connection, "listed under its connection");
+    assert_eq!(after["balance"], before["balance"], "its balance is still its statement's: {after}");
+    assert_eq!(net_worth(&machine), worth, "and it counts the same in the asset report");
+
+    // Deleting the connection names the account and its rows, and takes them; the cash row stays.
+    let refused = machine.run(&["delete", &id], "").fails_with("input.invalid");
+    assert!(refused.contains(&format!("{rows} transactions")), "{refused}");
+    let deleted = machine.ok(&["delete", &id, "--yes"]);
+    assert_eq!(
+        (deleted["destroyed"]["accounts"].as_i64(), deleted["destroyed"]["transactions"].as_i64()),
+        (Some(1), Some(rows)),
+        "{deleted}"
+    );
+    assert!(balance(&machine, account).is_none());
+    let left = machine.ok(&["transactions"]);
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["id"], cash["id"]);
+
+    // Linked afresh, its first import creates the account under the connection, with the
+    // statement's balance (no institution reports one: opening balance plus its rows).
+    let again = machine.ok(&["connect", "rakuten-bank"])["connection_id"].as_i64().unwrap();
+    let imported = machine.ok(&["import", &file, "--connection", &again.to_string()]);
+    assert_eq!((imported["imported"].as_i64(), imported["accounts"][0]["created"].as_bool()), (Some(rows), Some(true)));
+    let fresh = balance(&machine, imported["account_id"].as_i64().unwrap()).unwrap();
+    assert_eq!(
+        (&fresh["connection_id"], &fresh["balance"]),
+        (&serde_json::json!(again), &before["balance"]),
+        "{fresh}"
+    );
+    assert_eq!(net_worth(&machine), worth);
+    let footprint = machine.ok(&["delete", &again.to_string(), "--yes"]);
+    assert_eq!(footprint["destroyed"]["transactions"].as_i64(), Some(rows));
+}
+
+#[test]
+fn a_file_connections_start_date_leaves_earlier_rows_out_and_says_so() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let id = machine.ok(&["connect", "sbi-sumishin", "--start-date", "2024-11-10"])["connection_id"].to_string();
+    let file = fixture("sbi-sumishin.csv");
+    let everything = machine.ok(&["import", &file, "--dry-run"])["imported"].as_i64().unwrap();
+    let outcome = machine.ok(&["import", &file, "--connection", &id]);
+    let left_out: Vec<_> = outcome["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"].as_str().unwrap().contains("before this connection's start date 2024-11-10"))
+        .collect();
+    assert!(!left_out.is_empty(), "{outcome}");
+    assert_eq!(outcome["imported"].as_i64().unwrap() + left_out.len() as i64, everything, "{outcome}");
+    let rows = machine.ok(&["transactions"]);
+    assert!(rows.as_array().unwrap().iter().all(|t| t["date"].as_str().unwrap() >= "2024-11-10"), "{rows}");
+}

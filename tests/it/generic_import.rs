@@ -27,6 +27,22 @@ fn a_column_mapping_given_once_is_remembered_for_the_account() {
         .fails_with("input.invalid");
     machine.run(&["import", path, "--map", "date=1"], "").fails_with("input.invalid");
     assert_eq!(machine.ok(&["status"])["transactions"], 0, "nothing written by the refused imports");
+    // A dry run shows the rows and keeps neither them nor the mapping.
+    let dry = machine.ok(&[
+        "import",
+        path,
+        "--account",
+        "1",
+        "--format",
+        "generic",
+        "--map",
+        "date=1,description=2,out=3,in=4,balance=5",
+        "--dry-run",
+    ]);
+    assert_eq!((dry["dry_run"].as_bool(), dry["imported"].as_i64()), (Some(true), Some(2)), "{dry}");
+    assert_eq!(dry["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(machine.ok(&["status"])["transactions"], 0, "a dry run writes nothing");
+    machine.run(&["import", path, "--account", "1", "--format", "generic"], "").fails_with("input.invalid");
 
     let first = machine.ok(&[
         "import",

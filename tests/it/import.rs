@@ -158,3 +158,78 @@ fn a_hand_entered_row_that_a_statement_also_brings_is_offered_as_a_duplicate_nev
     let again = machine.ok(&["import", &file, "--account", &account]);
     assert_eq!((again["imported"].as_i64(), again["possible_duplicates"].as_array().map(Vec::len)), (Some(0), Some(0)));
 }
+
+#[test]
+fn a_dry_run_saves_nothing_and_the_import_then_does_exactly_what_it_showed() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let account =
+        machine.ok(&["account", "add", "--name", "楽天銀行", "--kind", "bank", "--currency", "JPY"])["id"].to_string();
+    machine.ok(&[
+        "tx",
+        "add",
+        "--date",
+        "2024-11-03",
+        "--amount",
+        "-3000",
+        "--description",
+        "ATMで引き出し",
+        "--account",
+        &account,
+    ]);
+    let file = fixture("rakuten-bank.csv");
+    let before = (machine.ok(&["status"]), machine.ok(&["accounts"]), machine.ok(&["transactions"]));
+
+    let preview = machine.ok(&["import", &file, "--account", &account, "--dry-run"]);
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(
+        (machine.ok(&["status"]), machine.ok(&["accounts"]), machine.ok(&["transactions"])),
+        before,
+        "a dry run writes nothing"
+    );
+    let rows = preview["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, preview["rows_total"].as_u64().unwrap(), "a small file is described whole");
+    assert_eq!(rows.len() as u64, preview["imported"].as_u64().unwrap());
+    let status = |row: &serde_json::Value| row["status"].as_str().unwrap().to_string();
+    // The ATM row (line 2, −3000) is the one like the hand-entered row, with the core's reason.
+    let atm = rows.iter().find(|row| row["line"] == 2).unwrap();
+    assert_eq!((status(atm), atm["amount"].as_str()), ("possible_duplicate".into(), Some("-3000")), "{atm}");
+    assert!(atm["reason"].as_str().unwrap().contains("ATMで引き出し"));
+    assert!(rows.iter().filter(|row| row["line"] != 2).all(|row| status(row) == "new"), "{preview}");
+    // The two identical purchases on 11/10 are two rows, both new.
+    assert_eq!(rows.iter().filter(|row| row["date"] == "2024-11-10").count(), 2);
+    assert!(!preview["skipped"].as_array().unwrap().is_empty());
+
+    let saved = machine.ok(&["import", &file, "--account", &account]);
+    assert_eq!(saved["dry_run"], false);
+    for key in ["format", "imported", "duplicates", "skipped", "rows_total"] {
+        assert_eq!(saved[key], preview[key], "{key}: the save is what the preview showed");
+    }
+    for key in ["name", "created", "currency", "imported", "duplicates", "money_in", "money_out"] {
+        assert_eq!(saved["accounts"][0][key], preview["accounts"][0][key], "{key}");
+    }
+    assert_eq!(saved["possible_duplicates"][0]["reason"], preview["possible_duplicates"][0]["reason"]);
+    assert_eq!(
+        machine.ok(&["status"])["transactions"].as_u64().unwrap(),
+        before.0["transactions"].as_u64().unwrap() + preview["imported"].as_u64().unwrap()
+    );
+
+    // Again: every row is marked already there, and the dry run and the import add nothing.
+    let again = machine.ok(&["import", &file, "--account", &account, "--dry-run"]);
+    let rows = again["rows"].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|row| status(row) == "duplicate"), "{again}");
+    assert_eq!((again["imported"].as_u64(), again["duplicates"].as_u64()), (Some(0), saved["imported"].as_u64()));
+    assert_eq!(again["accounts"][0]["money_in"], "0");
+    let after = machine.ok(&["status"]);
+    assert_eq!(machine.ok(&["import", &file, "--account", &account])["imported"], 0);
+    assert_eq!(machine.ok(&["status"]), after);
+
+    // A dry run of a file connection's import does not count as its fetch.
+    let connection = machine.ok(&["connect", "rakuten-bank"])["connection_id"].to_string();
+    let previewed = machine.ok(&["import", &file, "--connection", &connection, "--dry-run"]);
+    assert_eq!(previewed["dry_run"], true);
+    assert!(machine.ok(&["connections"])[0]["last_fetched_at"].is_null());
+    // And an unknown file is refused as in a real import.
+    machine.run(&["import", &fixture("unrelated.csv"), "--dry-run"], "").fails_with("import.unrecognised_format");
+}

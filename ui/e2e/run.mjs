@@ -4,7 +4,8 @@
 // phone; links the CAPTCHA service and answers its image (a wrong answer asks again); approval
 // and consent; a suggested transfer marked and undone; the app settings (saved, read back, a
 // refused value); the access log; refresh all; a manual transaction whose memo is markup stays text; a connection's
-// settings and its deletion behind the typed-name confirmation. Saves a PNG of every screen.
+// settings and its deletion behind the typed-name confirmation; a statement file previewed,
+// cancelled, imported and imported again, and one that is no statement. Saves a PNG of every screen.
 // Every secret typed into the window (a canary password, each one-time password and CAPTCHA
 // answer) is then looked for in the app's files once it has closed: WebKit's storage and
 // caches, the vault, the keyring folder and the app's own log.
@@ -670,6 +671,181 @@ step("edit login and re-link from the settings: it logs in afresh and asks for t
   await waitUntil("the dialog to close", async () => (await findAll("#challenge-dialog[open]")).length === 0, 30_000);
   await waitFor(`${otpRow} .badge[data-status="ok"]`, 30_000);
   await screenshot("22-accounts-relinked");
+});
+
+// ---- statement import (#import): preview, cancel, confirm, re-import, an unknown file ----------
+const importFixture = (name) => resolve(here, "../../tests/fixtures/import", name);
+/** A Tauri command called from the page, for checks the screens do not show (the row count). */
+const invoke = (command, commandArgs) =>
+  wd("POST", s("/execute/async"), {
+    script:
+      "const done = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((ok) => done({ ok }), (error) => done({ error }))",
+    args: [command, commandArgs ?? {}],
+  }).then((reply) => {
+    if (reply.error) throw new Error(`${command}: ${JSON.stringify(reply.error)}`);
+    return reply.ok;
+  });
+const savedRows = async () => (await invoke("status")).transactions;
+const statuses = () =>
+  script("return [...document.querySelectorAll('#import-rows tr[data-status]')].map((r) => r.dataset.status)");
+async function pickStatement(name) {
+  await wd("POST", s(`/element/${await find("#import-file")}/value`), { text: importFixture(name) });
+}
+
+step("statement import: a Rakuten Bank CP932 file previewed (nothing saved), cancelled, imported, listed; again all duplicates", async () => {
+  await go("#accounts", "#accounts-title");
+  await click("#import-link");
+  await waitFor("#import-drop");
+  await screenshot("22b-import-empty");
+  const before = await savedRows();
+  await pickStatement("rakuten-bank.csv");
+  await waitFor("#import-preview", 30_000);
+  const format = await script("return document.querySelector('#import-format').dataset.format");
+  if (format !== "rakuten-bank") throw new Error(`detected format ${format}`);
+  const imported = Number(await script("return document.querySelector('#import-preview').dataset.imported"));
+  const marks = await statuses();
+  if (!(imported > 0) || marks.length !== imported || marks.some((m) => m !== "new")) {
+    throw new Error(`preview: ${imported} to add, rows ${JSON.stringify(marks)}`);
+  }
+  const skipped = await script("return [...document.querySelectorAll('#import-skipped li')].map((l) => l.textContent)");
+  if (skipped.length < 2 || !skipped.every((line) => /^\d+行目: .+/.test(line))) {
+    throw new Error(`the bad amount and the impossible date are reported by line: ${JSON.stringify(skipped)}`);
+  }
+  const description = await script("return document.querySelector('#import-rows .import-description').textContent");
+  if (!description.includes("セブン銀行")) throw new Error(`CP932 text decoded wrongly: ${description}`);
+  await screenshot("22c-import-preview");
+  if ((await savedRows()) !== before) throw new Error("the preview saved rows");
+
+  await click("#import-cancel");
+  await waitUntil("the preview gone", async () => (await findAll("#import-preview")).length === 0);
+  if ((await savedRows()) !== before) throw new Error("cancel saved rows");
+
+  await pickStatement("rakuten-bank.csv");
+  await waitFor("#import-preview", 30_000);
+  await click("#import-confirm");
+  await waitFor("#import-done", 30_000);
+  const done = await script("const d = document.querySelector('#import-done').dataset; return [Number(d.imported), Number(d.duplicates), Number(d.accountId)]");
+  if (done[0] !== imported || done[1] !== 0) throw new Error(`the import saved ${done} where the preview showed ${imported}`);
+  if ((await savedRows()) !== before + imported) throw new Error("the ledger does not hold exactly the previewed rows");
+  await screenshot("22d-import-done");
+
+  await click("#import-to-transactions");
+  await waitFor("#tx-title");
+  await waitUntil("the new account in the account filter", async () =>
+    (await script(
+      "const s = document.querySelector('#tx-account'); s.value = String(arguments[0]); if (s.value !== String(arguments[0])) return false; s.dispatchEvent(new Event('change')); return true",
+      [done[2]],
+    )),
+  );
+  await waitUntil("the imported rows in 入出金", () =>
+    script(
+      "const d = [...document.querySelectorAll('tr[data-transaction-id] .description')].map((x) => x.textContent); return d.length === arguments[0] && d.some((x) => x.includes('セブン銀行'))",
+      [imported],
+    ),
+  );
+  await screenshot("22e-transactions-imported");
+
+  await go("#accounts", "#accounts-title");
+  await click("#import-link");
+  await waitFor("#import-drop");
+  await pickStatement("rakuten-bank.csv");
+  await waitFor("#import-preview", 30_000);
+  const again = await statuses();
+  if (again.length !== imported || again.some((m) => m !== "duplicate")) throw new Error(`re-import: ${JSON.stringify(again)}`);
+  await waitFor("#import-nothing-new");
+  if (!(await script("return document.querySelector('#import-confirm').disabled"))) throw new Error("nothing to add, yet 取り込む is enabled");
+  await screenshot("22f-import-duplicates");
+  if ((await savedRows()) !== before + imported) throw new Error("the re-import preview saved rows");
+});
+
+step("statement import: a file dropped on the zone that is no statement says what was tried", async () => {
+  await click("#import-cancel");
+  const bytes = readFileSync(importFixture("unrelated.csv")).toString("base64");
+  await script(
+    "const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0)); const data = new DataTransfer(); data.items.add(new File([bytes], 'unrelated.csv', { type: 'text/csv' })); document.querySelector('#import-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true })); return true",
+    [bytes],
+  );
+  await waitFor("#import-error", 30_000);
+  const error = await textOf("#import-error");
+  if (!error.includes("認識できません") || !error.includes("rakuten-bank") || !error.includes("import.unrecognised_format")) {
+    throw new Error(`the error does not say what was tried: ${error}`);
+  }
+  await screenshot("22g-import-unrecognised");
+  await go("#accounts", "#accounts-title");
+});
+
+step("a 100,000-row statement is previewed by the core while the window keeps painting: 500 rows shown, all counted", async () => {
+  const big = join(work, "rakuten-bank-100k.csv");
+  const lines = ["取引日,入出金(円),取引後残高(円),入出金内容"];
+  let balance = 10_000_000;
+  for (let i = 0; i < 100_000; i += 1) {
+    const amount = i % 3 ? -((i * 37) % 5000) - 1 : 1000 + (i % 700);
+    balance += amount;
+    const day = new Date(Date.UTC(2015, 0, 1 + Math.floor(i / 30))).toISOString().slice(0, 10).replaceAll("-", "");
+    lines.push(`${day},${amount},${balance},取引${i % 977}`);
+  }
+  writeFileSync(big, `${lines.join("\r\n")}\r\n`);
+  await click("#import-link");
+  await waitFor("#import-drop");
+  // Frame times while the core reads, dedupes and rolls back the 100,000 rows.
+  await script(
+    "window.gimsFrames = []; const tick = (t) => { window.gimsFrames.push(t); if (window.gimsFrames.length < 100000) requestAnimationFrame(tick); }; requestAnimationFrame(tick); return true",
+  );
+  await wd("POST", s(`/element/${await find("#import-file")}/value`), { text: big });
+  await waitFor("#import-preview", 120_000);
+  const [imported, shown, rows, gap] = await script(
+    "const f = window.gimsFrames; let gap = 0; for (let i = 1; i < f.length; i++) gap = Math.max(gap, f[i] - f[i - 1]); return [Number(document.querySelector('#import-preview').dataset.imported), document.querySelector('#import-shown')?.textContent ?? '', document.querySelectorAll('#import-rows tr[data-status]').length, Math.round(gap)]",
+  );
+  log(`100,000-row preview: the longest frame gap was ${gap} ms`);
+  if (imported !== 100_000 || rows !== 500 || !shown.includes("500") || !shown.includes("100,000")) {
+    throw new Error(`preview of the big file: ${imported} counted, ${rows} rows shown, "${shown}"`);
+  }
+  if (gap > 1000) throw new Error(`the window stopped painting for ${gap} ms during the preview`);
+  await screenshot("22g2-import-100k");
+  await click("#import-cancel");
+  await go("#accounts", "#accounts-title");
+});
+
+step("a bank linked by its files: found by its brand, its file imported into it, its account under it and in its deletion", async () => {
+  await go("#link", "#institution-search");
+  await type("#institution-search", "NEOBANK");
+  await waitFor('button[data-institution="sbi-sumishin"]');
+  await click('button[data-institution="sbi-sumishin"]');
+  await waitFor("#link-by-files");
+  await click("#link-submit");
+  await waitUntil("the import screen of the new connection", () =>
+    script("return /^#import\\/connection\\/\\d+$/.test(location.hash) && (document.querySelector('#import-target')?.value ?? '').startsWith('connection:')"),
+  );
+  await pickStatement("sbi-sumishin.csv");
+  await waitFor("#import-preview", 30_000);
+  const imported = Number(await script("return document.querySelector('#import-preview').dataset.imported"));
+  const marks = await statuses();
+  const account = await textOf(".import-account-name");
+  if (!(imported > 0) || marks.length !== imported || !account.includes("この連携の口座")) {
+    throw new Error(`preview: ${imported} rows, ${JSON.stringify(marks)}, account ${account}`);
+  }
+  await screenshot("22h-import-file-connection");
+  await click("#import-confirm");
+  await waitFor("#import-done", 30_000);
+
+  await go("#accounts", "#accounts-title");
+  const row = 'li.connection[data-institution="sbi-sumishin"]';
+  await waitUntil("its account listed under the connection", async () => (await findAll(`${row} .accounts li`)).length === 1);
+  await waitFor(`${row} .badge[data-status="ok"]`);
+  await screenshot("22i-accounts-file-connection");
+  await click(`${row} .settings-link`);
+  await waitFor("#settings-import");
+  if ((await findAll("#settings-relink")).length) throw new Error("a bank linked by its files offers a re-link");
+  await screenshot("22i2-settings-file-connection");
+  await click("#settings-delete");
+  await waitFor("#delete-dialog[open] #delete-confirm-name");
+  const destroyed = await textOf("#delete-destroyed");
+  if (!destroyed.includes("口座 1件") || !destroyed.includes(`明細 ${imported}件`)) {
+    throw new Error(`deleting the connection does not name its imported account and rows: ${destroyed}`);
+  }
+  await screenshot("22j-delete-file-connection");
+  await click("#delete-cancel");
+  await go("#accounts", "#accounts-title");
 });
 
 step("one process per vault: the command line, run while the window is open, is refused and the window goes on", async () => {

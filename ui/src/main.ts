@@ -17,6 +17,7 @@ import { settingsScreen } from "./screens/settings";
 import { transfersScreen } from "./screens/transfers";
 import { preferencesScreen } from "./screens/preferences";
 import { accessLogScreen } from "./screens/accessLog";
+import { importScreen } from "./screens/import";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
@@ -44,12 +45,18 @@ function settingsId(): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** `#import` (from 口座), or `#import/connection/ID` (a file connection's file): a page under 口座. */
+function importTarget(): { connection: number | null } | null {
+  const match = /^#import(?:\/connection\/(\d+))?$/.exec(location.hash);
+  return match ? { connection: match[1] ? Number(match[1]) : null } : null;
+}
+
 function other() {
   return OTHER_PLACES.find((p) => p.hash === location.hash) ?? null;
 }
 
 function place() {
-  if (settingsId() !== null) return PLACES.find((p) => p.hash === "#accounts")!;
+  if (settingsId() !== null || importTarget() !== null) return PLACES.find((p) => p.hash === "#accounts")!;
   return PLACES.find((p) => p.hash === location.hash) ?? (other() ? null : PLACES[0]);
 }
 
@@ -116,7 +123,13 @@ function renderHeader() {
 function route() {
   current?.dispose?.();
   const id = settingsId();
-  current = id !== null ? settingsScreen(id) : (other() ?? place() ?? PLACES[0]).screen();
+  const importing = importTarget();
+  current =
+    id !== null
+      ? settingsScreen(id)
+      : importing !== null
+        ? importScreen(importing.connection)
+        : (other() ?? place() ?? PLACES[0]).screen();
   replaceChildren(main, current.element);
   renderHeader();
 }

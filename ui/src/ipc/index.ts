@@ -25,10 +25,14 @@ import type {
   EngineEvent,
   HistoryReport,
   ErrorCode,
+  ImportFileArgs,
+  ImportOutcome,
+  PreviewImportArgs,
   FirstPaintArgs,
   HideConnectionArgs,
   GimsError,
   GroupRow,
+  ImportTargetChoice,
   InstitutionsArgs,
   InstitutionView,
   ManualTransactionForm,
@@ -49,6 +53,7 @@ import type {
   TransactionsArgs,
   SetSettingArgs,
   Settings,
+  StatementUpload,
   TransferMark,
   TransferPairArgs,
   TransferSuggestion,
@@ -183,6 +188,25 @@ export const ipc = {
     call<Settings, SetSettingArgs>("set_setting", { key, value }),
   /** Every login GIMS made, newest first; `connection` narrows it to one. */
   accessLog: (connection: number | null = null) => call<AccessLogRow[], AccessLogArgs>("access_log", { connection }),
+  /** What importing a statement file would do, row by row (the first `rows`); nothing is saved. */
+  previewImport: (file: StatementUpload, target: ImportTargetChoice, rows: number | null = null) =>
+    call<ImportOutcome, PreviewImportArgs>("preview_import", {
+      name: file.name,
+      bytes_base64: file.base64,
+      account: target.account ?? null,
+      connection: target.connection ?? null,
+      rows,
+    }),
+  /** Imports the file as previewed, whole or not at all; refused when the counts would differ now. */
+  importFile: (file: StatementUpload, target: ImportTargetChoice, previewed: ImportOutcome) =>
+    call<ImportOutcome, ImportFileArgs>("import_file", {
+      name: file.name,
+      bytes_base64: file.base64,
+      account: target.account ?? null,
+      connection: target.connection ?? null,
+      expect_imported: previewed.imported,
+      expect_duplicates: previewed.duplicates,
+    }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };

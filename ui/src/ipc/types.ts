@@ -35,3 +35,15 @@ export interface TransactionPageQuery {
   /** A group's name: only its accounts. */
   group?: string;
 }
+
+/** A statement file read in the window (dropped or picked), its bytes as base64. */
+export interface StatementUpload {
+  name: string;
+  base64: string;
+}
+
+/** Where an import goes: an account, a file connection, or (neither) decided by the file. */
+export interface ImportTargetChoice {
+  account?: number;
+  connection?: number;
+}

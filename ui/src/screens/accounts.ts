@@ -48,7 +48,12 @@ export function accountsScreen(): Screen {
     ]);
     if (key === shownKey) return;
     shownKey = key;
-    const title = h("h1", { id: "accounts-title" }, t("accounts.title"));
+    const title = h(
+      "div",
+      { class: "screen-title" },
+      h("h1", { id: "accounts-title" }, t("accounts.title")),
+      h("a", { class: "button subtle", href: "#import", id: "import-link" }, t("import.link")),
+    );
     if (error) return replaceChildren(root, title, errorBox(error));
     if (store.connections.length === 0) {
       return replaceChildren(
@@ -148,18 +153,29 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         run ? tKnown("run", run) : "",
         running ? h("progress", { "aria-label": tKnown("run", run!) }) : null,
       ),
-      h(
-        "button",
-        {
-          class: "button refresh-button",
-          type: "button",
-          disabled: running || !manualAllowed,
-          title: manualAllowed ? null : t("accounts.refresh_not_allowed"),
-          "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
-          onclick: () => void refreshConnections([connection.id]),
-        },
-        t("accounts.refresh"),
-      ),
+      // A bank linked by its files has nothing to refresh: its action is importing the next file.
+      institution?.auth.kind === "file"
+        ? h(
+            "a",
+            {
+              class: "button subtle import-file-link",
+              href: `#import/connection/${connection.id}`,
+              "aria-label": `${t("import.link")}: ${connection.display_name}`,
+            },
+            t("import.link"),
+          )
+        : h(
+            "button",
+            {
+              class: "button refresh-button",
+              type: "button",
+              disabled: running || !manualAllowed,
+              title: manualAllowed ? null : t("accounts.refresh_not_allowed"),
+              "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
+              onclick: () => void refreshConnections([connection.id]),
+            },
+            t("accounts.refresh"),
+          ),
       h(
         "a",
         {
@@ -194,6 +210,9 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
 /** The one action the status calls for; "refresh now" is a button, the others say what to do. */
 function actionHint(connection: ConnectionRow, manualAllowed: boolean): HTMLElement {
   const words = tKnown("action", connection.action);
+  if (connection.action === "import_file") {
+    return h("a", { class: "link-button action", href: `#import/connection/${connection.id}` }, words);
+  }
   if (connection.action === "refresh_now" && manualAllowed) {
     return h(
       "button",

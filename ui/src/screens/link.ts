@@ -133,6 +133,11 @@ export function linkScreen(): Screen {
             // The form held the login: clear it before anything else.
             for (const { input } of fields) input.value = "";
             await store.loadConnections();
+            if (institution.auth.kind === "file") {
+              // Linked by its statement files: there is nothing to fetch, a file to import.
+              location.hash = `#import/connection/${connection.id}`;
+              return;
+            }
             location.hash = "#accounts";
             void refreshConnections([connection.id]);
           } catch (e) {
@@ -142,9 +147,12 @@ export function linkScreen(): Screen {
           }
         },
       },
+      institution.auth.kind === "file"
+        ? h("p", { class: "hint", id: "link-by-files" }, t("import.by_files"))
+        : null,
       h(
         "fieldset",
-        {},
+        { hidden: fields.length === 0 },
         h("legend", {}, t("link.credentials")),
         fields.map(({ field, input }) => row(input.id, field.label, input)),
         h("p", { class: "hint" }, t("link.credentials_note")),

@@ -31,8 +31,8 @@ export function settingsScreen(id: number): Screen {
         statusBadge(connection),
       ),
       generalForm(connection),
-      loginForm(connection),
-      relinkSection(connection),
+      // Linked by its statement files: no login to change or re-link, a file to import.
+      institution?.auth.kind === "file" ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
       hideSection(connection, () => void load()),
       deleteSection(connection),
     );
@@ -172,6 +172,20 @@ function loginForm(connection: ConnectionRow): HTMLElement {
       await store.loadConnections();
       return t("settings.login_saved");
     },
+  );
+}
+
+function importSection(connection: ConnectionRow): HTMLElement {
+  return h(
+    "section",
+    { class: "settings-card settings-import" },
+    h("h2", {}, t("import.title")),
+    h("p", { class: "hint" }, t("import.settings_hint")),
+    h(
+      "div",
+      { class: "form-actions" },
+      h("a", { class: "button", id: "settings-import", href: `#import/connection/${connection.id}` }, t("import.link")),
+    ),
   );
 }
 

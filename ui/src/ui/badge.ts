@@ -15,6 +15,8 @@ const TONE: Record<string, string> = {
   site_changed: "bad",
   unreachable: "bad",
   ended: "muted",
+  file: "ok",
+  file_due: "warn",
 };
 
 export function statusBadge(connection: ConnectionRow): HTMLElement {
