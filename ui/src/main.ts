@@ -17,11 +17,13 @@ import { settingsScreen } from "./screens/settings";
 import { transfersScreen } from "./screens/transfers";
 import { preferencesScreen } from "./screens/preferences";
 import { accessLogScreen } from "./screens/accessLog";
+import { reportsScreen } from "./screens/reports";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
   { hash: "#home", label: "nav.home", screen: homeScreen },
   { hash: "#transactions", label: "nav.transactions", screen: transactionsScreen },
+  { hash: "#reports", label: "nav.reports", screen: reportsScreen },
   { hash: "#transfers", label: "nav.transfers", screen: transfersScreen },
   { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
   { hash: "#link", label: "nav.link", screen: linkScreen },

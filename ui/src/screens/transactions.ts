@@ -29,12 +29,22 @@ interface Filter {
   group: string;
 }
 
+/** A filter handed over by another screen (a report's category row), used once. */
+let handedOver: Partial<Filter> | null = null;
+
+/** Opens 入出金 filtered, e.g. by a category and a month from the report. */
+export function showTransactions(filter: Partial<Filter>): void {
+  handedOver = filter;
+  location.hash = "#transactions";
+}
+
 export function transactionsScreen(): Screen {
   const root = h("section", { class: "screen transactions-screen", "aria-labelledby": "tx-title" });
   const title = h("h1", { id: "tx-title" }, t("tx.title"));
   let accounts = new Map<number, AccountRow>();
   let categories: CategoryRow[] = [];
-  const filter: Filter = { month: "", account: "", category: "", group: "" };
+  const filter: Filter = { month: "", account: "", category: "", group: "", ...handedOver };
+  handedOver = null;
 
   // The list's state: the rows known so far by page, and how many rows there are (exact when the
   // core said so or a short page arrived; otherwise a lower bound that grows as pages come).
@@ -417,6 +427,13 @@ export function transactionsScreen(): Screen {
         h("option", { value: "" }, t("tx.all_groups")),
         groupRows.map((g) => h("option", { value: g.name }, g.name)),
       );
+      // A filter handed over by the report: shown as chosen in its selects.
+      if (filter.month && ![...monthSelect.options].some((o) => o.value === filter.month)) {
+        monthSelect.append(h("option", { value: filter.month }, monthText(filter.month)));
+      }
+      monthSelect.value = filter.month;
+      categoryFilter.value = filter.category;
+      groupSelect.value = filter.group;
     } catch (e) {
       replaceChildren(problem, errorBox(e as GimsError, t("error.title")));
     }
