@@ -18,6 +18,7 @@ import { transfersScreen } from "./screens/transfers";
 import { preferencesScreen } from "./screens/preferences";
 import { accessLogScreen } from "./screens/accessLog";
 import { reportsScreen } from "./screens/reports";
+import { categoriesScreen } from "./screens/categories";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
@@ -33,6 +34,7 @@ const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
 const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [
   { hash: "#preferences", screen: preferencesScreen },
   { hash: "#access-log", screen: accessLogScreen },
+  { hash: "#categories", screen: categoriesScreen },
 ];
 
 const header = h("header", { class: "app-header" });
