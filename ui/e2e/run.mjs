@@ -768,6 +768,18 @@ step("categories: rename and merge keep every transaction and the month's figure
     script("return [...document.querySelectorAll('.notice-ok')].some(n => /明細[1-9]\\d*件を移動/.test(n.textContent))"),
   );
   if ((await findAll('#category-list li[data-category="食費/スーパー"]')).length) throw new Error("the merged category is still listed");
+  // Hidden: still listed here with its mark, no longer offered as a choice; then shown again.
+  const cafe = '#category-list li[data-category="食費/朝ご飯"]';
+  await pressInPage(`${cafe} .category-hide`);
+  await waitFor(`${cafe}.hidden-category`);
+  await go("#transactions", "#tx-title");
+  await waitFor('#tx-category option[value="食費/外食"]');
+  if ((await findAll('#tx-category option[value="食費/朝ご飯"]')).length) throw new Error("a hidden category is still offered");
+  await go("#reports", "#reports-title");
+  await pressInPage("#categories-link");
+  await waitFor(`${cafe}.hidden-category`);
+  await pressInPage(`${cafe} .category-hide`);
+  await waitUntil("shown again", async () => (await findAll(`${cafe}.hidden-category`)).length === 0);
   await go("#reports", "#reports-title");
   await waitFor('#report-breakdown tr.top-line[data-category="食費"]');
   const after = digits(await textOf('#report-breakdown tr.top-line[data-category="食費"] .amount'));
