@@ -869,6 +869,17 @@ step("monthly report: written into the report folder now, listed, and shown in t
   await waitFor("#category-list");
   await screenshot("41-categories-1024x640");
   await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+  // In English too.
+  await go("#reports", "#reports-title");
+  await click("#language");
+  await waitText("#reports-title", (text) => text === "Reports", "the English title");
+  await waitFor('#report-breakdown tr.top-line[data-category="食費"]');
+  await screenshot("42-reports-en");
+  await pressInPage("#categories-link");
+  await waitText("#categories-title", (text) => text === "Categories, rules and groups", "the English title");
+  await screenshot("43-categories-en");
+  await click("#language");
+  await waitText("#categories-title", (text) => text === "カテゴリ・ルール・グループ", "the Japanese title");
   await go("#accounts", "#accounts-title");
 });
 
