@@ -721,6 +721,8 @@ step("reports: the month by category opens onto its 中項目, and a 中項目 s
   await click("#report-next");
   await waitText("#report-month", (text) => text === now, "back to this month");
   await waitFor("#year-table");
+  await script("document.querySelector('#year-title').scrollIntoView(); return true");
+  await screenshot("33b-report-year");
 });
 
 step("budgets: a budget shows spent, left and progress; removing it empties the list", async () => {
