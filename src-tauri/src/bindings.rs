@@ -13,15 +13,18 @@ mod tests {
     use crate::commands::*;
     use crate::session::AppInfo;
     use gims::api::Settings;
+    use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, WrittenReport};
     use gims::api::{DeleteView, InstitutionView, StatusView};
     use gims::error::GimsError;
     use gims::import::ImportOutcome;
     use gims::ledger::categories::CategoryRow;
+    use gims::ledger::rules::{Prediction, RuleProposal, RuleRow};
     use gims::ledger::transfers::{TransferMark, TransferSuggestion};
     use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
     use gims::refresh::RefreshReport;
     use gims::refresh::events::EngineEvent;
     use gims::report::{AssetReport, HistoryReport, MonthlyReport};
+    use gims::report::{BudgetReport, ExpiringLine, YearReport};
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use ts_rs::TS;
@@ -82,6 +85,34 @@ mod tests {
             AccessLogArgs,
             PreviewImportArgs,
             ImportFileArgs,
+            // the household ledger
+            YearReport,
+            BudgetReport,
+            ExpiringLine,
+            RuleRow,
+            RuleAdded,
+            Prediction,
+            RuleProposal,
+            CategoryEntry,
+            MergeView,
+            ReportFile,
+            WrittenReport,
+            ReportYearArgs,
+            ReportBudgetArgs,
+            ReportExpiringArgs,
+            SetBudgetArgs,
+            GroupNameArgs,
+            SetGroupMemberArgs,
+            AddRuleArgs,
+            RuleArgs,
+            ApplyRulesArgs,
+            PredictionsArgs,
+            ProposeRuleArgs,
+            AddCategoryArgs,
+            RenameCategoryArgs,
+            MergeCategoryArgs,
+            CategoryHiddenArgs,
+            ExportReportArgs,
         );
         let mut files = BTreeMap::new();
         for entry in std::fs::read_dir(dir).unwrap() {

@@ -13,13 +13,16 @@ use gims::api::{
     StatusView, TransactionQuery,
 };
 use gims::api::{ImportTarget, StatementFile};
+use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, RuleInput, WrittenReport};
 use gims::error::{GimsError, Result};
 use gims::import::{ImportMode, ImportOutcome};
 use gims::ledger::categories::CategoryRow;
+use gims::ledger::rules::{Prediction, RuleProposal, RuleRow};
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
 use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
 use gims::refresh::RefreshReport;
 use gims::report::{AssetReport, HistoryReport, MonthlyReport};
+use gims::report::{BudgetReport, ExpiringLine, YearReport};
 use gims::vault::credentials::Credentials;
 use gims_connectors::{Reply, Secret};
 use serde::{Deserialize, Serialize};
@@ -70,8 +73,8 @@ command_args! {
     }
     /// `None`: today in Japan.
     ReportAssetsArgs { date: Option<String> }
-    /// `YYYY-MM`.
-    ReportMonthlyArgs { month: String }
+    /// `YYYY-MM`; `group`: a group's name, `None` the default group (everything not hidden).
+    ReportMonthlyArgs { month: String, group: Option<String> }
     /// Asset history: `interval` `day` or `month`; `to` defaults to today in Japan and `from` to a
     /// year before it.
     ReportHistoryArgs { from: Option<String>, to: Option<String>, interval: String }
@@ -207,7 +210,7 @@ pub async fn report_history(session: State<'_, Session>, args: ReportHistoryArgs
 /// A month's income and spending, computed by the core.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn report_monthly(session: State<'_, Session>, args: ReportMonthlyArgs) -> Result<MonthlyReport> {
-    session.reports().await?.report_monthly(&args.month, None)
+    session.reports().await?.report_monthly(&args.month, args.group.as_deref())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -380,6 +383,180 @@ pub async fn import_file(session: State<'_, Session>, args: ImportFileArgs) -> R
     let target = import_target(args.account, args.connection)?;
     let expect = Some((args.expect_imported as usize, args.expect_duplicates as usize));
     session.writer().await?.import_statement(&file, target, None, None, ImportMode { expect, ..ImportMode::SAVE })
+}
+
+// The household ledger (レポート, 予算, カテゴリ・ルール, グループ, the monthly report files):
+// each forwards to the core, which computes every figure.
+
+command_args! {
+    /// `group`: a group's name, `None` the default group (everything not hidden).
+    ReportYearArgs { year: i32, group: Option<String> }
+    /// `YYYY-MM`, over `group` (`None`: the default group).
+    ReportBudgetArgs { month: String, group: Option<String> }
+    /// Points and e-money expiring within `days` days.
+    ReportExpiringArgs { days: u32, group: Option<String> }
+    /// `category` `大項目/中項目` or `大項目`; `amount` `None` removes the budget; `month` `YYYY-MM`
+    /// for that month only, `None` for every month.
+    SetBudgetArgs { category: String, amount: Option<String>, month: Option<String> }
+    GroupNameArgs { name: String }
+    /// Exactly one of `connection` and `account`; `present`: in the group, or taken out.
+    SetGroupMemberArgs { group: String, connection: Option<i64>, account: Option<i64>, present: bool }
+    /// What to match (text, an amount range in yen, an account) and what to set (a category, the
+    /// transfer mark, inclusion in totals). `apply`: file the existing uncategorised rows too.
+    AddRuleArgs {
+        match_text: Option<String>,
+        min_amount: Option<String>,
+        max_amount: Option<String>,
+        account: Option<i64>,
+        category: Option<String>,
+        transfer: Option<bool>,
+        included: Option<bool>,
+        apply: bool,
+    }
+    RuleArgs { id: i64 }
+    /// `overwrite`: every row the rules match, not only uncategorised ones.
+    ApplyRulesArgs { overwrite: bool }
+    PredictionsArgs { limit: u32 }
+    /// The transaction the user just filed under a category.
+    ProposeRuleArgs { transaction: i64 }
+    /// `parent` (`大項目`) for a 中項目; `kind` `income` or `expense` for a 大項目.
+    AddCategoryArgs { name: String, parent: Option<String>, kind: Option<String> }
+    RenameCategoryArgs { category: String, name: String }
+    /// Every transaction, rule and budget of `from` moves to `into`; then `from` goes.
+    MergeCategoryArgs { from: String, into: String }
+    CategoryHiddenArgs { category: String, hidden: bool }
+    /// `YYYY-MM`.
+    ExportReportArgs { month: String }
+}
+
+/// A year by month (income, spending, net), computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_year(session: State<'_, Session>, args: ReportYearArgs) -> Result<YearReport> {
+    session.reports().await?.report_year(args.year, args.group.as_deref())
+}
+
+/// The month's spending against each budget, computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_budget(session: State<'_, Session>, args: ReportBudgetArgs) -> Result<BudgetReport> {
+    session.reports().await?.report_budget(&args.month, args.group.as_deref())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn report_expiring(session: State<'_, Session>, args: ReportExpiringArgs) -> Result<Vec<ExpiringLine>> {
+    session.reports().await?.report_expiring(args.days, args.group.as_deref())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_budget(session: State<'_, Session>, args: SetBudgetArgs) -> Result<()> {
+    session.writer().await?.set_budget(&args.category, args.amount.as_deref(), args.month.as_deref())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_group(session: State<'_, Session>, args: GroupNameArgs) -> Result<GroupRow> {
+    session.writer().await?.create_group(&args.name)
+}
+
+/// Deletes the group only: its connections and accounts stay as they are.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_group(session: State<'_, Session>, args: GroupNameArgs) -> Result<GroupRow> {
+    session.writer().await?.delete_group(&args.name)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_group_member(session: State<'_, Session>, args: SetGroupMemberArgs) -> Result<GroupRow> {
+    let member = match (args.connection, args.account) {
+        (Some(id), None) => gims::ledger::Member::Connection(id),
+        (None, Some(id)) => gims::ledger::Member::Account(id),
+        _ => return Err(GimsError::invalid("member", "name one connection or one account")),
+    };
+    session.writer().await?.set_group_member(&args.group, member, args.present)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn rules(session: State<'_, Session>) -> Result<Vec<RuleRow>> {
+    session.reader().await?.rules()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_rule(session: State<'_, Session>, args: AddRuleArgs) -> Result<RuleAdded> {
+    let yes_no = |flag: Option<bool>| flag.map(|on| if on { "yes" } else { "no" }.to_string());
+    let blank_is_none = |text: Option<String>| text.filter(|t| !t.trim().is_empty());
+    let input = RuleInput {
+        match_text: blank_is_none(args.match_text),
+        min_amount: blank_is_none(args.min_amount),
+        max_amount: blank_is_none(args.max_amount),
+        account: args.account,
+        category: blank_is_none(args.category),
+        transfer: yes_no(args.transfer),
+        included: yes_no(args.included),
+    };
+    session.writer().await?.add_rule(&input, args.apply)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_rule(session: State<'_, Session>, args: RuleArgs) -> Result<()> {
+    session.writer().await?.delete_rule(args.id)
+}
+
+/// Applies every rule to the saved rows; returns how many changed.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn apply_rules(session: State<'_, Session>, args: ApplyRulesArgs) -> Result<usize> {
+    session.writer().await?.apply_rules(args.overwrite)
+}
+
+/// Categories the core predicts for uncategorised rows, each with its explanation.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn predict_categories(session: State<'_, Session>, args: PredictionsArgs) -> Result<Vec<Prediction>> {
+    session.reader().await?.predict_categories(args.limit as usize)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn accept_predictions(session: State<'_, Session>, args: PredictionsArgs) -> Result<Vec<Prediction>> {
+    session.writer().await?.accept_predictions(args.limit as usize)
+}
+
+/// After the user filed a row: the rule the core would propose, if any.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn propose_rule(session: State<'_, Session>, args: ProposeRuleArgs) -> Result<Option<RuleProposal>> {
+    session.reader().await?.propose_rule(args.transaction)
+}
+
+/// Every category, hidden ones too.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn category_tree(session: State<'_, Session>) -> Result<Vec<CategoryEntry>> {
+    session.reader().await?.category_tree()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_category(session: State<'_, Session>, args: AddCategoryArgs) -> Result<CategoryRow> {
+    session.writer().await?.add_category(&args.name, args.parent.as_deref(), args.kind.as_deref())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn rename_category(session: State<'_, Session>, args: RenameCategoryArgs) -> Result<CategoryRow> {
+    session.writer().await?.rename_category(&args.category, &args.name)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn merge_category(session: State<'_, Session>, args: MergeCategoryArgs) -> Result<MergeView> {
+    session.writer().await?.merge_category(&args.from, &args.into)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_category_hidden(session: State<'_, Session>, args: CategoryHiddenArgs) -> Result<()> {
+    session.writer().await?.set_category_hidden(&args.category, args.hidden)
+}
+
+/// The months whose report is in the report folder, newest first.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn written_reports(session: State<'_, Session>) -> Result<Vec<ReportFile>> {
+    session.reader().await?.written_reports()
+}
+
+/// Writes a month's report (HTML and CSV) into the report folder now.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_report_now(session: State<'_, Session>, args: ExportReportArgs) -> Result<WrittenReport> {
+    session.writer().await?.export_report_now(&args.month)
 }
 
 /// The window is there to answer challenges, so runs are interactive.

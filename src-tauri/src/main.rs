@@ -107,6 +107,28 @@ fn main() {
             commands::access_log,
             commands::preview_import,
             commands::import_file,
+            // the household ledger
+            commands::report_year,
+            commands::report_budget,
+            commands::report_expiring,
+            commands::set_budget,
+            commands::create_group,
+            commands::delete_group,
+            commands::set_group_member,
+            commands::rules,
+            commands::add_rule,
+            commands::delete_rule,
+            commands::apply_rules,
+            commands::predict_categories,
+            commands::accept_predictions,
+            commands::propose_rule,
+            commands::category_tree,
+            commands::add_category,
+            commands::rename_category,
+            commands::merge_category,
+            commands::set_category_hidden,
+            commands::written_reports,
+            commands::export_report_now,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop window could not start (is a display and WebKitGTK available?)");

@@ -150,10 +150,33 @@ pub struct RuleInput {
 }
 
 #[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleAdded {
     pub rule: crate::ledger::rules::RuleRow,
     /// Existing rows it filed (with `apply`).
     pub applied: usize,
+}
+
+/// A category as the management screen lists it.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryEntry {
+    pub id: i64,
+    pub category: String,
+    /// `None`: the row is the 大項目 itself.
+    pub subcategory: Option<String>,
+    /// `income`, `expense` or `uncategorised`.
+    pub kind: String,
+    pub hidden: bool,
+}
+
+/// What a merge did: `transactions` rows moved from `merged` to `into`.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MergeView {
+    pub merged: String,
+    pub into: String,
+    pub transactions: usize,
 }
 
 impl Gims {
@@ -276,15 +299,34 @@ impl Gims {
         self.category(id)
     }
 
+    /// Every category, hidden ones too (with `hidden`), in display order: for managing them.
+    pub fn category_tree(&self) -> Result<Vec<CategoryEntry>> {
+        let mut statement = self.ledger.conn.prepare(
+            "SELECT c.id, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END, c.kind, c.hidden
+             FROM categories c LEFT JOIN categories p ON c.parent_id = p.id
+             ORDER BY coalesce(p.position, c.position), p.id IS NOT NULL, c.position",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(CategoryEntry {
+                id: r.get(0)?,
+                category: r.get(1)?,
+                subcategory: r.get(2)?,
+                kind: r.get(3)?,
+                hidden: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Merges `from` into `into`; every transaction keeps existing, filed under `into`.
-    pub fn merge_category(&mut self, from: &str, into: &str) -> Result<serde_json::Value> {
+    pub fn merge_category(&mut self, from: &str, into: &str) -> Result<MergeView> {
         use crate::ledger::categories;
         let from_id = categories::resolve(&self.ledger.conn, from)?;
         let into_id = categories::resolve(&self.ledger.conn, into)?;
         let tx = self.ledger.conn.transaction()?;
         let moved = categories::merge(&tx, from_id, into_id)?;
         tx.commit()?;
-        Ok(serde_json::json!({ "merged": from.trim(), "into": into.trim(), "transactions": moved }))
+        Ok(MergeView { merged: from.trim().to_string(), into: into.trim().to_string(), transactions: moved })
     }
 
     pub fn set_category_hidden(&mut self, category: &str, hidden: bool) -> Result<()> {
@@ -308,5 +350,46 @@ impl Gims {
                 })
             },
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{AddTransactionInput, init};
+    use crate::vault::Unlock;
+    use crate::vault::keychain::memory::MemoryKeyStore;
+
+    #[test]
+    fn the_category_tree_keeps_hidden_categories_and_a_merge_says_what_moved() {
+        let keys: &'static MemoryKeyStore = Box::leak(Box::default());
+        let dir = tempfile::tempdir().unwrap();
+        init(&dir.path().join("vault"), Unlock::Keychain(keys)).unwrap();
+        let mut gims = Gims::open(&dir.path().join("vault"), keys, None).unwrap();
+        gims.add_category("ペット", None, Some("expense")).unwrap();
+        gims.add_category("フード", Some("ペット"), None).unwrap();
+        gims.add_transaction(&AddTransactionInput {
+            date: "2026-11-03".into(),
+            amount: "-1200".into(),
+            description: "ペットショップ".into(),
+            category: Some("ペット/フード".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        gims.set_category_hidden("ペット", true).unwrap();
+        let tree = gims.category_tree().unwrap();
+        let pet: Vec<&CategoryEntry> = tree.iter().filter(|c| c.category == "ペット").collect();
+        assert_eq!(pet.len(), 2, "the 大項目 and its 中項目, hidden but listed");
+        assert!(pet.iter().all(|c| c.hidden));
+        assert!(pet[0].subcategory.is_none() && pet[1].subcategory.as_deref() == Some("フード"));
+        assert!(!gims.categories().unwrap().iter().any(|c| c.category == "ペット"), "not offered as a choice");
+        assert!(tree.iter().any(|c| c.category == "食費" && !c.hidden));
+
+        let merged = gims.merge_category("ペット/フード", "日用品/ペット用品").unwrap();
+        assert_eq!(
+            (merged.merged.as_str(), merged.into.as_str(), merged.transactions),
+            ("ペット/フード", "日用品/ペット用品", 1)
+        );
+        assert!(!gims.category_tree().unwrap().iter().any(|c| c.subcategory.as_deref() == Some("フード")));
     }
 }

@@ -12,9 +12,9 @@ mod settings;
 
 pub use export::{ExportInput, ReportExportView};
 
-pub use auto_report::WrittenReport;
+pub use auto_report::{ReportFile, WrittenReport};
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
-pub use household::{RuleAdded, RuleInput};
+pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput};
 pub use settings::Settings;
 
 use crate::error::{GimsError, Result};

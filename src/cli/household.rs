@@ -146,7 +146,7 @@ pub fn execute(cli: &Cli, gims: &mut Gims, command: &Command) -> Result<()> {
             emit(cli, &gims.rename_category(category, name)?, category_line)
         }
         Command::Category(CategoryCommand::Merge { from, into }) => {
-            emit(cli, &gims.merge_category(from, into)?, |value| format!("{value}\n"))
+            emit(cli, &gims.merge_category(from, into)?, |view| format!("{}\n", serde_json::json!(view)))
         }
         Command::Category(CategoryCommand::Hide { category })
         | Command::Category(CategoryCommand::Unhide { category }) => {

@@ -30,6 +30,7 @@ pub struct NewRule {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleRow {
     pub id: i64,
     pub position: i64,
@@ -165,6 +166,7 @@ impl RuleSet {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Prediction {
     pub transaction_id: i64,
     pub date: String,
@@ -178,6 +180,7 @@ pub struct Prediction {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleProposal {
     pub match_text: String,
     pub category_id: i64,

@@ -9,6 +9,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BudgetReport {
     pub month: String,
     pub currency: String,
@@ -19,6 +20,7 @@ pub struct BudgetReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BudgetLine {
     pub category: String,
     pub subcategory: Option<String>,

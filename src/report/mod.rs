@@ -36,6 +36,9 @@ pub struct MonthlyReport {
     /// Each (大項目, 中項目) with money in it: `amount` signed as the money moved (spending
     /// negative), `kind` income / expense / uncategorised.
     pub categories: Vec<CategoryLine>,
+    /// Each 大項目 with money in it, its 中項目 included (the sum of its `categories` lines),
+    /// signed the same way: the report screen's first level.
+    pub top_categories: Vec<TopCategoryLine>,
     /// Counted in their own currency, not in the totals above.
     pub other_currencies: Vec<CurrencyTotals>,
 }
@@ -45,6 +48,14 @@ pub struct MonthlyReport {
 pub struct CategoryLine {
     pub category: String,
     pub subcategory: Option<String>,
+    pub kind: String,
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TopCategoryLine {
+    pub category: String,
     pub kind: String,
     pub amount: String,
 }
@@ -105,6 +116,8 @@ fn monthly_with_yen_totals(ledger: &Ledger, month: &str, scope: &Scope) -> Resul
 
     let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut categories = Vec::new();
+    // (大項目, kind, sum in minor units), in display order: the rows come sorted by 大項目.
+    let mut tops: Vec<(String, String, i64)> = Vec::new();
     for row in &rows {
         let (income, expense) = totals.entry(row.currency.clone()).or_default();
         match row.kind.as_str() {
@@ -122,8 +135,16 @@ fn monthly_with_yen_totals(ledger: &Ledger, month: &str, scope: &Scope) -> Resul
                 kind: row.kind.clone(),
                 amount: decimal(row.net, "JPY"),
             });
+            match tops.last_mut() {
+                Some((category, _, sum)) if *category == row.category => *sum += row.net,
+                _ => tops.push((row.category.clone(), row.kind.clone(), row.net)),
+            }
         }
     }
+    let top_categories = tops
+        .into_iter()
+        .map(|(category, kind, sum)| TopCategoryLine { category, kind, amount: decimal(sum, "JPY") })
+        .collect();
     let (income, expense) = totals.remove("JPY").unwrap_or_default();
     let other_currencies = totals
         .into_iter()
@@ -140,12 +161,14 @@ fn monthly_with_yen_totals(ledger: &Ledger, month: &str, scope: &Scope) -> Resul
         expense: decimal(expense, "JPY"),
         net: decimal(income - expense, "JPY"),
         categories,
+        top_categories,
         other_currencies,
     };
     Ok((report, income, expense))
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct YearReport {
     pub year: i32,
     pub currency: String,
@@ -156,6 +179,7 @@ pub struct YearReport {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthLine {
     pub month: String,
     pub income: String,

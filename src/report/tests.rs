@@ -182,6 +182,27 @@ fn monthly_and_asset_figures_equal_independent_sums() {
             let line =
                 report.categories.iter().find(|l| l.category == "食費" && l.subcategory.as_deref() == Some("外食"));
             assert_eq!(line.map(|l| l.amount.clone()).unwrap_or_else(|| "0".into()), food.to_string(), "{month} 外食");
+            // A 大項目's line is its own rows and its 中項目's rows, once each.
+            for top in ["食費", "収入", "日用品"] {
+                let yen_rows: Vec<&Generated> = rows
+                    .iter()
+                    .filter(counted)
+                    .filter(|r| r.account != Some(2) && r.category.split('/').next() == Some(top))
+                    .collect();
+                let line = report.top_categories.iter().find(|l| l.category == top);
+                match line {
+                    Some(line) => assert_eq!(
+                        line.amount,
+                        yen_rows.iter().map(|r| r.amount).sum::<i64>().to_string(),
+                        "{month} {top}"
+                    ),
+                    None => assert!(yen_rows.is_empty(), "{month} {top} is missing"),
+                }
+            }
+            let tops: Vec<&str> = report.top_categories.iter().map(|l| l.category.as_str()).collect();
+            let mut unique = tops.clone();
+            unique.dedup();
+            assert_eq!(tops, unique, "{month}: each 大項目 once");
         }
     }
 

@@ -4,8 +4,11 @@
 // phone; links the CAPTCHA service and answers its image (a wrong answer asks again); approval
 // and consent; a suggested transfer marked and undone; the app settings (saved, read back, a
 // refused value); the access log; refresh all; a manual transaction whose memo is markup stays text; a connection's
-// settings and its deletion behind the typed-name confirmation; a statement file previewed,
-// cancelled, imported and imported again, and one that is no statement. Saves a PNG of every screen.
+// settings and its deletion behind the typed-name confirmation; the household ledger (rule
+// proposals and predictions in 入出金, レポート by category and group, budgets, categories renamed
+// and merged, rules applied, groups, the month's report written and shown); a statement file
+// previewed, cancelled, imported and imported again, and one that is no statement; hostile text
+// on every screen. Saves a PNG of every screen.
 // Every secret typed into the window (a canary password, each one-time password and CAPTCHA
 // answer) is then looked for in the app's files once it has closed: WebKit's storage and
 // caches, the vault, the keyring folder and the app's own log.
@@ -673,6 +676,254 @@ step("edit login and re-link from the settings: it logs in afresh and asks for t
   await screenshot("22-accounts-relinked");
 });
 
+// ---- the household ledger: レポート, 予算, learning, カテゴリ・ルール, グループ, monthly reports ----
+
+/** Adds a cash transaction through the dialog, dated today; `category` "" leaves it 未分類. Returns its id. */
+async function addManual(description, amount, category) {
+  await go("#transactions", "#tx-title");
+  await click("#tx-add");
+  await waitFor("#tx-add-dialog[open] #tx-add-amount");
+  await type("#tx-add-amount", amount);
+  await type("#tx-add-description", description);
+  await script("document.querySelector('#tx-add-category').value = arguments[0]; return true", [category]);
+  await click("#tx-add-save");
+  await waitUntil("the dialog to close", async () => (await findAll("#tx-add-dialog[open]")).length === 0);
+  return waitUntil(`the row ${description}`, () =>
+    script(
+      "const r = [...document.querySelectorAll('tr[data-transaction-id]')].find(r => r.querySelector('.description')?.textContent.startsWith(arguments[0])); return r ? r.dataset.transactionId : null",
+      [description],
+    ),
+  );
+}
+const categoryOf = (id) => liveText(`tr[data-transaction-id="${id}"] .category-button`);
+const pressInPage = (css) => script("document.querySelector(arguments[0]).click(); return true", [css]);
+const choose = (css, value) =>
+  script("const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change')); return s.value", [css, value]);
+/** Digits only: "−¥1,200" and "¥1,200" are the same sum, one shown as money out. */
+const digits = (text) => (text ?? "").replace(/[^0-9]/g, "");
+
+step("learning: filing a row proposes a rule; one click adds it and files the rows like it", async () => {
+  const first = await addManual("まいばすけっと 駅前店", "-300", "");
+  const second = await addManual("まいばすけっと 本町店", "-250", "");
+  await click(`tr[data-transaction-id="${first}"] .category-button`);
+  await waitFor("#tx-edit-dialog[open] #tx-edit-category");
+  await script("document.querySelector('#tx-edit-category').value = '食費/カフェ'; return true");
+  await click("#tx-edit-save");
+  await waitFor("#rule-proposal");
+  const offer = await textOf("#rule-proposal");
+  if (!offer.includes("まいばすけっと") || !offer.includes("食費/カフェ") || !offer.includes("1 uncategorised")) {
+    throw new Error(`not the core's proposal: ${offer}`);
+  }
+  await screenshot("30-rule-proposal");
+  await click("#rule-proposal-accept");
+  await waitText("#rule-added", (text) => text.includes("1件"), "the rule added and applied to the other row");
+  await waitUntil("the other row filed by the rule", async () => (await categoryOf(second)) === "食費/カフェ");
+});
+
+step("learning: suggested categories explain themselves and are accepted", async () => {
+  await addManual("ローソン 渋谷店", "-1200", "食費/食料品");
+  await addManual("ローソン 新宿店", "-800", "食費/食料品");
+  const open = await addManual("ローソン 池袋店", "-600", "");
+  await click("#tx-predictions-open");
+  await waitFor(`#tx-predictions li[data-transaction="${open}"]`);
+  const explained = await textOf(`#tx-predictions li[data-transaction="${open}"]`);
+  if (!explained.includes("食費/食料品") || !explained.includes("like 2 earlier")) throw new Error(`no explanation: ${explained}`);
+  await screenshot("31-predictions");
+  await click("#tx-predictions-accept");
+  await waitUntil("the dialog to close", async () => (await findAll("#tx-predictions-dialog[open]")).length === 0);
+  await waitUntil("the row filed", async () => (await categoryOf(open)) === "食費/食料品");
+});
+
+step("reports: the month by category opens onto its 中項目, and a 中項目 shows its transactions", async () => {
+  await go("#reports", "#reports-title");
+  await waitFor('#report-breakdown tr.top-line[data-category="食費"]');
+  if (digits(await textOf("#report-expense")) === "0") throw new Error("no spending this month");
+  await click('#report-breakdown button.disclosure[data-category="食費"]');
+  await waitFor('#report-breakdown tr.sub-line[data-category="食費/食料品"]');
+  // 食料品 this month: the three ローソン rows (1,200 + 800 + 600); the markup row is out of the totals.
+  const food = digits(await textOf('#report-breakdown tr.sub-line[data-category="食費/食料品"] .amount'));
+  if (food !== "2600") throw new Error(`食費/食料品 is ${food}, not 2600`);
+  await screenshot("32-report-month");
+  await click('#report-breakdown tr.sub-line[data-category="食費/食料品"] .sub-link');
+  await waitFor("#tx-title");
+  await waitUntil("the list filtered by 食費/食料品 and the month", () =>
+    script(
+      "const b = [...document.querySelectorAll('tr[data-transaction-id] .category-button')]; return document.querySelector('#tx-category').value === '食費/食料品' && document.querySelector('#tx-month').value !== '' && b.length >= 3 && b.every(x => x.textContent === '食費/食料品')",
+    ),
+  );
+  await screenshot("33-report-to-transactions");
+  // Previous and next month.
+  await go("#reports", "#reports-title");
+  const now = await textOf("#report-month");
+  await click("#report-prev");
+  await waitUntil("the previous month", async () => (await textOf("#report-month")) !== now);
+  await click("#report-next");
+  await waitText("#report-month", (text) => text === now, "back to this month");
+  await waitFor("#year-table");
+  await script("document.querySelector('#year-title').scrollIntoView(); return true");
+  await screenshot("33b-report-year");
+});
+
+step("budgets: a budget shows spent, left and progress; removing it empties the list", async () => {
+  await go("#reports", "#reports-title");
+  await waitFor("#budget-form");
+  await choose("#budget-category", "食費");
+  await type("#budget-amount", "10000");
+  await choose("#budget-scope", "every");
+  await click("#budget-save");
+  await waitFor('#budget-table tr.budget-line[data-category="食費"]');
+  const row = '#budget-table tr.budget-line[data-category="食費"]';
+  const spent = digits(await textOf(`${row} .budget-spent`));
+  const top = digits(await textOf('#report-breakdown tr.top-line[data-category="食費"] .amount'));
+  if (spent !== top) throw new Error(`the budget's spent (${spent}) is not the month's 食費 (${top})`);
+  const left = digits(await textOf(`${row} .budget-remaining`));
+  if (Number(left) !== 10000 - Number(spent)) throw new Error(`left ${left} with ${spent} spent of 10000`);
+  const percent = await script(`return document.querySelector('${row} .progress').getAttribute('aria-valuenow')`);
+  if (Number(percent) <= 0) throw new Error(`no progress shown (${percent})`);
+  await script(`document.querySelector('${row}').scrollIntoView({ block: 'center' }); return true`);
+  await screenshot("34-budget");
+  await pressInPage(`${row} .budget-remove`);
+  await waitFor("#budgets-empty");
+});
+
+step("categories: rename and merge keep every transaction and the month's figures", async () => {
+  await go("#reports", "#reports-title");
+  await waitFor('#report-breakdown tr.top-line[data-category="食費"]');
+  const before = digits(await textOf('#report-breakdown tr.top-line[data-category="食費"] .amount'));
+  await pressInPage("#categories-link");
+  await waitFor('#category-list li[data-category="食費/食料品"]');
+  await click('#category-list li[data-category="食費/食料品"] .category-rename');
+  await waitFor("#category-rename-dialog[open] #category-rename-name");
+  await script("document.querySelector('#category-rename-name').value = ''; return true");
+  await type("#category-rename-name", "スーパー");
+  await click("#category-rename-save");
+  await waitFor('#category-list li[data-category="食費/スーパー"]');
+  await click('#category-list li[data-category="食費/スーパー"] .category-merge');
+  await waitFor("#category-merge-dialog[open] #category-merge-into");
+  await choose("#category-merge-into", "食費/外食");
+  const what = await textOf("#category-merge-dialog .merge-what");
+  if (!what.includes("食費/スーパー") || !what.includes("食費/外食")) throw new Error(`the confirmation does not say what moves: ${what}`);
+  await screenshot("35-category-merge");
+  await click("#category-merge-confirm");
+  await waitUntil("the merge notice", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].some(n => /明細[1-9]\\d*件を移動/.test(n.textContent))"),
+  );
+  if ((await findAll('#category-list li[data-category="食費/スーパー"]')).length) throw new Error("the merged category is still listed");
+  // Hidden: still listed here with its mark, no longer offered as a choice; then shown again.
+  const cafe = '#category-list li[data-category="食費/朝ご飯"]';
+  await pressInPage(`${cafe} .category-hide`);
+  await waitFor(`${cafe}.hidden-category`);
+  await go("#transactions", "#tx-title");
+  await waitFor('#tx-category option[value="食費/外食"]');
+  if ((await findAll('#tx-category option[value="食費/朝ご飯"]')).length) throw new Error("a hidden category is still offered");
+  await go("#reports", "#reports-title");
+  await pressInPage("#categories-link");
+  await waitFor(`${cafe}.hidden-category`);
+  await pressInPage(`${cafe} .category-hide`);
+  await waitUntil("shown again", async () => (await findAll(`${cafe}.hidden-category`)).length === 0);
+  await go("#reports", "#reports-title");
+  await waitFor('#report-breakdown tr.top-line[data-category="食費"]');
+  const after = digits(await textOf('#report-breakdown tr.top-line[data-category="食費"] .amount'));
+  if (after !== before) throw new Error(`食費 was ${before} and is ${after} after renaming and merging`);
+  await click('#report-breakdown button.disclosure[data-category="食費"]');
+  await waitFor('#report-breakdown tr.sub-line[data-category="食費/外食"]');
+});
+
+step("rules: a rule added, applied to the saved rows, says how many changed", async () => {
+  const row = await addManual("オオゼキ 北口", "-400", "");
+  await go("#reports", "#reports-title");
+  await pressInPage("#categories-link");
+  await waitFor("#rule-add");
+  await type("#rule-match", "オオゼキ");
+  await choose("#rule-action", "category");
+  await choose("#rule-category", "日用品/日用品");
+  await script("document.querySelector('#rule-apply').checked = false; return true");
+  await pressInPage("#rule-add-save");
+  await waitFor('#rule-list li[data-match="オオゼキ"]');
+  await pressInPage("#rules-apply");
+  await waitText("#rules-applied", (text) => text === "1件の明細を変更しました", "the changed count");
+  await script("document.querySelector('#rules').scrollIntoView(); return true");
+  await screenshot("36-rules");
+  await go("#transactions", "#tx-title");
+  await waitUntil("the row filed by the rule", async () => (await categoryOf(row)) === "日用品/日用品");
+});
+
+step("groups: a group of one account changes the report's totals; deleting it leaves the default", async () => {
+  await go("#reports", "#reports-title");
+  await waitFor("#report-expense");
+  const everything = await textOf("#report-expense");
+  await pressInPage("#categories-link");
+  await waitFor("#group-add");
+  await type("#group-name", "電子マネーだけ");
+  await click("#group-add-save");
+  await waitFor('#group-list li[data-group="電子マネーだけ"]');
+  const box = await script(
+    "const l = [...document.querySelectorAll('#group-list li[data-group=\"電子マネーだけ\"] .group-members label')].find(l => l.textContent.includes('サンドボックスマネー')); return l ? '#' + l.htmlFor : null",
+  );
+  if (!box) throw new Error("the e-money account is not offered as a member");
+  await pressInPage(box);
+  await waitUntil("the member saved", () => script("return document.querySelector(arguments[0])?.checked === true", [box]));
+  await script("document.querySelector('#groups').scrollIntoView(); return true");
+  await screenshot("37-groups");
+  await go("#reports", "#reports-title");
+  await waitFor("#report-group option[value=\"電子マネーだけ\"]");
+  await choose("#report-group", "電子マネーだけ");
+  await waitUntil("other totals for the group", async () => (await textOf("#report-expense")) !== everything);
+  await screenshot("38-report-group");
+  await choose("#report-group", "");
+  await waitText("#report-expense", (text) => text === everything, "the default group's totals again");
+  await pressInPage("#categories-link");
+  await waitFor('#group-list li[data-group="電子マネーだけ"]');
+  await pressInPage('#group-list li[data-group="電子マネーだけ"] .group-delete');
+  await waitFor("#groups-empty");
+});
+
+step("monthly report: written into the report folder now, listed, and shown in the app", async () => {
+  const folder = join(work, "reports");
+  await click("#preferences-link");
+  await waitFor("#pref-report-folder");
+  await script("document.querySelector('#pref-report-folder').value = ''; return true");
+  await type("#pref-report-folder", folder);
+  await click("#pref-save");
+  await waitUntil("the settings saved", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].some(n => n.textContent === '設定を保存しました')"),
+  );
+  await go("#reports", "#reports-title");
+  await waitFor("#report-export-now:not([disabled])");
+  const month = await script("const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`");
+  await pressInPage("#report-export-now");
+  await waitFor(`#report-files li[data-month="${month}"]`);
+  const html = readFileSync(join(folder, `GIMS-${month}.html`), "utf8");
+  if (!html.includes("<svg") || !html.includes("食費")) throw new Error("the written report does not hold the month");
+  // Shown in the app: another month first, then the written month's 表示.
+  const shown = await textOf("#report-month");
+  await click("#report-prev");
+  await waitUntil("the previous month", async () => (await textOf("#report-month")) !== shown);
+  await pressInPage(`#report-files li[data-month="${month}"] button`);
+  await waitText("#report-month", (text) => text.endsWith(`${Number(month.slice(5))}月`), "the written month shown");
+  await script("document.querySelector('#report-files').scrollIntoView({ block: 'center' }); return true");
+  await screenshot("39-report-files");
+  await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
+  await script("window.scrollTo(0, 0); return true");
+  await screenshot("40-reports-1024x640");
+  await pressInPage("#categories-link");
+  await waitFor("#category-list");
+  await screenshot("41-categories-1024x640");
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+  // In English too.
+  await go("#reports", "#reports-title");
+  await click("#language");
+  await waitText("#reports-title", (text) => text === "Reports", "the English title");
+  await waitFor('#report-breakdown tr.top-line[data-category="食費"]');
+  await screenshot("42-reports-en");
+  await pressInPage("#categories-link");
+  await waitText("#categories-title", (text) => text === "Categories, rules and groups", "the English title");
+  await screenshot("43-categories-en");
+  await click("#language");
+  await waitText("#categories-title", (text) => text === "カテゴリ・ルール・グループ", "the Japanese title");
+  await go("#accounts", "#accounts-title");
+});
+
 // ---- statement import (#import): preview, cancel, confirm, re-import, an unknown file ----------
 const importFixture = (name) => resolve(here, "../../tests/fixtures/import", name);
 /** A Tauri command called from the page, for checks the screens do not show (the row count). */
@@ -937,7 +1188,7 @@ step("hostile text from a bank and a 1 MB memo: every screen shows them as text 
   await go("#accounts", "#accounts-title");
   const bankSettings = await script("return document.querySelector(arguments[0] + ' .settings-link')?.getAttribute('href') ?? null", [bankRow]);
   if (!bankSettings) throw new Error("no settings link for the bank");
-  for (const hash of [...places, "#access-log", bankSettings]) {
+  for (const hash of [...places, "#access-log", "#categories", "#import", bankSettings]) {
     await script("location.hash = arguments[0]; return true", [hash]);
     await sleep(800); // each screen loads its data after its title
     await waitFor("main h1");

@@ -18,11 +18,14 @@ import { transfersScreen } from "./screens/transfers";
 import { preferencesScreen } from "./screens/preferences";
 import { accessLogScreen } from "./screens/accessLog";
 import { importScreen } from "./screens/import";
+import { reportsScreen } from "./screens/reports";
+import { categoriesScreen } from "./screens/categories";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
   { hash: "#home", label: "nav.home", screen: homeScreen },
   { hash: "#transactions", label: "nav.transactions", screen: transactionsScreen },
+  { hash: "#reports", label: "nav.reports", screen: reportsScreen },
   { hash: "#transfers", label: "nav.transfers", screen: transfersScreen },
   { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
   { hash: "#link", label: "nav.link", screen: linkScreen },
@@ -32,6 +35,7 @@ const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
 const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [
   { hash: "#preferences", screen: preferencesScreen },
   { hash: "#access-log", screen: accessLogScreen },
+  { hash: "#categories", screen: categoriesScreen },
 ];
 
 const header = h("header", { class: "app-header" });

@@ -59,6 +59,34 @@ import type {
   TransferSuggestion,
   TransferSuggestionsArgs,
   UndoTransferArgs,
+  // the household ledger
+  AddCategoryArgs,
+  AddRuleArgs,
+  ApplyRulesArgs,
+  BudgetReport,
+  CategoryEntry,
+  CategoryHiddenArgs,
+  ExpiringLine,
+  ExportReportArgs,
+  GroupNameArgs,
+  MergeCategoryArgs,
+  MergeView,
+  Prediction,
+  PredictionsArgs,
+  ProposeRuleArgs,
+  RenameCategoryArgs,
+  ReportBudgetArgs,
+  ReportExpiringArgs,
+  ReportFile,
+  ReportYearArgs,
+  RuleAdded,
+  RuleArgs,
+  RuleProposal,
+  RuleRow,
+  SetBudgetArgs,
+  SetGroupMemberArgs,
+  WrittenReport,
+  YearReport,
 } from "./types";
 
 export type * from "./types";
@@ -120,7 +148,9 @@ export const ipc = {
   categories: () => call<CategoryRow[]>("categories"),
   /** Computed by the core; the window only shows it. `null`: today in Japan. */
   reportAssets: (date: string | null = null) => call<AssetReport, ReportAssetsArgs>("report_assets", { date }),
-  reportMonthly: (month: string) => call<MonthlyReport, ReportMonthlyArgs>("report_monthly", { month }),
+  /** `group` null: the default group (everything not hidden). */
+  reportMonthly: (month: string, group: string | null = null) =>
+    call<MonthlyReport, ReportMonthlyArgs>("report_monthly", { month, group }),
   /** Net worth at each month end (and today), by class: one call, from the core's per-month totals. */
   reportHistory: (interval: "day" | "month", from: string | null = null, to: string | null = null) =>
     call<HistoryReport, ReportHistoryArgs>("report_history", { from, to, interval }),
@@ -207,6 +237,44 @@ export const ipc = {
       expect_imported: previewed.imported,
       expect_duplicates: previewed.duplicates,
     }),
+  // The household ledger: reports over a group (null: everything not hidden), budgets,
+  // categories, rules, learning, groups and the monthly report files. The core computes every figure.
+  reportYear: (year: number, group: string | null = null) =>
+    call<YearReport, ReportYearArgs>("report_year", { year, group }),
+  reportBudget: (month: string, group: string | null = null) =>
+    call<BudgetReport, ReportBudgetArgs>("report_budget", { month, group }),
+  reportExpiring: (days: number, group: string | null = null) =>
+    call<ExpiringLine[], ReportExpiringArgs>("report_expiring", { days, group }),
+  /** `amount` null removes it; `month` null: every month, else that month only. */
+  setBudget: (category: string, amount: string | null, month: string | null) =>
+    call<void, SetBudgetArgs>("set_budget", { category, amount, month }),
+  createGroup: (name: string) => call<GroupRow, GroupNameArgs>("create_group", { name }),
+  deleteGroup: (name: string) => call<GroupRow, GroupNameArgs>("delete_group", { name }),
+  setGroupMember: (group: string, member: { connection: number } | { account: number }, present: boolean) =>
+    call<GroupRow, SetGroupMemberArgs>("set_group_member", {
+      group,
+      connection: "connection" in member ? member.connection : null,
+      account: "account" in member ? member.account : null,
+      present,
+    }),
+  rules: () => call<RuleRow[]>("rules"),
+  addRule: (rule: Omit<AddRuleArgs, "apply">, apply: boolean) => call<RuleAdded, AddRuleArgs>("add_rule", { ...rule, apply }),
+  deleteRule: (id: number) => call<void, RuleArgs>("delete_rule", { id }),
+  /** How many saved rows changed. */
+  applyRules: (overwrite = false) => call<number, ApplyRulesArgs>("apply_rules", { overwrite }),
+  predictCategories: (limit: number) => call<Prediction[], PredictionsArgs>("predict_categories", { limit }),
+  acceptPredictions: (limit: number) => call<Prediction[], PredictionsArgs>("accept_predictions", { limit }),
+  proposeRule: (transaction: number) => call<RuleProposal | null, ProposeRuleArgs>("propose_rule", { transaction }),
+  categoryTree: () => call<CategoryEntry[]>("category_tree"),
+  addCategory: (name: string, parent: string | null, kind: string | null) =>
+    call<CategoryRow, AddCategoryArgs>("add_category", { name, parent, kind }),
+  renameCategory: (category: string, name: string) =>
+    call<CategoryRow, RenameCategoryArgs>("rename_category", { category, name }),
+  mergeCategory: (from: string, into: string) => call<MergeView, MergeCategoryArgs>("merge_category", { from, into }),
+  setCategoryHidden: (category: string, hidden: boolean) =>
+    call<void, CategoryHiddenArgs>("set_category_hidden", { category, hidden }),
+  writtenReports: () => call<ReportFile[]>("written_reports"),
+  exportReportNow: (month: string) => call<WrittenReport, ExportReportArgs>("export_report_now", { month }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
 };

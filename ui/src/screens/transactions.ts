@@ -3,7 +3,15 @@
 // a million rows scrolls as smoothly as one of ten. Filters by month and account; each row's
 // category can be edited and its inclusion in totals switched; a manual transaction can be added.
 
-import { ipc, type AccountRow, type CategoryRow, type GimsError, type TransactionRow } from "../ipc";
+import {
+  ipc,
+  type AccountRow,
+  type CategoryRow,
+  type GimsError,
+  type Prediction,
+  type RuleProposal,
+  type TransactionRow,
+} from "../ipc";
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
@@ -21,6 +29,8 @@ const KEEP_PAGES = 12;
 const MAX_SCROLL_PX = 8_000_000;
 /** How many months the month filter offers. */
 const MONTHS_OFFERED = 36;
+/** At most this many predicted categories are offered at once. */
+const PREDICTIONS = 200;
 
 interface Filter {
   month: string;
@@ -29,12 +39,22 @@ interface Filter {
   group: string;
 }
 
+/** A filter handed over by another screen (a report's category row), used once. */
+let handedOver: Partial<Filter> | null = null;
+
+/** Opens 入出金 filtered, e.g. by a category and a month from the report. */
+export function showTransactions(filter: Partial<Filter>): void {
+  handedOver = filter;
+  location.hash = "#transactions";
+}
+
 export function transactionsScreen(): Screen {
   const root = h("section", { class: "screen transactions-screen", "aria-labelledby": "tx-title" });
   const title = h("h1", { id: "tx-title" }, t("tx.title"));
   let accounts = new Map<number, AccountRow>();
   let categories: CategoryRow[] = [];
-  const filter: Filter = { month: "", account: "", category: "", group: "" };
+  const filter: Filter = { month: "", account: "", category: "", group: "", ...handedOver };
+  handedOver = null;
 
   // The list's state: the rows known so far by page, and how many rows there are (exact when the
   // core said so or a short page arrived; otherwise a lower bound that grows as pages come).
@@ -285,7 +305,10 @@ export function transactionsScreen(): Screen {
               included: included.checked,
               memo: memo.value,
             });
-            if (saved) close();
+            if (saved) {
+              close();
+              if (categoryText(saved) !== categoryText(row)) void proposeRule(saved);
+            }
           },
         },
         h("h2", { id: "tx-edit-title" }, t("tx.edit_title")),
@@ -305,6 +328,134 @@ export function transactionsScreen(): Screen {
     document.body.appendChild(dialog);
     dialog.showModal();
     category.focus();
+  };
+
+  // Learning from the user's own choices: after a row is filed under a category the core may
+  // propose a rule (one click adds it and files the rows it matches); for uncategorised rows it
+  // predicts categories from earlier choices, each with its explanation.
+  const learning = h("div", { class: "learning", id: "tx-learning", role: "status", "aria-live": "polite" });
+
+  const proposeRule = async (saved: TransactionRow) => {
+    let proposal: RuleProposal | null;
+    try {
+      proposal = await ipc.proposeRule(saved.id);
+    } catch {
+      return;
+    }
+    if (!proposal) return replaceChildren(learning);
+    const path = proposal.subcategory ? `${proposal.category}/${proposal.subcategory}` : proposal.category;
+    const offer = proposal;
+    replaceChildren(
+      learning,
+      h(
+        "div",
+        { class: "rule-proposal", id: "rule-proposal" },
+        h("p", {}, t("learn.proposal", { text: offer.match_text, category: path })),
+        h("p", { class: "hint" }, offer.explanation),
+        h(
+          "div",
+          { class: "form-actions" },
+          h("button", { type: "button", class: "button subtle", id: "rule-proposal-dismiss", onclick: () => replaceChildren(learning) }, t("learn.not_now")),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "button primary",
+              id: "rule-proposal-accept",
+              onclick: async () => {
+                try {
+                  const added = await ipc.addRule(
+                    { match_text: offer.match_text, min_amount: null, max_amount: null, account: null, category: path, transfer: null, included: null },
+                    true,
+                  );
+                  replaceChildren(learning, h("p", { class: "rule-added", id: "rule-added" }, t("learn.rule_added", { text: offer.match_text, n: added.applied })));
+                  await reset();
+                } catch (e) {
+                  notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+                }
+              },
+            },
+            t("learn.make_rule"),
+          ),
+        ),
+      ),
+    );
+  };
+
+  const predictionsDialog = async () => {
+    let predictions: Prediction[];
+    try {
+      predictions = await ipc.predictCategories(PREDICTIONS);
+    } catch (e) {
+      return notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+    }
+    const dialog = h("dialog", { id: "tx-predictions-dialog", class: "modal wide", "aria-labelledby": "tx-predictions-title" });
+    const close = () => dialog.close();
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      void reset();
+    });
+    const pathOf = (p: Prediction) => (p.subcategory ? `${p.category}/${p.subcategory}` : p.category);
+    const item = (p: Prediction) => {
+      const use = h(
+        "button",
+        {
+          type: "button",
+          class: "button prediction-use",
+          onclick: async () => {
+            try {
+              await ipc.editTransaction(p.transaction_id, { category: pathOf(p) });
+              use.disabled = true;
+              use.textContent = t("learn.used");
+            } catch (e) {
+              notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+            }
+          },
+        },
+        t("learn.use"),
+      );
+      return h(
+        "li",
+        { class: "prediction", "data-transaction": p.transaction_id },
+        h("div", { class: "prediction-what" }, h("span", {}, `${listDate(p.date)} ${p.description}`), h("strong", {}, `→ ${pathOf(p)}`)),
+        h("p", { class: "hint" }, p.explanation),
+        use,
+      );
+    };
+    replaceChildren(
+      dialog,
+      h("h2", { id: "tx-predictions-title" }, t("learn.predictions_title")),
+      predictions.length === 0
+        ? h("p", { class: "empty", id: "tx-predictions-empty" }, t("learn.predictions_empty"))
+        : h("ul", { class: "predictions", id: "tx-predictions" }, predictions.map(item)),
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "button", class: "button", onclick: close }, t("learn.close")),
+        predictions.length === 0
+          ? null
+          : h(
+              "button",
+              {
+                type: "button",
+                class: "button primary",
+                id: "tx-predictions-accept",
+                onclick: async () => {
+                  try {
+                    const accepted = await ipc.acceptPredictions(PREDICTIONS);
+                    notify(t("learn.accepted", { n: accepted.length }), "ok");
+                    close();
+                  } catch (e) {
+                    notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+                  }
+                },
+              },
+              t("learn.accept_all", { n: predictions.length }),
+            ),
+      ),
+    );
+    document.body.appendChild(dialog);
+    dialog.showModal();
   };
 
   const categorySelect = (id: string, current: string) => {
@@ -417,6 +568,13 @@ export function transactionsScreen(): Screen {
         h("option", { value: "" }, t("tx.all_groups")),
         groupRows.map((g) => h("option", { value: g.name }, g.name)),
       );
+      // A filter handed over by the report: shown as chosen in its selects.
+      if (filter.month && ![...monthSelect.options].some((o) => o.value === filter.month)) {
+        monthSelect.append(h("option", { value: filter.month }, monthText(filter.month)));
+      }
+      monthSelect.value = filter.month;
+      categoryFilter.value = filter.category;
+      groupSelect.value = filter.group;
     } catch (e) {
       replaceChildren(problem, errorBox(e as GimsError, t("error.title")));
     }
@@ -433,7 +591,12 @@ export function transactionsScreen(): Screen {
       "div",
       { class: "tx-heading" },
       title,
-      h("button", { type: "button", class: "button primary", id: "tx-add", onclick: addDialog }, t("tx.add")),
+      h(
+        "div",
+        { class: "tx-heading-actions" },
+        h("button", { type: "button", class: "button", id: "tx-predictions-open", onclick: () => void predictionsDialog() }, t("learn.predictions")),
+        h("button", { type: "button", class: "button primary", id: "tx-add", onclick: addDialog }, t("tx.add")),
+      ),
     ),
     h(
       "div",
@@ -449,6 +612,7 @@ export function transactionsScreen(): Screen {
       count,
     ),
     problem,
+    learning,
     h(
       "table",
       { class: "transactions tx-head", "aria-hidden": "true" },

@@ -31,6 +31,8 @@ export function money(amount: string, currency: string): HTMLElement {
 /** Spending is reported as a positive sum; shown as money out it carries the minus sign. */
 export function negated(amount: string): string {
   const trimmed = amount.trim();
+  // Nothing spent is ¥0, not −¥0.
+  if (/^[+-]?[0.]*$/.test(trimmed)) return trimmed.replace(/^[+-]/, "");
   return trimmed.startsWith("-") ? trimmed.slice(1) : `-${trimmed.replace(/^\+/, "")}`;
 }
 
