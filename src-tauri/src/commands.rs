@@ -12,8 +12,8 @@ use gims::api::{
     AddTransactionInput, ConnectInput, DeleteView, EditInput, EditTransactionInput, InstitutionView, RefreshTargets,
     StatusView, TransactionQuery,
 };
-use gims::api::{ImportTarget, StatementFile};
 use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, RuleInput, WrittenReport};
+use gims::api::{ImportTarget, StatementFile};
 use gims::error::{GimsError, Result};
 use gims::import::{ImportMode, ImportOutcome};
 use gims::ledger::categories::CategoryRow;
