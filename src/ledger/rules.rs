@@ -176,6 +176,9 @@ pub struct Prediction {
     pub subcategory: Option<String>,
     /// How many earlier rows like this one the user filed there.
     pub like: i64,
+    /// The words those rows share with this one (after NFKC).
+    pub token: String,
+    /// In English words (the command line's); the window says it from the fields above.
     pub explanation: String,
 }
 
@@ -188,6 +191,7 @@ pub struct RuleProposal {
     pub subcategory: Option<String>,
     /// Uncategorised rows the rule would file now.
     pub would_file: i64,
+    /// In English words (the command line's); the window says it from the fields above.
     pub explanation: String,
 }
 
@@ -339,6 +343,7 @@ impl Ledger {
                 transaction_id: r.get(0)?,
                 date: r.get(1)?,
                 explanation: format!("like {like} earlier「{token}」rows you filed under {path}"),
+                token,
                 description,
                 category_id,
                 category,

@@ -4,4 +4,12 @@ export type Prediction = { transaction_id: number, date: string, description: st
 /**
  * How many earlier rows like this one the user filed there.
  */
-like: number, explanation: string, };
+like: number, 
+/**
+ * The words those rows share with this one (after NFKC).
+ */
+token: string, 
+/**
+ * In English words (the command line's); the window says it from the fields above.
+ */
+explanation: string, };

@@ -4,4 +4,8 @@ export type RuleProposal = { match_text: string, category_id: number, category: 
 /**
  * Uncategorised rows the rule would file now.
  */
-would_file: number, explanation: string, };
+would_file: number, 
+/**
+ * In English words (the command line's); the window says it from the fields above.
+ */
+explanation: string, };

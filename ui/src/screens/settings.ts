@@ -34,7 +34,7 @@ export function settingsScreen(id: number): Screen {
       // Linked by its statement files: no login to change or re-link, a file to import.
       institution?.auth.kind === "file" ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
       hideSection(connection, () => void load()),
-      deleteSection(connection),
+      deleteSection(connection, institution?.auth.kind === "file"),
     );
   };
 
@@ -245,7 +245,7 @@ function hideSection(connection: ConnectionRow, reload: () => void): HTMLElement
   );
 }
 
-function deleteSection(connection: ConnectionRow): HTMLElement {
+function deleteSection(connection: ConnectionRow, byFiles: boolean): HTMLElement {
   return h(
     "section",
     { class: "settings-card settings-danger" },
@@ -256,7 +256,7 @@ function deleteSection(connection: ConnectionRow): HTMLElement {
       { class: "form-actions" },
       h(
         "button",
-        { type: "button", class: "button danger", id: "settings-delete", onclick: () => void openDeleteDialog(connection) },
+        { type: "button", class: "button danger", id: "settings-delete", onclick: () => void openDeleteDialog(connection, byFiles) },
         t("settings.delete"),
       ),
     ),
@@ -264,7 +264,7 @@ function deleteSection(connection: ConnectionRow): HTMLElement {
 }
 
 /** The confirmation: what exactly is destroyed (counted by the core), and the name to type. */
-async function openDeleteDialog(connection: ConnectionRow): Promise<void> {
+async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Promise<void> {
   let footprint: DeletedCounts;
   try {
     footprint = await ipc.connectionFootprint(connection.id);
@@ -310,7 +310,8 @@ async function openDeleteDialog(connection: ConnectionRow): Promise<void> {
       h(
         "ul",
         { class: "destroyed", id: "delete-destroyed" },
-        item(t("delete.login")),
+        // A bank linked by its files has no login in the keychain.
+        byFiles ? null : item(t("delete.login")),
         item(t("delete.accounts", { n: footprint.accounts })),
         item(t("delete.transactions", { n: footprint.transactions })),
         item(t("delete.balances", { n: footprint.balance_snapshots })),

@@ -351,7 +351,7 @@ export function transactionsScreen(): Screen {
         "div",
         { class: "rule-proposal", id: "rule-proposal" },
         h("p", {}, t("learn.proposal", { text: offer.match_text, category: path })),
-        h("p", { class: "hint" }, offer.explanation),
+        h("p", { class: "hint" }, t("learn.why_proposal", { text: offer.match_text, category: path, n: offer.would_file })),
         h(
           "div",
           { class: "form-actions" },
@@ -418,7 +418,7 @@ export function transactionsScreen(): Screen {
         "li",
         { class: "prediction", "data-transaction": p.transaction_id },
         h("div", { class: "prediction-what" }, h("span", {}, `${listDate(p.date)} ${p.description}`), h("strong", {}, `→ ${pathOf(p)}`)),
-        h("p", { class: "hint" }, p.explanation),
+        h("p", { class: "hint" }, t("learn.why_prediction", { text: p.token, category: pathOf(p), n: p.like })),
         use,
       );
     };
