@@ -37,7 +37,7 @@ impl Keychain {
             .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(home.path().join("keyring.log")).expect("the keyring's log"))
             .spawn()
             .expect("gnome-keyring-daemon (apt-get install gnome-keyring) must be installed");
         // The login keyring's password, as a display manager would pass it.
@@ -93,6 +93,12 @@ impl Keychain {
 
 impl Drop for Keychain {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // A failing test says whether the keyring daemon was still there, and what it said.
+            let state = self.keyring.borrow_mut().try_wait();
+            let log = std::fs::read_to_string(self.home.path().join("keyring.log")).unwrap_or_default();
+            eprintln!("gnome-keyring-daemon: {state:?}\n{}", &log[log.len().saturating_sub(2000)..]);
+        }
         let _ = self.keyring.borrow_mut().kill();
         let _ = self.dbus.kill();
         let _ = self.keyring.borrow_mut().wait();
