@@ -16,6 +16,7 @@ import {
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { openFormDialog } from "../ui/dialog";
 import { formatMoney } from "../ui/money";
 import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
@@ -148,43 +149,27 @@ export function categoriesScreen(): Screen {
   };
 
   const renameDialog = (c: CategoryEntry) => {
-    const dialog = h("dialog", { id: "category-rename-dialog", class: "modal", "aria-labelledby": "category-rename-title" });
     const input = h("input", { id: "category-rename-name", type: "text", value: c.subcategory ?? c.category, autocomplete: "off", required: true });
-    const close = () => dialog.close();
-    dialog.addEventListener("close", () => dialog.remove());
-    replaceChildren(
-      dialog,
-      h(
-        "form",
-        {
-          onsubmit: async (event: Event) => {
-            event.preventDefault();
-            const done = await act(
-              () => ipc.renameCategory(pathOf(c), input.value),
-              (row) => t("cat.renamed", { from: pathOf(c), to: pathOf(row) }),
-            );
-            if (done) close();
-          },
-        },
-        h("h2", { id: "category-rename-title" }, t("cat.rename_title", { category: pathOf(c) })),
+    openFormDialog({
+      id: "category-rename-dialog",
+      titleId: "category-rename-title",
+      title: t("cat.rename_title", { category: pathOf(c) }),
+      body: [
         h("p", { class: "hint" }, t("cat.rename_hint")),
         h("div", { class: "field" }, h("label", { for: "category-rename-name" }, t("cat.name")), input),
-        h(
-          "div",
-          { class: "dialog-actions" },
-          h("button", { type: "button", class: "button", onclick: close }, t("common.cancel")),
-          h("button", { type: "submit", class: "button primary", id: "category-rename-save" }, t("cat.rename")),
-        ),
-      ),
-    );
-    document.body.appendChild(dialog);
-    dialog.showModal();
+      ],
+      submit: { id: "category-rename-save", label: t("cat.rename") },
+      onSubmit: async () =>
+        (await act(
+          () => ipc.renameCategory(pathOf(c), input.value),
+          (row) => t("cat.renamed", { from: pathOf(c), to: pathOf(row) }),
+        )) !== null,
+    });
     input.select();
   };
 
   const mergeDialog = (c: CategoryEntry, tree: CategoryEntry[]) => {
     const from = pathOf(c);
-    const dialog = h("dialog", { id: "category-merge-dialog", class: "modal", "aria-labelledby": "category-merge-title" });
     const into = h(
       "select",
       { id: "category-merge-into" },
@@ -192,41 +177,27 @@ export function categoriesScreen(): Screen {
         .filter((o) => o.id !== c.id && !(c.subcategory === null && o.category === c.category))
         .map((o) => h("option", { value: pathOf(o) }, o.subcategory ? `　${o.subcategory}（${o.category}）` : o.category)),
     );
-    const close = () => dialog.close();
-    dialog.addEventListener("close", () => dialog.remove());
     const what = h("p", { class: "merge-what" });
     const explain = () => replaceChildren(what, t("cat.merge_what", { from, into: into.value }));
     into.addEventListener("change", explain);
     explain();
-    replaceChildren(
-      dialog,
-      h(
-        "form",
-        {
-          onsubmit: async (event: Event) => {
-            event.preventDefault();
-            const done = await act(
-              () => ipc.mergeCategory(from, into.value),
-              (view) => t("cat.merged", { from: view.merged, into: view.into, n: view.transactions }),
-            );
-            if (done) close();
-          },
-        },
-        h("h2", { id: "category-merge-title" }, t("cat.merge_title", { category: from })),
+    openFormDialog({
+      id: "category-merge-dialog",
+      titleId: "category-merge-title",
+      title: t("cat.merge_title", { category: from }),
+      body: [
         h("div", { class: "field" }, h("label", { for: "category-merge-into" }, t("cat.merge_into")), into),
         what,
         h("p", { class: "irreversible" }, t("cat.merge_warning", { from })),
-        h(
-          "div",
-          { class: "dialog-actions" },
-          h("button", { type: "button", class: "button", onclick: close }, t("common.cancel")),
-          h("button", { type: "submit", class: "button danger", id: "category-merge-confirm" }, t("cat.merge_confirm")),
-        ),
-      ),
-    );
-    document.body.appendChild(dialog);
-    dialog.showModal();
-    into.focus();
+      ],
+      submit: { id: "category-merge-confirm", label: t("cat.merge_confirm"), danger: true },
+      onSubmit: async () =>
+        (await act(
+          () => ipc.mergeCategory(from, into.value),
+          (view) => t("cat.merged", { from: view.merged, into: view.into, n: view.transactions }),
+        )) !== null,
+      focus: into,
+    });
   };
 
   // ---- rules ----

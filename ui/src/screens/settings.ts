@@ -7,6 +7,7 @@ import { ipc, type ConnectionRow, type DeletedCounts, type GimsError } from "../
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { openFormDialog } from "../ui/dialog";
 import { errorBox, notify } from "../ui/notices";
 import { statusBadge } from "../ui/badge";
 import { relinkConnection } from "../refresh";
@@ -272,40 +273,19 @@ async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Pr
     notify((e as GimsError).message, "error");
     return;
   }
-  const dialog = h("dialog", { id: "delete-dialog", class: "modal danger-dialog", "aria-labelledby": "delete-title" });
   const typed = h("input", { id: "delete-confirm-name", type: "text", autocomplete: "off", spellcheck: "false" });
   const problem = h("div", { class: "form-problem", role: "alert" });
   const confirm = h("button", { type: "submit", class: "button danger", id: "delete-confirm", disabled: true }, t("delete.confirm"));
-  const close = () => {
-    dialog.close();
-    dialog.remove();
-  };
   typed.addEventListener("input", () => {
     confirm.disabled = typed.value.trim() !== connection.display_name.trim();
   });
   const item = (text: string) => h("li", {}, text);
-  replaceChildren(
-    dialog,
-    h(
-      "form",
-      {
-        onsubmit: async (event: Event) => {
-          event.preventDefault();
-          if (confirm.disabled) return;
-          confirm.disabled = true;
-          try {
-            const deleted = await ipc.deleteConnection(connection.id, typed.value);
-            close();
-            notify(t("delete.done", { name: deleted.display_name, n: deleted.destroyed.transactions }), "ok");
-            await store.loadConnections();
-            location.hash = "#accounts";
-          } catch (e) {
-            replaceChildren(problem, errorBox(e as GimsError));
-            confirm.disabled = false;
-          }
-        },
-      },
-      h("h2", { id: "delete-title" }, t("delete.title", { name: connection.display_name })),
+  openFormDialog({
+    id: "delete-dialog",
+    titleId: "delete-title",
+    title: t("delete.title", { name: connection.display_name }),
+    className: "danger-dialog",
+    body: [
       h("p", {}, t("delete.intro")),
       h(
         "ul",
@@ -327,16 +307,24 @@ async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Pr
         typed,
       ),
       problem,
-      h(
-        "div",
-        { class: "dialog-actions" },
-        h("button", { type: "button", class: "button", id: "delete-cancel", onclick: close }, t("common.cancel")),
-        confirm,
-      ),
-    ),
-  );
-  dialog.addEventListener("close", () => dialog.remove());
-  document.body.appendChild(dialog);
-  dialog.showModal();
-  typed.focus();
+    ],
+    submit: confirm,
+    cancelId: "delete-cancel",
+    onSubmit: async () => {
+      if (confirm.disabled) return false;
+      confirm.disabled = true;
+      try {
+        const deleted = await ipc.deleteConnection(connection.id, typed.value);
+        notify(t("delete.done", { name: deleted.display_name, n: deleted.destroyed.transactions }), "ok");
+        await store.loadConnections();
+        location.hash = "#accounts";
+        return true;
+      } catch (e) {
+        replaceChildren(problem, errorBox(e as GimsError));
+        confirm.disabled = false;
+        return false;
+      }
+    },
+    focus: typed,
+  });
 }

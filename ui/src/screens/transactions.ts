@@ -15,6 +15,7 @@ import {
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { openFormDialog } from "../ui/dialog";
 import { groupDigits, money } from "../ui/money";
 import { listDate, yearOf } from "../ui/time";
 import { errorBox, notify } from "../ui/notices";
@@ -285,49 +286,34 @@ export function transactionsScreen(): Screen {
   };
 
   const editDialog = (row: TransactionRow) => {
-    const dialog = h("dialog", { id: "tx-edit-dialog", class: "modal", "aria-labelledby": "tx-edit-title" });
     const category = categorySelect("tx-edit-category", categoryText(row));
     const transfer = h("input", { id: "tx-edit-transfer", type: "checkbox", checked: row.transfer });
     const included = h("input", { id: "tx-edit-included", type: "checkbox", role: "switch", checked: row.included });
     const memo = h("input", { id: "tx-edit-memo", type: "text", value: row.memo, autocomplete: "off" });
-    const close = () => dialog.close();
-    dialog.addEventListener("close", () => dialog.remove());
-    replaceChildren(
-      dialog,
-      h(
-        "form",
-        {
-          onsubmit: async (event: Event) => {
-            event.preventDefault();
-            const saved = await edit(row, {
-              category: category.value,
-              transfer: transfer.checked,
-              included: included.checked,
-              memo: memo.value,
-            });
-            if (saved) {
-              close();
-              if (categoryText(saved) !== categoryText(row)) void proposeRule(saved);
-            }
-          },
-        },
-        h("h2", { id: "tx-edit-title" }, t("tx.edit_title")),
+    openFormDialog({
+      id: "tx-edit-dialog",
+      titleId: "tx-edit-title",
+      title: t("tx.edit_title"),
+      body: [
         h("p", { class: "edit-what" }, h("span", {}, row.description), " ", money(row.amount, row.currency)),
         h("div", { class: "field" }, h("label", { for: "tx-edit-category" }, t("tx.category")), category),
         h("div", { class: "field" }, h("label", { for: "tx-edit-memo" }, t("tx.memo")), memo),
         h("div", { class: "field check" }, transfer, h("label", { for: "tx-edit-transfer" }, t("tx.transfer_label"))),
         h("div", { class: "field check" }, included, h("label", { for: "tx-edit-included" }, t("tx.included_switch"))),
-        h(
-          "div",
-          { class: "dialog-actions" },
-          h("button", { type: "button", class: "button", onclick: close }, t("common.cancel")),
-          h("button", { type: "submit", class: "button primary", id: "tx-edit-save" }, t("common.save")),
-        ),
-      ),
-    );
-    document.body.appendChild(dialog);
-    dialog.showModal();
-    category.focus();
+      ],
+      submit: { id: "tx-edit-save", label: t("common.save") },
+      onSubmit: async () => {
+        const saved = await edit(row, {
+          category: category.value,
+          transfer: transfer.checked,
+          included: included.checked,
+          memo: memo.value,
+        });
+        if (saved && categoryText(saved) !== categoryText(row)) void proposeRule(saved);
+        return saved !== null;
+      },
+      focus: category,
+    });
   };
 
   // Learning from the user's own choices: after a row is filed under a category the core may
@@ -471,7 +457,6 @@ export function transactionsScreen(): Screen {
   };
 
   const addDialog = () => {
-    const dialog = h("dialog", { id: "tx-add-dialog", class: "modal", "aria-labelledby": "tx-add-title" });
     const today = new Date();
     const pad = (n: number) => String(n).padStart(2, "0");
     const date = h("input", {
@@ -493,32 +478,11 @@ export function transactionsScreen(): Screen {
     category.prepend(h("option", { value: "", selected: true }, t("tx.uncategorised")));
     const memo = h("input", { id: "tx-add-memo", type: "text", autocomplete: "off" });
     const formProblem = h("div", { class: "form-problem" });
-    dialog.addEventListener("close", () => dialog.remove());
-    replaceChildren(
-      dialog,
-      h(
-        "form",
-        {
-          onsubmit: async (event: Event) => {
-            event.preventDefault();
-            try {
-              await ipc.addTransaction({
-                date: date.value,
-                amount: amount.value,
-                description: description.value,
-                account: account.value ? Number(account.value) : null,
-                category: category.value,
-                memo: memo.value,
-              });
-              dialog.close();
-              notify(t("tx.added"), "ok");
-              void reset();
-            } catch (e) {
-              replaceChildren(formProblem, errorBox(e as GimsError));
-            }
-          },
-        },
-        h("h2", { id: "tx-add-title" }, t("tx.add_title")),
+    openFormDialog({
+      id: "tx-add-dialog",
+      titleId: "tx-add-title",
+      title: t("tx.add_title"),
+      body: [
         h("div", { class: "field" }, h("label", { for: "tx-add-date" }, t("tx.date")), date),
         h("div", { class: "field" }, h("label", { for: "tx-add-amount" }, t("tx.amount")), amount, h("span", { class: "hint" }, t("tx.amount_hint"))),
         h("div", { class: "field" }, h("label", { for: "tx-add-description" }, t("tx.description")), description),
@@ -526,17 +490,28 @@ export function transactionsScreen(): Screen {
         h("div", { class: "field" }, h("label", { for: "tx-add-category" }, t("tx.category")), category),
         h("div", { class: "field" }, h("label", { for: "tx-add-memo" }, t("tx.memo")), memo),
         formProblem,
-        h(
-          "div",
-          { class: "dialog-actions" },
-          h("button", { type: "button", class: "button", onclick: () => dialog.close() }, t("common.cancel")),
-          h("button", { type: "submit", class: "button primary", id: "tx-add-save" }, t("tx.add")),
-        ),
-      ),
-    );
-    document.body.appendChild(dialog);
-    dialog.showModal();
-    amount.focus();
+      ],
+      submit: { id: "tx-add-save", label: t("tx.add") },
+      onSubmit: async () => {
+        try {
+          await ipc.addTransaction({
+            date: date.value,
+            amount: amount.value,
+            description: description.value,
+            account: account.value ? Number(account.value) : null,
+            category: category.value,
+            memo: memo.value,
+          });
+          notify(t("tx.added"), "ok");
+          void reset();
+          return true;
+        } catch (e) {
+          replaceChildren(formProblem, errorBox(e as GimsError));
+          return false;
+        }
+      },
+      focus: amount,
+    });
   };
 
   const start = async () => {
