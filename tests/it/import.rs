@@ -126,21 +126,7 @@ fn a_hand_entered_row_that_a_statement_also_brings_is_offered_as_a_duplicate_nev
     machine.ok(&["init"]);
     let account =
         machine.ok(&["account", "add", "--name", "楽天銀行", "--kind", "bank", "--currency", "JPY"])["id"].to_string();
-    // Typed by hand two days after the statement's row of the same amount (ATM, -3000 on 11/01).
-    let typed = machine.ok(&[
-        "tx",
-        "add",
-        "--date",
-        "2024-11-03",
-        "--amount",
-        "-3000",
-        "--description",
-        "ATMで引き出し",
-        "--account",
-        &account,
-    ])["id"]
-        .as_i64()
-        .unwrap();
+    let typed = typed_by_hand(&machine, &account);
     let file = format!("{}/tests/fixtures/import/rakuten-bank.csv", env!("CARGO_MANIFEST_DIR"));
     let imported = machine.ok(&["import", &file, "--account", &account]);
     let offered = imported["possible_duplicates"].as_array().unwrap();
@@ -166,18 +152,7 @@ fn a_dry_run_saves_nothing_and_the_import_then_does_exactly_what_it_showed() {
     machine.ok(&["init"]);
     let account =
         machine.ok(&["account", "add", "--name", "楽天銀行", "--kind", "bank", "--currency", "JPY"])["id"].to_string();
-    machine.ok(&[
-        "tx",
-        "add",
-        "--date",
-        "2024-11-03",
-        "--amount",
-        "-3000",
-        "--description",
-        "ATMで引き出し",
-        "--account",
-        &account,
-    ]);
+    typed_by_hand(&machine, &account);
     let file = fixture("rakuten-bank.csv");
     let before = (machine.ok(&["status"]), machine.ok(&["accounts"]), machine.ok(&["transactions"]));
 
@@ -232,4 +207,11 @@ fn a_dry_run_saves_nothing_and_the_import_then_does_exactly_what_it_showed() {
     assert!(machine.ok(&["connections"])[0]["last_fetched_at"].is_null());
     // And an unknown file is refused as in a real import.
     machine.run(&["import", &fixture("unrelated.csv"), "--dry-run"], "").fails_with("import.unrecognised_format");
+}
+
+/// Typed by hand two days after the Rakuten fixture's row of the same amount (ATM, -3000 on
+/// 2024-11-01). Its id.
+fn typed_by_hand(machine: &Machine, account: &str) -> i64 {
+    let args = ["tx", "add", "--date", "2024-11-03", "--amount", "-3000", "--description", "ATMで引き出し"];
+    machine.ok(&[&args[..], &["--account", account]].concat())["id"].as_i64().unwrap()
 }

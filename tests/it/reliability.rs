@@ -77,6 +77,35 @@ fn crash_runs() -> usize {
     std::env::var("GIMS_CRASH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(25)
 }
 
+/// Runs `gims` and kills it (SIGKILL) after a delay drawn from a fixed pseudo-random sequence,
+/// anywhere up to 1.2 × `whole` ms: the time a whole run takes here, so kills land all through it.
+struct RandomKills {
+    seed: u64,
+    whole: u64,
+    killed: usize,
+}
+
+impl RandomKills {
+    fn new(seed: u64, whole: u64) -> RandomKills {
+        RandomKills { seed, whole, killed: 0 }
+    }
+
+    /// The delay it waited; `killed` counts the runs that had not finished by then.
+    fn run(&mut self, machine: &Machine, args: &[&str]) -> std::time::Duration {
+        self.seed = self.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_millis((self.seed >> 33) % (self.whole * 6 / 5));
+        let mut session = Session::start(machine, args, &[]);
+        std::thread::sleep(delay);
+        if session.has_exited() {
+            session.finish().ok();
+        } else {
+            session.kill();
+            self.killed += 1;
+        }
+        delay
+    }
+}
+
 #[test]
 fn processes_killed_at_random_points_never_leave_half_a_refresh() {
     let keychain = Keychain::start();
@@ -104,19 +133,9 @@ fn processes_killed_at_random_points_never_leave_half_a_refresh() {
     machine.ok(&["delete", &connection, "--yes"]);
     connection = link();
 
-    let mut seed: u64 = 0x5eed;
-    let mut killed = 0;
+    let mut kills = RandomKills::new(0x5eed, whole);
     for _ in 0..crash_runs() {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let delay = std::time::Duration::from_millis((seed >> 33) % (whole * 6 / 5));
-        let mut session = Session::start(&machine, &["refresh", &connection], &[]);
-        std::thread::sleep(delay);
-        if session.has_exited() {
-            session.finish().ok();
-        } else {
-            session.kill();
-            killed += 1;
-        }
+        let delay = kills.run(&machine, &["refresh", &connection]);
         assert_eq!(machine.ok(&["check"])["integrity"], "ok", "after a kill at {delay:?}");
         let count = machine.ok(&["status"])["transactions"].as_i64().unwrap();
         assert!(count == 0 || count == full, "a refresh is whole or absent: {count} of {full} after {delay:?}");
@@ -128,10 +147,11 @@ fn processes_killed_at_random_points_never_leave_half_a_refresh() {
         connection = link();
     }
     eprintln!(
-        "crash loop: {} runs, {killed} killed mid-refresh (a whole refresh takes {whole} ms), nothing lost or duplicated",
-        crash_runs()
+        "crash loop: {} runs, {} killed mid-refresh (a whole refresh takes {whole} ms), nothing lost or duplicated",
+        crash_runs(),
+        kills.killed
     );
-    assert!(killed > 0, "some runs were killed before they finished");
+    assert!(kills.killed > 0, "some runs were killed before they finished");
 }
 
 #[test]
@@ -235,21 +255,11 @@ fn processes_killed_at_random_points_never_leave_half_an_import() {
     let whole = (started.elapsed().as_millis() as u64).max(50);
     let mut expected = 3 * ROWS as i64;
 
-    let mut seed: u64 = 0x1e_a5;
-    let mut killed = 0;
+    let mut kills = RandomKills::new(0x1e_a5, whole);
     for round in 1..=crash_runs() {
         let file = export_file(machine.dir.path(), round, ROWS);
         let file = file.to_str().unwrap();
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let delay = std::time::Duration::from_millis((seed >> 33) % (whole * 6 / 5));
-        let mut session = Session::start(&machine, &["import", file], &[]);
-        std::thread::sleep(delay);
-        if session.has_exited() {
-            session.finish().ok();
-        } else {
-            session.kill();
-            killed += 1;
-        }
+        let delay = kills.run(&machine, &["import", file]);
         assert_eq!(machine.ok(&["check"])["integrity"], "ok", "after a kill at {delay:?}");
         let now = count();
         assert!(
@@ -263,8 +273,9 @@ fn processes_killed_at_random_points_never_leave_half_an_import() {
         expected += ROWS as i64;
     }
     eprintln!(
-        "import crash loop: {} runs, {killed} killed mid-import (a whole import takes {whole} ms), nothing lost or duplicated",
-        crash_runs()
+        "import crash loop: {} runs, {} killed mid-import (a whole import takes {whole} ms), nothing lost or duplicated",
+        crash_runs(),
+        kills.killed
     );
-    assert!(killed > 0, "some imports were killed before they finished");
+    assert!(kills.killed > 0, "some imports were killed before they finished");
 }
