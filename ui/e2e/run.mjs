@@ -130,12 +130,15 @@ const find = async (css) => (await wd("POST", s("/element"), { using: "css selec
 const findAll = async (css) =>
   (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
 // A screen that re-renders between finding an element and clicking it leaves a stale reference:
-// find it again (what a user's second look would do), a few times at most.
+// find it again (what a user's second look would do). A button scrolled just into view can sit
+// under the header or the notices: bring it to the middle of the window, as a user would, and
+// click again. A few times at most.
 const click = async (css, tries = 3) => {
   try {
     return await wd("POST", s(`/element/${await find(css)}/click`), {});
   } catch (error) {
-    if (tries <= 1 || !/stale element/.test(error.message)) throw error;
+    if (tries <= 1 || !/stale element|click intercepted/.test(error.message)) throw error;
+    await script("document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' }); return true", [css]);
     await sleep(200);
     return click(css, tries - 1);
   }

@@ -135,6 +135,17 @@ export function reportsScreen(): Screen {
       replaceChildren(section, heading, h("p", { class: "empty", id: "breakdown-empty" }, t("rep.breakdown_empty")));
       return section;
     }
+    // Each 大項目's bar is its share of the largest one of its kind (income, spending): a picture
+    // of the core's figures, never a figure itself.
+    const size = (amount: string) => Math.abs(Number(amount)) || 0;
+    const largest = new Map<string, number>();
+    for (const top of report.top_categories) largest.set(top.kind, Math.max(largest.get(top.kind) ?? 0, size(top.amount)));
+    const bar = (top: (typeof report.top_categories)[number]) => {
+      const fill = h("span", { class: `share-bar kind-${top.kind}` });
+      const most = largest.get(top.kind) ?? 0;
+      fill.style.width = `${most > 0 ? Math.max(1, Math.round((size(top.amount) / most) * 100)) : 0}%`;
+      return h("td", { class: "share", "aria-hidden": "true" }, fill);
+    };
     const draw = () => {
       const tbody = h("tbody", {});
       for (const top of report.top_categories) {
@@ -162,6 +173,7 @@ export function reportsScreen(): Screen {
             "tr",
             { class: `top-line kind-${top.kind}`, "data-category": top.category },
             h("th", { scope: "row" }, toggle),
+            bar(top),
             h("td", { class: "kind" }, t(kindKey(top.kind))),
             h("td", { class: "amount" }, money(top.amount, report.currency)),
           ),
@@ -187,6 +199,7 @@ export function reportsScreen(): Screen {
                   line.subcategory ?? t("rep.top_itself", { category: line.category }),
                 ),
               ),
+              h("td", { class: "share" }),
               h("td", { class: "kind" }),
               h("td", { class: "amount" }, money(line.amount, report.currency)),
             ),
@@ -207,6 +220,7 @@ export function reportsScreen(): Screen {
               "tr",
               {},
               h("th", {}, t("tx.category")),
+              h("th", { class: "share" }),
               h("th", { class: "kind" }, t("rep.kind")),
               h("th", { class: "amount" }, t("tx.amount")),
             ),
