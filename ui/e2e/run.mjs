@@ -486,7 +486,10 @@ step("settings: the refresh interval is saved by the core and read back; a bad v
   await setInterval("5");
   await waitFor("#pref-problem .error-box");
   const code = await textOf("#pref-problem .error-code");
-  const message = await textOf("#pref-problem .error-box p");
+  const message = await textOf("#pref-problem .error-box .error-detail");
+  // The code's meaning in the user's language first, then the core's specific words.
+  const headline = await textOf("#pref-problem .error-box .error-headline");
+  if (headline !== "入力内容を確認してください。") throw new Error(`no headline in Japanese: ${headline}`);
   if (code !== "input.invalid" || !message.includes("from 15 to 10080")) {
     throw new Error(`not the core's refusal: ${code} ${message}`);
   }

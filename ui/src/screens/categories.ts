@@ -18,7 +18,7 @@ import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { openFormDialog } from "../ui/dialog";
 import { formatMoney } from "../ui/money";
-import { errorBox, notify } from "../ui/notices";
+import { errorBox, notify, notifyError } from "../ui/notices";
 import type { Screen } from "./screen";
 
 const pathOf = (c: { category: string; subcategory: string | null }) =>
@@ -30,7 +30,7 @@ export function categoriesScreen(): Screen {
   const body = h("div", {}, h("p", { class: "loading" }, t("common.loading")));
   const applied = h("p", { class: "applied", id: "rules-applied", role: "status", "aria-live": "polite" });
 
-  const failed = (e: unknown) => notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+  const failed = (e: unknown) => notifyError(e);
 
   /** Runs a change, says it is done, reads everything again. */
   const act = async <T,>(action: () => Promise<T>, done: (result: T) => string) => {

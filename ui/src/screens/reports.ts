@@ -22,7 +22,7 @@ import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { money, negated } from "../ui/money";
 import { fullDate } from "../ui/time";
-import { errorBox, notify } from "../ui/notices";
+import { errorBox, notify, notifyError } from "../ui/notices";
 import { yearChart } from "../ui/yearChart";
 import { showTransactions } from "./transactions";
 import type { Screen } from "./screen";
@@ -265,7 +265,7 @@ export function reportsScreen(): Screen {
             notify(t("bud.saved", { category: category.value }), "ok");
             void load();
           } catch (e) {
-            notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+            notifyError(e);
           }
         },
       },
@@ -282,7 +282,7 @@ export function reportsScreen(): Screen {
         notify(t("bud.removed", { category: path }), "ok");
         void load();
       } catch (e) {
-        notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+        notifyError(e);
       }
     };
     const row = (line: BudgetLine) => {
@@ -477,7 +477,7 @@ export function reportsScreen(): Screen {
             const fresh = await ipc.writtenReports();
             replaceChildren(list, fileItems(fresh));
           } catch (e) {
-            notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+            notifyError(e);
           }
         },
       },

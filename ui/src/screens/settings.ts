@@ -8,7 +8,7 @@ import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { openFormDialog } from "../ui/dialog";
-import { errorBox, notify } from "../ui/notices";
+import { errorBox, notify, notifyError } from "../ui/notices";
 import { statusBadge } from "../ui/badge";
 import { relinkConnection } from "../refresh";
 import { fullDate } from "../ui/time";
@@ -270,7 +270,7 @@ async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Pr
   try {
     footprint = await ipc.connectionFootprint(connection.id);
   } catch (e) {
-    notify((e as GimsError).message, "error");
+    notifyError(e);
     return;
   }
   const typed = h("input", { id: "delete-confirm-name", type: "text", autocomplete: "off", spellcheck: "false" });

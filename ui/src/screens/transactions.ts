@@ -18,7 +18,7 @@ import { h, replaceChildren } from "../ui/dom";
 import { openFormDialog } from "../ui/dialog";
 import { groupDigits, money } from "../ui/money";
 import { listDate, yearOf } from "../ui/time";
-import { errorBox, notify } from "../ui/notices";
+import { errorBox, notify, notifyError } from "../ui/notices";
 import type { Screen } from "./screen";
 
 /** Fixed row height (CSS `.tx-row` says the same): what makes positions computable. */
@@ -279,7 +279,7 @@ export function transactionsScreen(): Screen {
       draw();
       return saved;
     } catch (e) {
-      notify((e as GimsError).message, "error");
+      notifyError(e);
       draw();
       return null;
     }
@@ -357,7 +357,7 @@ export function transactionsScreen(): Screen {
                   replaceChildren(learning, h("p", { class: "rule-added", id: "rule-added" }, t("learn.rule_added", { text: offer.match_text, n: added.applied })));
                   await reset();
                 } catch (e) {
-                  notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+                  notifyError(e);
                 }
               },
             },
@@ -373,7 +373,7 @@ export function transactionsScreen(): Screen {
     try {
       predictions = await ipc.predictCategories(PREDICTIONS);
     } catch (e) {
-      return notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+      return notifyError(e);
     }
     const dialog = h("dialog", { id: "tx-predictions-dialog", class: "modal wide", "aria-labelledby": "tx-predictions-title" });
     const close = () => dialog.close();
@@ -394,7 +394,7 @@ export function transactionsScreen(): Screen {
               use.disabled = true;
               use.textContent = t("learn.used");
             } catch (e) {
-              notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+              notifyError(e);
             }
           },
         },
@@ -432,7 +432,7 @@ export function transactionsScreen(): Screen {
                     notify(t("learn.accepted", { n: accepted.length }), "ok");
                     close();
                   } catch (e) {
-                    notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+                    notifyError(e);
                   }
                 },
               },

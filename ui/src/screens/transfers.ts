@@ -8,7 +8,7 @@ import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { money } from "../ui/money";
 import { fullDate } from "../ui/time";
-import { errorBox, notify } from "../ui/notices";
+import { errorBox, notify, notifyError } from "../ui/notices";
 import type { Screen } from "./screen";
 
 export function transfersScreen(): Screen {
@@ -24,7 +24,7 @@ export function transfersScreen(): Screen {
       await action();
       notify(done, "ok");
     } catch (e) {
-      notify(`${(e as GimsError).message} (${(e as GimsError).code})`, "error");
+      notifyError(e);
     } finally {
       busy = false;
       await load();

@@ -8,6 +8,7 @@ import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { clock, secondsUntil } from "./time";
 import { sandboxPhone } from "./sandboxPhone";
+import { errorText } from "./notices";
 
 export function mountChallengeDialog(): HTMLDialogElement {
   const dialog = h("dialog", { id: "challenge-dialog", class: "challenge", "aria-labelledby": "challenge-title" });
@@ -61,7 +62,7 @@ export function mountChallengeDialog(): HTMLDialogElement {
       try {
         await ipc.replyChallenge(open.id, code);
       } catch (e) {
-        problem.textContent = (e as GimsError).message;
+        problem.textContent = errorText(e);
         for (const b of buttons) b.disabled = false;
         waiting.hidden = true;
       }
