@@ -50,6 +50,7 @@ fn main() {
         "add_rule",
         "delete_rule",
         "apply_rules",
+        "add_starter_rules",
         "predict_categories",
         "accept_predictions",
         "propose_rule",

@@ -13,7 +13,7 @@ mod tests {
     use crate::commands::*;
     use crate::session::AppInfo;
     use gims::api::Settings;
-    use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, WrittenReport};
+    use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, StarterRulesAdded, WrittenReport};
     use gims::api::{DeleteView, InstitutionView, StatusView};
     use gims::error::GimsError;
     use gims::import::ImportOutcome;
@@ -106,6 +106,8 @@ mod tests {
             AddRuleArgs,
             RuleArgs,
             ApplyRulesArgs,
+            StarterRulesArgs,
+            StarterRulesAdded,
             PredictionsArgs,
             ProposeRuleArgs,
             AddCategoryArgs,

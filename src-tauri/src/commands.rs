@@ -12,7 +12,7 @@ use gims::api::{
     AddTransactionInput, ConnectInput, DeleteView, EditInput, EditTransactionInput, InstitutionView, RefreshTargets,
     StatusView, TransactionQuery,
 };
-use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, RuleInput, WrittenReport};
+use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, RuleInput, StarterRulesAdded, WrittenReport};
 use gims::api::{ImportTarget, StatementFile};
 use gims::error::{GimsError, Result};
 use gims::import::{ImportMode, ImportOutcome};
@@ -416,6 +416,8 @@ command_args! {
     RuleArgs { id: i64 }
     /// `overwrite`: every row the rules match, not only uncategorised ones.
     ApplyRulesArgs { overwrite: bool }
+    /// `apply`: file the existing uncategorised rows the new rules match too.
+    StarterRulesArgs { apply: bool }
     PredictionsArgs { limit: u32 }
     /// The transaction the user just filed under a category.
     ProposeRuleArgs { transaction: i64 }
@@ -502,6 +504,12 @@ pub async fn delete_rule(session: State<'_, Session>, args: RuleArgs) -> Result<
 #[tauri::command(rename_all = "snake_case")]
 pub async fn apply_rules(session: State<'_, Session>, args: ApplyRulesArgs) -> Result<usize> {
     session.writer().await?.apply_rules(args.overwrite)
+}
+
+/// Adds the starter rules (common payees) the user has none for.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_starter_rules(session: State<'_, Session>, args: StarterRulesArgs) -> Result<StarterRulesAdded> {
+    session.writer().await?.add_starter_rules(args.apply)
 }
 
 /// Categories the core predicts for uncategorised rows, each with its explanation.

@@ -119,6 +119,7 @@ fn main() {
             commands::add_rule,
             commands::delete_rule,
             commands::apply_rules,
+            commands::add_starter_rules,
             commands::predict_categories,
             commands::accept_predictions,
             commands::propose_rule,

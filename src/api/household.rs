@@ -151,6 +151,15 @@ pub struct RuleInput {
 
 #[derive(Debug, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StarterRulesAdded {
+    /// Rules added (those the user had no rule for).
+    pub added: usize,
+    /// Existing uncategorised rows they filed (with `apply`).
+    pub applied: usize,
+}
+
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RuleAdded {
     pub rule: crate::ledger::rules::RuleRow,
     /// Existing rows it filed (with `apply`).
@@ -244,6 +253,14 @@ impl Gims {
         let rule = self.ledger.add_rule(&rule, &now())?;
         let applied = if apply { self.ledger.apply_rules(false)? } else { 0 };
         Ok(RuleAdded { rule, applied })
+    }
+
+    /// Adds the starter rules (おすすめのルール) the user has none for; with `apply`, files the
+    /// existing uncategorised rows they match too.
+    pub fn add_starter_rules(&mut self, apply: bool) -> Result<StarterRulesAdded> {
+        let added = self.ledger.add_starter_rules(&now())?.len();
+        let applied = if apply { self.ledger.apply_rules(false)? } else { 0 };
+        Ok(StarterRulesAdded { added, applied })
     }
 
     pub fn delete_rule(&mut self, id: i64) -> Result<()> {

@@ -14,7 +14,7 @@ pub use export::{ExportInput, ReportExportView};
 
 pub use auto_report::{ReportFile, WrittenReport};
 pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
-pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput};
+pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput, StarterRulesAdded};
 pub use settings::Settings;
 
 use crate::error::{GimsError, Result};

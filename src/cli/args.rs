@@ -431,6 +431,12 @@ pub enum RuleCommand {
         #[arg(long)]
         overwrite: bool,
     },
+    /// Add the starter rules (common payees: convenience stores, railways, utilities, salary…)
+    /// you have no rule for; --apply files the existing uncategorised rows too.
+    Starter {
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -133,6 +133,10 @@ pub fn execute(cli: &Cli, gims: &mut Gims, command: &Command) -> Result<()> {
             let changed = gims.apply_rules(*overwrite)?;
             emit(cli, &serde_json::json!({ "changed": changed }), |_| format!("{changed} row(s) changed\n"))
         }
+        Command::Rule(RuleCommand::Starter { apply }) => {
+            let added = gims.add_starter_rules(*apply)?;
+            emit(cli, &added, |a| format!("{} starter rule(s) added, {} row(s) filed\n", a.added, a.applied))
+        }
         Command::Categorize(CategorizeCommand::Suggest { limit }) => {
             emit(cli, &gims.predict_categories(*limit)?, |rows| predictions(rows, false))
         }

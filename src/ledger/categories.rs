@@ -191,6 +191,11 @@ pub fn rename(conn: &Connection, id: i64, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether the user hid this category from the choices.
+pub fn is_hidden(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.query_row("SELECT hidden FROM categories WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
 /// Hides a category from the choices (or shows it again). Rows filed there keep it.
 pub fn set_hidden(conn: &Connection, id: i64, hidden: bool) -> Result<()> {
     if hidden && id == uncategorised_id(conn)? {

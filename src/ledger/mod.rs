@@ -10,6 +10,7 @@ mod holdings;
 mod migrations;
 mod refresh_save;
 pub mod rules;
+pub mod starter_rules;
 mod transactions;
 pub mod transfers;
 

@@ -210,3 +210,27 @@ fn settings_are_checked_and_kept_in_the_vault() {
     machine.run(&["set", "colour", "blue"], "").fails_with("input.invalid");
     assert_eq!(machine.ok(&["settings"])["language"], "en", "a refused value changes nothing");
 }
+
+#[test]
+fn starter_rules_are_added_once_and_file_the_rows_they_match() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    for (description, amount) in
+        [("ｾﾌﾞﾝｲﾚﾌﾞﾝ 渋谷店", "-540"), ("給与 カ）ジーエムエス", "280000"), ("カ）ヤマダ", "-1000")]
+    {
+        machine.ok(&["tx", "add", "--date", "2026-11-20", "--amount", amount, "--description", description]);
+    }
+    let added = machine.ok(&["rule", "starter", "--apply"]);
+    assert!(added["added"].as_u64().unwrap() > 30, "{added}");
+    assert_eq!(added["applied"], 2, "the store and the salary, not the unknown payee: {added}");
+    let rows = machine.ok(&["transactions"]);
+    let category = |description: &str| {
+        let row = rows.as_array().unwrap().iter().find(|r| r["description"] == description).unwrap();
+        format!("{}/{}", row["category"].as_str().unwrap(), row["subcategory"].as_str().unwrap_or(""))
+    };
+    assert_eq!(category("ｾﾌﾞﾝｲﾚﾌﾞﾝ 渋谷店"), "食費/食料品");
+    assert_eq!(category("給与 カ）ジーエムエス"), "収入/給与");
+    assert_eq!(category("カ）ヤマダ"), "未分類/");
+    assert_eq!(machine.ok(&["rule", "starter"])["added"], 0, "twice adds nothing");
+}

@@ -1106,6 +1106,34 @@ step("a bank linked by its files: found by its brand, its file imported into it,
   await go("#accounts", "#accounts-title");
 });
 
+step("suggested rules: one click adds them and files the saved rows they match (the sandbox's train rides)", async () => {
+  await go("#reports", "#reports-title");
+  await pressInPage("#categories-link");
+  await waitFor("#rules-starter");
+  await pressInPage("#rules-starter");
+  const said = await waitUntil("the count of rules and rows", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].map(n => n.textContent).find(t => t.startsWith('おすすめのルールを')) ?? null"),
+  );
+  const [, added, filed] = /おすすめのルールを(\d+)件追加し、(\d+)件の明細を分類しました/.exec(said) ?? [];
+  if (!(Number(added) > 0 && Number(filed) > 0)) throw new Error(`not what the core did: ${said}`);
+  await waitFor('#rule-list li[data-match="乗車"]');
+  await script("document.querySelector('#rules-starter').scrollIntoView({ block: 'center' }); return true");
+  await screenshot("44-rules-starter");
+  // Twice adds nothing.
+  await pressInPage("#rules-starter");
+  await waitUntil("nothing added the second time", () =>
+    script("return [...document.querySelectorAll('.notice-ok')].some(n => n.textContent.startsWith('おすすめのルールを0件追加し'))"),
+  );
+  await go("#transactions", "#tx-title");
+  const rides = await waitUntil("the train rides filed", async () => {
+    const found = await script(
+      "return [...document.querySelectorAll('tr[data-transaction-id]')].filter(r => r.querySelector('.description-text')?.textContent.includes('乗車')).map(r => r.querySelector('.category-button').textContent)",
+    );
+    return found.length > 0 && found.every((c) => c === "交通費/電車") ? found : null;
+  });
+  log(`${rides.length} train rides on screen, each 交通費/電車`);
+});
+
 step("one process per vault: the command line, run while the window is open, is refused and the window goes on", async () => {
   const cli = join(dirname(app), "gims");
   if (!existsSync(cli)) throw new Error(`no gims at ${cli}: build the workspace (cargo build) first`);

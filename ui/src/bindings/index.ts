@@ -85,6 +85,8 @@ export type * from "./SetGroupMemberArgs";
 export type * from "./SetSettingArgs";
 export type * from "./Settings";
 export type * from "./SkippedView";
+export type * from "./StarterRulesAdded";
+export type * from "./StarterRulesArgs";
 export type * from "./StatusView";
 export type * from "./TopCategoryLine";
 export type * from "./TransactionRow";

@@ -63,6 +63,8 @@ import type {
   AddCategoryArgs,
   AddRuleArgs,
   ApplyRulesArgs,
+  StarterRulesAdded,
+  StarterRulesArgs,
   BudgetReport,
   CategoryEntry,
   CategoryHiddenArgs,
@@ -262,6 +264,8 @@ export const ipc = {
   deleteRule: (id: number) => call<void, RuleArgs>("delete_rule", { id }),
   /** How many saved rows changed. */
   applyRules: (overwrite = false) => call<number, ApplyRulesArgs>("apply_rules", { overwrite }),
+  /** The starter rules (common payees) the user has none for; `apply` files the saved rows too. */
+  addStarterRules: (apply: boolean) => call<StarterRulesAdded, StarterRulesArgs>("add_starter_rules", { apply }),
   predictCategories: (limit: number) => call<Prediction[], PredictionsArgs>("predict_categories", { limit }),
   acceptPredictions: (limit: number) => call<Prediction[], PredictionsArgs>("accept_predictions", { limit }),
   proposeRule: (transaction: number) => call<RuleProposal | null, ProposeRuleArgs>("propose_rule", { transaction }),

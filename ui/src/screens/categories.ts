@@ -331,7 +331,23 @@ export function categoriesScreen(): Screen {
           },
           t("rule.apply"),
         ),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "button",
+            id: "rules-starter",
+            title: t("rule.starter_hint"),
+            onclick: () =>
+              void act(
+                () => ipc.addStarterRules(true),
+                (added) => t("rule.starter_added", { n: added.added, m: added.applied }),
+              ),
+          },
+          t("rule.starter"),
+        ),
       ),
+      h("p", { class: "hint" }, t("rule.starter_hint")),
       applied,
       h("h3", {}, t("rule.add_title")),
       form,
