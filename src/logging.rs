@@ -22,8 +22,14 @@ pub fn directives(gims_log: Option<&str>) -> String {
 pub fn init() {
     let filter = tracing_subscriber::EnvFilter::new(directives(std::env::var("GIMS_LOG").ok().as_deref()));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let file = std::env::var_os("GIMS_LOG_FILE")
-        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    let file = std::env::var_os("GIMS_LOG_FILE").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| eprintln!("GIMS_LOG_FILE {}: {e}; logging to stderr instead", path.to_string_lossy()))
+            .ok()
+    });
     let _ = match file {
         Some(file) => builder.with_writer(std::sync::Mutex::new(file)).with_ansi(false).try_init(),
         None => builder

@@ -191,6 +191,23 @@ const otpRow = 'li.connection[data-institution="sandbox-otp-bank"]';
 const emoneyRow = 'li.connection[data-institution="sandbox-emoney"]';
 const approvalRow = 'li.connection[data-institution="sandbox-approval"]';
 
+/** Switches a sandbox fault on (or off, with null). */
+async function setFault(institution, fault) {
+  const response = await fetch(`${sandbox}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ institution, fault }),
+  });
+  if (!response.ok) throw new Error(`the sandbox did not take the fault ${fault} (${response.status})`);
+}
+
+/** 入出金's account filter set to the first account whose label names `text`; its label, or null. */
+const filterByAccountOf = (text) =>
+  script(
+    "const s = document.querySelector('#tx-account'); const o = [...s.options].find(o => o.textContent.includes(arguments[0])); if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.textContent",
+    [text],
+  );
+
 async function noAlertAndNoInjectedImage() {
   const injected = await script("return document.querySelectorAll('main img, main [onerror]').length");
   if (injected !== 0) throw new Error("the memo became an element");
@@ -379,14 +396,7 @@ step("CAPTCHA service: link, the image, another image, the answer; refresh, a wr
   // Its transactions are in the list: filter by its account.
   await go("#transactions", "#tx-title");
   await waitFor("tr[data-transaction-id]");
-  const account = await script(
-    "return [...document.querySelectorAll('#tx-account option')].find(o => o.textContent.includes('サンドボックスマネー'))?.value ?? null",
-  );
-  if (!account) throw new Error("no account of サンドボックスマネー in the account filter");
-  await script(
-    "const s = document.querySelector('#tx-account'); s.value = arguments[0]; s.dispatchEvent(new Event('change')); return true",
-    [account],
-  );
+  if (!(await filterByAccountOf("サンドボックスマネー"))) throw new Error("no account of サンドボックスマネー in the account filter");
   await waitUntil("the e-money transactions", async () => {
     const owners = await script(
       "return [...document.querySelectorAll('tr[data-transaction-id] .account-name')].map(c => c.textContent)",
@@ -1176,22 +1186,14 @@ const HOSTILE = [
 ];
 
 step("hostile text from a bank and a 1 MB memo: every screen shows them as text and nothing runs", async () => {
-  const fault = await fetch(`${sandbox}/_sandbox/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ institution: "sandbox-bank", fault: "hostile_text" }),
-  });
-  if (!fault.ok) throw new Error(`the sandbox did not take the fault (${fault.status})`);
+  await setFault("sandbox-bank", "hostile_text");
   await linkSandbox("sandbox-bank", "サンドボックス銀行");
   const bankRow = 'li.connection[data-institution="sandbox-bank"]';
   await waitFor(`${bankRow} .badge[data-status="ok"]`, 30_000);
   await go("#transactions", "#tx-title");
   await waitFor("tr[data-transaction-id]");
   // The bank's main account alone, so that its newest rows (the hostile ones) are on screen.
-  const picked = await script(
-    "const s = document.querySelector('#tx-account'); const o = [...s.options].find(o => o.textContent.includes('サンドボックス銀行')); if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.textContent",
-  );
-  if (!picked) throw new Error("the bank's account is not in the filter");
+  if (!(await filterByAccountOf("サンドボックス銀行"))) throw new Error("the bank's account is not in the filter");
   // Shown exactly, except that a bidirectional override is spelled out rather than obeyed.
   const asShown = (text) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
   const missing = async () => {
@@ -1236,11 +1238,7 @@ step("hostile text from a bank and a 1 MB memo: every screen shows them as text 
     });
     await screenshot(`22c-hostile-${hash.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}`);
   }
-  await fetch(`${sandbox}/_sandbox/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ institution: "sandbox-bank", fault: null }),
-  });
+  await setFault("sandbox-bank", null);
   await go("#accounts", "#accounts-title");
 });
 
