@@ -172,15 +172,29 @@ fn time_import(dir: &std::path::Path, rows: u32, progress: &mut dyn Write) -> Re
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let mut ledger = Ledger::create(&path, DatabaseKey::from_bytes([0x6b; 32]))?;
+    let start = time::Date::from_calendar_date(2016, time::Month::January, 1).expect("valid date");
+    let csv = export_csv(rows, start);
+    let _ = writeln!(progress, "  importing a {}-row export ({:.1} MiB)", rows, csv.len() as f64 / 1048576.0);
+    let started = Instant::now();
+    let statement = crate::import::parse(csv.as_bytes(), &crate::import::ParseOptions::default())?;
+    let parsed = started.elapsed().as_secs_f64();
+    crate::import::save(&mut ledger, &statement, None, &crate::api::now())?;
+    let total = started.elapsed().as_secs_f64();
+    let _ = writeln!(progress, "  parse {parsed:.2} s, save {:.2} s", total - parsed);
+    Ok(total)
+}
+
+/// The modelled service's export (UTF-8; 計算対象, 日付, 内容, 金額（円）, 保有金融機関, 大項目,
+/// 中項目, メモ, 振替, ID) of `rows` rows: five institutions, five categories, ten years of
+/// history from `start` in date order. Also the desktop benchmark's vault (`bench-ledger`).
+pub fn export_csv(rows: u32, start: time::Date) -> String {
     let institutions = ["三井住友カード", "楽天銀行", "ゆうちょ銀行", "モバイルSuica", "楽天カード"];
     let categories =
         [("食費", "食料品"), ("食費", "外食"), ("日用品", "ドラッグストア"), ("交通費", "電車"), ("収入", "給与")];
     let mut csv = String::with_capacity(rows as usize * 110);
     csv.push_str("\"計算対象\",\"日付\",\"内容\",\"金額（円）\",\"保有金融機関\",\"大項目\",\"中項目\",\"メモ\",\"振替\",\"ID\"\r\n");
     for i in 0..rows {
-        let day = i64::from(i) * 3650 / i64::from(rows.max(1));
-        let date = time::Date::from_calendar_date(2016, time::Month::January, 1).expect("valid date")
-            + time::Duration::days(day);
+        let date = start + time::Duration::days(i64::from(i) * 3650 / i64::from(rows.max(1)));
         let (top, sub) = categories[i as usize % categories.len()];
         let amount = if top == "収入" { 250_000 } else { -(i64::from(i.wrapping_mul(2_654_435_761) % 20_000) + 100) };
         csv.push_str(&format!(
@@ -192,14 +206,7 @@ fn time_import(dir: &std::path::Path, rows: u32, progress: &mut dyn Write) -> Re
             institutions[i as usize % institutions.len()],
         ));
     }
-    let _ = writeln!(progress, "  importing a {}-row export ({:.1} MiB)", rows, csv.len() as f64 / 1048576.0);
-    let started = Instant::now();
-    let statement = crate::import::parse(csv.as_bytes(), &crate::import::ParseOptions::default())?;
-    let parsed = started.elapsed().as_secs_f64();
-    crate::import::save(&mut ledger, &statement, None, &crate::api::now())?;
-    let total = started.elapsed().as_secs_f64();
-    let _ = writeln!(progress, "  parse {parsed:.2} s, save {:.2} s", total - parsed);
-    Ok(total)
+    csv
 }
 
 /// A plausible transaction: ten accounts, ten years of history in date order (as statements and

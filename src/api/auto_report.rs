@@ -56,17 +56,22 @@ impl Gims {
         std::fs::create_dir_all(&folder).map_err(|e| crate::vault::io_error("create", &folder, e))?;
         let mut written = Vec::new();
         for month in months {
-            let text = month_text(month);
-            let html = folder.join(format!("GIMS-{text}.html"));
-            let csv = folder.join(format!("GIMS-{text}.csv"));
-            for (path, format) in [(&html, "html"), (&csv, "csv")] {
-                let _ = std::fs::remove_file(path);
-                self.report_export(&text, format, None, Some(path), &mut std::io::sink())?;
-            }
-            self.write_setting("last_auto_report", &text)?;
-            written.push(WrittenReport { month: text, html, csv });
+            let report = self.write_month(&folder, month_text(month))?;
+            self.write_setting("last_auto_report", &report.month)?;
+            written.push(report);
         }
         Ok(written)
+    }
+
+    /// `month`'s report as `GIMS-YYYY-MM.html` and `.csv` in `folder`, replacing earlier ones.
+    fn write_month(&self, folder: &std::path::Path, month: String) -> Result<WrittenReport> {
+        let html = folder.join(format!("GIMS-{month}.html"));
+        let csv = folder.join(format!("GIMS-{month}.csv"));
+        for (path, format) in [(&html, "html"), (&csv, "csv")] {
+            let _ = std::fs::remove_file(path);
+            self.report_export(&month, format, None, Some(path), &mut std::io::sink())?;
+        }
+        Ok(WrittenReport { month, html, csv })
     }
 
     /// The months whose report is in the report folder (`GIMS-YYYY-MM.html` / `.csv`), newest
@@ -117,13 +122,7 @@ impl Gims {
         crate::report::month_bounds(&month)?;
         let folder = PathBuf::from(folder);
         std::fs::create_dir_all(&folder).map_err(|e| crate::vault::io_error("create", &folder, e))?;
-        let html = folder.join(format!("GIMS-{month}.html"));
-        let csv = folder.join(format!("GIMS-{month}.csv"));
-        for (path, format) in [(&html, "html"), (&csv, "csv")] {
-            let _ = std::fs::remove_file(path);
-            self.report_export(&month, format, None, Some(path), &mut std::io::sink())?;
-        }
-        Ok(WrittenReport { month, html, csv })
+        self.write_month(&folder, month)
     }
 }
 

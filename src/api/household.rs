@@ -318,21 +318,17 @@ impl Gims {
 
     /// Every category, hidden ones too (with `hidden`), in display order: for managing them.
     pub fn category_tree(&self) -> Result<Vec<CategoryEntry>> {
-        let mut statement = self.ledger.conn.prepare(
-            "SELECT c.id, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END, c.kind, c.hidden
-             FROM categories c LEFT JOIN categories p ON c.parent_id = p.id
-             ORDER BY coalesce(p.position, c.position), p.id IS NOT NULL, c.position",
-        )?;
-        let rows = statement.query_map([], |r| {
-            Ok(CategoryEntry {
-                id: r.get(0)?,
-                category: r.get(1)?,
-                subcategory: r.get(2)?,
-                kind: r.get(3)?,
-                hidden: r.get(4)?,
+        let tree = crate::ledger::categories::tree(&self.ledger.conn)?;
+        Ok(tree
+            .into_iter()
+            .map(|(c, hidden)| CategoryEntry {
+                id: c.id,
+                category: c.category,
+                subcategory: c.subcategory,
+                kind: c.kind,
+                hidden,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect())
     }
 
     /// Merges `from` into `into`; every transaction keeps existing, filed under `into`.

@@ -117,15 +117,22 @@ pub struct CategoryRow {
     pub kind: String,
 }
 
+/// The categories offered as choices (not hidden): each 大項目 followed by its 中項目, in order.
 pub fn list(conn: &Connection) -> Result<Vec<CategoryRow>> {
+    Ok(tree(conn)?.into_iter().filter(|(_, hidden)| !hidden).map(|(row, _)| row).collect())
+}
+
+/// Every category, hidden ones too, with whether it is hidden, in the order of [`list`].
+pub fn tree(conn: &Connection) -> Result<Vec<(CategoryRow, bool)>> {
     let mut statement = conn.prepare(
-        "SELECT c.id, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END, c.kind
+        "SELECT c.id, coalesce(p.name, c.name), CASE WHEN p.id IS NULL THEN NULL ELSE c.name END, c.kind, c.hidden
          FROM categories c LEFT JOIN categories p ON c.parent_id = p.id
-         WHERE c.hidden = 0
          ORDER BY coalesce(p.position, c.position), p.id IS NOT NULL, c.position",
     )?;
     let rows = statement.query_map([], |row| {
-        Ok(CategoryRow { id: row.get(0)?, category: row.get(1)?, subcategory: row.get(2)?, kind: row.get(3)? })
+        let category =
+            CategoryRow { id: row.get(0)?, category: row.get(1)?, subcategory: row.get(2)?, kind: row.get(3)? };
+        Ok((category, row.get(4)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

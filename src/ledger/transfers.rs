@@ -263,29 +263,22 @@ impl Ledger {
         )?;
         let id = tx.last_insert_rowid();
         tx.execute("UPDATE transactions SET transfer = 1 WHERE id = ?1 OR id = ?2", params![out_tx, in_tx])?;
-        let mark = with_sides(&tx, MarkRow { id, out_tx, in_tx, reason: reason.into(), created_at: now.into() })?;
+        let mark = read_marks(&tx, "WHERE m.id = ?1", [id])?.pop();
         tx.commit()?;
-        Ok(mark)
+        mark.ok_or_else(|| GimsError::internal("the mark just made is missing"))
     }
 
     /// Undoes a transfer mark, found by its id or either of its transactions: the rows count in
     /// income and spending again.
     pub fn undo_transfer(&mut self, transaction_id: i64) -> Result<TransferMark> {
         let tx = self.conn.transaction()?;
-        let mark: MarkRow = tx
-            .query_row(
-                "SELECT id, out_tx, in_tx, reason, created_at FROM transfer_marks WHERE out_tx = ?1 OR in_tx = ?1",
-                [transaction_id],
-                mark_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| {
+        let mark =
+            read_marks(&tx, "WHERE m.out_tx = ?1 OR m.in_tx = ?1", [transaction_id])?.pop().ok_or_else(|| {
                 GimsError::invalid(
                     "transaction",
                     format!("transaction {transaction_id} is not part of a marked transfer"),
                 )
             })?;
-        let mark = with_sides(&tx, mark)?;
         tx.execute("DELETE FROM transfer_marks WHERE id = ?1", [mark.id])?;
         tx.execute("UPDATE transactions SET transfer = 0 WHERE id = ?1 OR id = ?2", params![mark.out_tx, mark.in_tx])?;
         tx.commit()?;
@@ -302,59 +295,53 @@ impl Ledger {
     }
 
     pub fn transfer_marks(&self) -> Result<Vec<TransferMark>> {
-        let mut statement =
-            self.conn.prepare("SELECT id, out_tx, in_tx, reason, created_at FROM transfer_marks ORDER BY id DESC")?;
-        let rows: Vec<MarkRow> = statement.query_map([], mark_from_row)?.collect::<rusqlite::Result<_>>()?;
-        rows.into_iter().map(|row| with_sides(&self.conn, row)).collect()
+        read_marks(&self.conn, "ORDER BY m.id DESC", [])
     }
 }
 
-/// A `transfer_marks` row before its transactions are read.
-struct MarkRow {
-    id: i64,
-    out_tx: i64,
-    in_tx: Option<i64>,
-    reason: String,
-    created_at: String,
-}
-
-fn mark_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarkRow> {
-    Ok(MarkRow { id: r.get(0)?, out_tx: r.get(1)?, in_tx: r.get(2)?, reason: r.get(3)?, created_at: r.get(4)? })
-}
-
-/// The mark with the date, account, description and amount of each of its rows.
-fn with_sides(conn: &rusqlite::Connection, mark: MarkRow) -> Result<TransferMark> {
-    let side = |id: i64| -> Result<Option<TransferSide>> {
-        conn.query_row(
-            "SELECT t.date, a.name, t.description, t.amount, t.currency
-             FROM transactions t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.id = ?1",
-            [id],
-            |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?)),
-        )
-        .optional()?
-        .map(|(date, account, description, minor, currency)| {
+/// Marks with the date, account, description and amount of each of their rows, in one read;
+/// `tail` filters or orders (`m` is the mark).
+fn read_marks(conn: &rusqlite::Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<TransferMark>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT m.id, m.out_tx, m.in_tx, m.reason, m.created_at,
+                o.date, oa.name, o.description, o.amount, o.currency,
+                i.date, ia.name, i.description, i.amount, i.currency
+         FROM transfer_marks m
+         LEFT JOIN transactions o ON o.id = m.out_tx LEFT JOIN accounts oa ON oa.id = o.account_id
+         LEFT JOIN transactions i ON i.id = m.in_tx LEFT JOIN accounts ia ON ia.id = i.account_id
+         {tail}"
+    ))?;
+    let mut rows = statement.query(params)?;
+    let mut marks = Vec::new();
+    while let Some(r) = rows.next()? {
+        // The side's columns from `first` on, or `None` when the transaction is gone.
+        let side = |id: Option<i64>, first: usize| -> Result<Option<TransferSide>> {
+            let (Some(transaction), Some(date)) = (id, r.get::<_, Option<String>>(first)?) else { return Ok(None) };
+            let currency: String = r.get(first + 4)?;
+            let minor: i64 = r.get(first + 3)?;
             let amount =
                 Currency::parse(&currency).map(|c| Amount::from_minor(minor, c)).map_err(GimsError::internal)?;
-            Ok(TransferSide {
-                transaction: id,
+            Ok(Some(TransferSide {
+                transaction,
                 date,
-                account,
-                description,
+                account: r.get(first + 1)?,
+                description: r.get(first + 2)?,
                 amount: amount.to_decimal_string(),
                 currency,
-            })
-        })
-        .transpose()
-    };
-    Ok(TransferMark {
-        out_side: side(mark.out_tx)?,
-        in_side: mark.in_tx.map(side).transpose()?.flatten(),
-        id: mark.id,
-        out_tx: mark.out_tx,
-        in_tx: mark.in_tx,
-        reason: mark.reason,
-        created_at: mark.created_at,
-    })
+            }))
+        };
+        let (out_tx, in_tx): (i64, Option<i64>) = (r.get(1)?, r.get(2)?);
+        marks.push(TransferMark {
+            id: r.get(0)?,
+            out_tx,
+            in_tx,
+            reason: r.get(3)?,
+            created_at: r.get(4)?,
+            out_side: side(Some(out_tx), 5)?,
+            in_side: side(in_tx, 10)?,
+        });
+    }
+    Ok(marks)
 }
 
 /// What kind of move two account kinds make.

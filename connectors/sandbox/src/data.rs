@@ -510,8 +510,13 @@ fn tenths(value: i64) -> String {
 
 fn fund_holding(rng: &mut Rng, fund: &Security, today: Date) -> Holding {
     let units = rng.range(50_000, 900_000);
-    let price = price_on(fund, today);
     let cost = units * fund.base_price / 10_000 * rng.range(75, 105) / 100;
+    fund_position(fund, units, cost, today)
+}
+
+/// `units` of an investment trust (priced per 10,000 units) bought for `cost` yen, valued today.
+fn fund_position(fund: &Security, units: i64, cost: i64, today: Date) -> Holding {
+    let price = price_on(fund, today);
     Holding {
         class: HoldingClass::InvestmentTrust,
         code: fund.code.to_owned(),
@@ -810,22 +815,8 @@ fn pension_account(seed: u64, today: Date) -> Account {
         }
     }
     let mut plan = account(format!("{plan_no:010}"), "確定拠出年金（個人型）", AccountKind::Pension, cash);
-    plan.holdings = funds
-        .iter()
-        .zip(positions)
-        .map(|(fund, (units, cost))| {
-            let price = price_on(fund, today);
-            Holding {
-                class: HoldingClass::InvestmentTrust,
-                code: fund.code.to_owned(),
-                name: fund.name.to_owned(),
-                quantity: units.to_string(),
-                price: price.to_string(),
-                value: units * price / 10_000,
-                cost,
-            }
-        })
-        .collect();
+    plan.holdings =
+        funds.iter().zip(positions).map(|(fund, (units, cost))| fund_position(fund, units, cost, today)).collect();
     plan
 }
 

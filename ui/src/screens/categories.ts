@@ -16,6 +16,7 @@ import {
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { field } from "../ui/field";
 import { openFormDialog } from "../ui/dialog";
 import { formatMoney } from "../ui/money";
 import { errorBox, notify, notifyError } from "../ui/notices";
@@ -156,7 +157,7 @@ export function categoriesScreen(): Screen {
       title: t("cat.rename_title", { category: pathOf(c) }),
       body: [
         h("p", { class: "hint" }, t("cat.rename_hint")),
-        h("div", { class: "field" }, h("label", { for: "category-rename-name" }, t("cat.name")), input),
+        field("category-rename-name", t("cat.name"), input),
       ],
       submit: { id: "category-rename-save", label: t("cat.rename") },
       onSubmit: async () =>
@@ -186,7 +187,7 @@ export function categoriesScreen(): Screen {
       titleId: "category-merge-title",
       title: t("cat.merge_title", { category: from }),
       body: [
-        h("div", { class: "field" }, h("label", { for: "category-merge-into" }, t("cat.merge_into")), into),
+        field("category-merge-into", t("cat.merge_into"), into),
         what,
         h("p", { class: "irreversible" }, t("cat.merge_warning", { from })),
       ],
@@ -254,10 +255,10 @@ export function categoriesScreen(): Screen {
           );
         },
       },
-      h("div", { class: "field" }, h("label", { for: "rule-match" }, t("rule.match")), matchText),
-      h("div", { class: "field" }, h("label", { for: "rule-min" }, t("rule.amount")), h("span", { class: "range" }, min, "〜", max)),
-      h("div", { class: "field" }, h("label", { for: "rule-account" }, t("tx.account")), account),
-      h("div", { class: "field" }, h("label", { for: "rule-action" }, t("rule.action")), h("span", { class: "range" }, action, category)),
+      field("rule-match", t("rule.match"), matchText),
+      field("rule-min", t("rule.amount"), h("span", { class: "range" }, min, "〜", max)),
+      field("rule-account", t("tx.account"), account),
+      field("rule-action", t("rule.action"), h("span", { class: "range" }, action, category)),
       h("div", { class: "field check" }, apply, h("label", { for: "rule-apply" }, t("rule.apply_now"))),
       h("div", { class: "form-actions" }, h("button", { type: "submit", class: "button primary", id: "rule-add-save" }, t("rule.add"))),
     );

@@ -7,7 +7,7 @@ import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type Status
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { groupDigits, money, negated } from "../ui/money";
+import { groupDigits, money, monthFigures } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
 import { historyChart, type HistoryPoint } from "../ui/chart";
@@ -80,16 +80,7 @@ export function homeScreen(): Screen {
           "section",
           { class: "card this-month", "aria-labelledby": "month-title" },
           h("h2", { id: "month-title" }, t("home.this_month", { month: monthLabel(monthly.month) })),
-          h(
-            "dl",
-            { class: "month-figures" },
-            h("dt", {}, t("home.income")),
-            h("dd", { id: "month-income" }, money(monthly.income, monthly.currency)),
-            h("dt", {}, t("home.expense")),
-            h("dd", { id: "month-expense" }, money(negated(monthly.expense), monthly.currency)),
-            h("dt", {}, t("home.net")),
-            h("dd", { id: "month-net" }, money(monthly.net, monthly.currency)),
-          ),
+          monthFigures(monthly, "month"),
           h("p", { class: "hint" }, t("home.month_note")),
         ),
       ),

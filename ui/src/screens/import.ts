@@ -19,6 +19,7 @@ import {
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { field } from "../ui/field";
 import { groupDigits, money } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox, notify } from "../ui/notices";
@@ -327,7 +328,7 @@ export function importScreen(connectionId: number | null = null): Screen {
     root,
     title,
     intro,
-    h("div", { class: "field" }, h("label", { for: "import-target" }, t("import.target")), target),
+    field("import-target", t("import.target"), target),
     zone,
     result,
   );

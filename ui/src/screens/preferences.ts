@@ -5,6 +5,7 @@
 import { ipc, type GimsError, type Settings } from "../ipc";
 import { lang, setLang, t, type Lang } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { field } from "../ui/field";
 import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
 
@@ -92,12 +93,3 @@ export function preferencesScreen(): Screen {
   return { element: root };
 }
 
-function field(id: string, label: string, input: HTMLElement, hint?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "field" },
-    h("label", { for: id }, label),
-    input,
-    hint ? h("span", { class: "hint" }, hint) : null,
-  );
-}

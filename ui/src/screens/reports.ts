@@ -20,7 +20,7 @@ import {
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { money, negated } from "../ui/money";
+import { money, monthFigures, negated } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox, notify, notifyError } from "../ui/notices";
 import { yearChart } from "../ui/yearChart";
@@ -103,16 +103,7 @@ export function reportsScreen(): Screen {
       "section",
       { class: "card report-summary", "aria-labelledby": "report-summary-title" },
       h("h2", { id: "report-summary-title" }, t("rep.summary", { month: monthLabel(report.month) })),
-      h(
-        "dl",
-        { class: "month-figures" },
-        h("dt", {}, t("home.income")),
-        h("dd", { id: "report-income" }, money(report.income, report.currency)),
-        h("dt", {}, t("home.expense")),
-        h("dd", { id: "report-expense" }, money(negated(report.expense), report.currency)),
-        h("dt", {}, t("home.net")),
-        h("dd", { id: "report-net" }, money(report.net, report.currency)),
-      ),
+      monthFigures(report, "report"),
       report.other_currencies.map((c) =>
         h(
           "p",

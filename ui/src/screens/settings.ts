@@ -7,6 +7,7 @@ import { ipc, type ConnectionRow, type DeletedCounts, type GimsError } from "../
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { field } from "../ui/field";
 import { openFormDialog } from "../ui/dialog";
 import { errorBox, notify, notifyError } from "../ui/notices";
 import { statusBadge } from "../ui/badge";
@@ -58,15 +59,6 @@ export function settingsScreen(id: number): Screen {
   return { element: root };
 }
 
-function field(id: string, label: string, input: HTMLElement, hint?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "field" },
-    h("label", { for: id }, label),
-    input,
-    hint ? h("span", { class: "hint" }, hint) : null,
-  );
-}
 
 /** A form whose submit shows progress, then the core's error or a notice. */
 function actionForm(

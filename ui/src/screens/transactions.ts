@@ -15,6 +15,7 @@ import {
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
+import { field } from "../ui/field";
 import { openFormDialog } from "../ui/dialog";
 import { groupDigits, money } from "../ui/money";
 import { listDate, yearOf } from "../ui/time";
@@ -296,8 +297,8 @@ export function transactionsScreen(): Screen {
       title: t("tx.edit_title"),
       body: [
         h("p", { class: "edit-what" }, h("span", {}, row.description), " ", money(row.amount, row.currency)),
-        h("div", { class: "field" }, h("label", { for: "tx-edit-category" }, t("tx.category")), category),
-        h("div", { class: "field" }, h("label", { for: "tx-edit-memo" }, t("tx.memo")), memo),
+        field("tx-edit-category", t("tx.category"), category),
+        field("tx-edit-memo", t("tx.memo"), memo),
         h("div", { class: "field check" }, transfer, h("label", { for: "tx-edit-transfer" }, t("tx.transfer_label"))),
         h("div", { class: "field check" }, included, h("label", { for: "tx-edit-included" }, t("tx.included_switch"))),
       ],
@@ -483,12 +484,12 @@ export function transactionsScreen(): Screen {
       titleId: "tx-add-title",
       title: t("tx.add_title"),
       body: [
-        h("div", { class: "field" }, h("label", { for: "tx-add-date" }, t("tx.date")), date),
-        h("div", { class: "field" }, h("label", { for: "tx-add-amount" }, t("tx.amount")), amount, h("span", { class: "hint" }, t("tx.amount_hint"))),
-        h("div", { class: "field" }, h("label", { for: "tx-add-description" }, t("tx.description")), description),
-        h("div", { class: "field" }, h("label", { for: "tx-add-account" }, t("tx.account")), account),
-        h("div", { class: "field" }, h("label", { for: "tx-add-category" }, t("tx.category")), category),
-        h("div", { class: "field" }, h("label", { for: "tx-add-memo" }, t("tx.memo")), memo),
+        field("tx-add-date", t("tx.date"), date),
+        field("tx-add-amount", t("tx.amount"), amount, t("tx.amount_hint")),
+        field("tx-add-description", t("tx.description"), description),
+        field("tx-add-account", t("tx.account"), account),
+        field("tx-add-category", t("tx.category"), category),
+        field("tx-add-memo", t("tx.memo"), memo),
         formProblem,
       ],
       submit: { id: "tx-add-save", label: t("tx.add") },

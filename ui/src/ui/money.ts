@@ -2,6 +2,7 @@
 // (¥, thousands separators, a real minus sign) and never does arithmetic on them.
 
 import { h } from "./dom";
+import { t } from "../i18n";
 
 const SYMBOLS: Record<string, string> = { JPY: "¥", USD: "$", EUR: "€", GBP: "£" };
 const MINUS = "\u2212";
@@ -39,4 +40,21 @@ export function negated(amount: string): string {
 /** "1000000" → "1,000,000": counts as well as amounts (whatever the system locale says). */
 export function groupDigits(digits: string | number): string {
   return String(digits).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** A month's income, spending and net as the core reported them; `idPrefix`-income etc. name the figures. */
+export function monthFigures(
+  month: { income: string; expense: string; net: string; currency: string },
+  idPrefix: string,
+): HTMLElement {
+  return h(
+    "dl",
+    { class: "month-figures" },
+    h("dt", {}, t("home.income")),
+    h("dd", { id: `${idPrefix}-income` }, money(month.income, month.currency)),
+    h("dt", {}, t("home.expense")),
+    h("dd", { id: `${idPrefix}-expense` }, money(negated(month.expense), month.currency)),
+    h("dt", {}, t("home.net")),
+    h("dd", { id: `${idPrefix}-net` }, money(month.net, month.currency)),
+  );
 }

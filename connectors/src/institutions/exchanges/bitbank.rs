@@ -12,7 +12,8 @@ use super::pacing::{RateLimit, pace};
 use super::signing::hmac_sha256_hex;
 use super::{
     API_KEY_POLICY, Balance, KEY_AND_SECRET, Movement, Refusal, accounts, bad_key, busy, date_of_millis,
-    exchange_answer, maintenance, missing_permission, nonce, parse_json, public_base, start_millis, with_fresh_nonce,
+    exchange_answer, key_and_secret, maintenance, missing_permission, nonce, parse_json, public_base, start_millis,
+    with_fresh_nonce,
 };
 use crate::context::Context;
 use crate::contract::{Category, Connector, InstitutionInfo, Lifecycle};
@@ -54,9 +55,7 @@ impl Connector for Bitbank {
 
     /// An API key has no login: the first signed read (the assets) tells whether it works.
     async fn login(&self, ctx: &mut Context) -> Result<(), ConnectorError> {
-        ctx.credential("api_key")?;
-        ctx.credential("api_secret")?;
-        Ok(())
+        key_and_secret(ctx).map(drop)
     }
 
     async fn fetch(&self, ctx: &mut Context) -> Result<Fetched, ConnectorError> {
@@ -227,8 +226,7 @@ async fn ticker(ctx: &Context, asset: &str) -> Option<Decimal> {
 }
 
 async fn private_get<T: DeserializeOwned>(ctx: &mut Context, path_and_query: &str) -> Result<T, ConnectorError> {
-    let api_key = ctx.credential("api_key")?.clone();
-    let secret = ctx.credential("api_secret")?.clone();
+    let (api_key, secret) = key_and_secret(ctx)?;
     let nonces = std::sync::Mutex::new(Vec::new());
     // Two nonces at most (the first try and its one retry), taken before the requests borrow ctx.
     for _ in 0..2 {

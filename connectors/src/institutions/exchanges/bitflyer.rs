@@ -14,7 +14,7 @@ use super::pacing::{RateLimit, pace};
 use super::signing::hmac_sha256_hex;
 use super::{
     API_KEY_POLICY, Balance, KEY_AND_SECRET, Movement, Refusal, accounts, bad_key, busy, date_of_iso, exchange_answer,
-    maintenance, missing_permission, parse_json, with_fresh_nonce,
+    key_and_secret, maintenance, missing_permission, parse_json, with_fresh_nonce,
 };
 use crate::context::Context;
 use crate::contract::{Category, Connector, InstitutionInfo, Lifecycle};
@@ -186,8 +186,7 @@ async fn ticker(ctx: &Context, currency: &str) -> Option<Decimal> {
 }
 
 async fn private_get(ctx: &mut Context, path_and_query: &str) -> Result<String, ConnectorError> {
-    let api_key = ctx.credential("api_key")?.clone();
-    let secret = ctx.credential("api_secret")?.clone();
+    let (api_key, secret) = key_and_secret(ctx)?;
     let ctx = &*ctx;
     with_fresh_nonce(NAME, || async {
         pace(ctx, INFO.id, api_key.expose(), LIMIT).await?;

@@ -14,7 +14,7 @@ use super::pacing::{RateLimit, pace};
 use super::signing::hmac_sha256_hex;
 use super::{
     API_KEY_POLICY, Balance, KEY_AND_SECRET, Movement, Refusal, accounts, bad_key, busy, date_of_iso, exchange_answer,
-    maintenance, missing_permission, parse_json, with_fresh_nonce,
+    key_and_secret, maintenance, missing_permission, parse_json, with_fresh_nonce,
 };
 use crate::context::Context;
 use crate::contract::{Category, Connector, InstitutionInfo, Lifecycle};
@@ -56,9 +56,7 @@ impl Connector for GmoCoin {
     }
 
     async fn login(&self, ctx: &mut Context) -> Result<(), ConnectorError> {
-        ctx.credential("api_key")?;
-        ctx.credential("api_secret")?;
-        Ok(())
+        key_and_secret(ctx).map(drop)
     }
 
     async fn fetch(&self, ctx: &mut Context) -> Result<Fetched, ConnectorError> {
@@ -187,8 +185,7 @@ async fn ticker(ctx: &Context, symbol: &str) -> Option<Decimal> {
 
 /// GET `/private{path}{query}`, signed over `path` alone.
 async fn private_get<T: DeserializeOwned>(ctx: &mut Context, path: &str, query: &str) -> Result<T, ConnectorError> {
-    let api_key = ctx.credential("api_key")?.clone();
-    let secret = ctx.credential("api_secret")?.clone();
+    let (api_key, secret) = key_and_secret(ctx)?;
     let ctx = &*ctx;
     let body = with_fresh_nonce(NAME, || async {
         pace(ctx, INFO.id, api_key.expose(), LIMIT).await?;

@@ -29,6 +29,7 @@ use crate::context::Context;
 use crate::contract::{CredentialField, InstitutionInfo, RefreshPolicy};
 use crate::error::ConnectorError;
 use crate::fetched::{FetchedAccount, FetchedHolding, FetchedTransaction};
+use crate::secret::Secret;
 use crate::vocabulary::AccountKind;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -43,6 +44,11 @@ pub const KEY_AND_SECRET: &[CredentialField] = &[
 /// An API key reads balances without the user: refresh on a schedule, or whenever the user asks.
 /// The exchanges set no minimum between refreshes; their rate limits are kept per request
 /// (`pacing`), and the scheduler's own interval spaces unattended runs.
+/// The API key and its secret ([`KEY_AND_SECRET`]): `BadCredentials` naming the one missing.
+pub fn key_and_secret(ctx: &Context) -> Result<(Secret<String>, Secret<String>), ConnectorError> {
+    Ok((ctx.credential("api_key")?.clone(), ctx.credential("api_secret")?.clone()))
+}
+
 pub const API_KEY_POLICY: RefreshPolicy = RefreshPolicy {
     auto_refresh: true,
     manual_refresh: true,
