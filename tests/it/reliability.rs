@@ -8,15 +8,31 @@ use crate::sandbox::SandboxServer;
 use crate::support::{Keychain, Machine, Session};
 use std::process::Command;
 
-/// A small tmpfs mounted for one test (root only: CI and these machines run tests as root).
+/// `mount` and `umount` as root: directly when the suite runs as root (CI), else through
+/// `sudo -n` (a developer with sudo; scripts/test asks for the password once, up front).
+fn as_root(program: &str) -> Command {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } == 0 {
+        Command::new(program)
+    } else {
+        let mut command = Command::new("sudo");
+        command.args(["-n", program]);
+        command
+    }
+}
+
+/// A small tmpfs mounted for one test (needs root or sudo: see `as_root`).
 struct SmallDisk {
     point: std::path::PathBuf,
 }
 
 impl SmallDisk {
     fn mount(point: &std::path::Path, size: &str) -> Option<SmallDisk> {
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        // Owned by whoever runs the suite, so that a run through sudo can still write to it.
+        // SAFETY: getuid and getgid have no preconditions and cannot fail.
+        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+        let status = as_root("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},uid={uid},gid={gid},mode=0700"), "tmpfs"])
             .arg(point)
             .status()
             .ok()?;
@@ -26,7 +42,7 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.point).status();
+        let _ = as_root("umount").arg(&self.point).status();
     }
 }
 
@@ -36,7 +52,7 @@ fn a_full_disk_saves_nothing_says_so_and_the_vault_works_once_there_is_room() {
     let sandbox = SandboxServer::start();
     let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
     let Some(_disk) = SmallDisk::mount(machine.dir.path(), "3m") else {
-        panic!("mounting a tmpfs needs root, as CI runs; run the suite as root (scripts/test)");
+        panic!("mounting a tmpfs needs root or sudo: run the suite as root, or scripts/test with sudo rights");
     };
     machine.ok(&["init"]);
     let first = machine
@@ -159,12 +175,12 @@ fn a_read_only_vault_is_a_clear_error_writes_nothing_and_works_again_when_writab
     let keychain = Keychain::start();
     let machine = Machine::with_keychain(&keychain);
     let Some(disk) = SmallDisk::mount(machine.dir.path(), "16m") else {
-        panic!("mounting a tmpfs needs root, as CI runs; run the suite as root (scripts/test)");
+        panic!("mounting a tmpfs needs root or sudo: run the suite as root, or scripts/test with sudo rights");
     };
     machine.ok(&["init"]);
     machine.ok(&["tx", "add", "--date", "2026-11-28", "--amount", "-540", "--description", "ローソン"]);
     let remount = |mode: &str| {
-        let status = Command::new("mount").args(["-o", &format!("remount,{mode}")]).arg(&disk.point).status().unwrap();
+        let status = as_root("mount").args(["-o", &format!("remount,{mode}")]).arg(&disk.point).status().unwrap();
         assert!(status.success(), "remount {mode}");
     };
     remount("ro");

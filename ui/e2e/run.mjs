@@ -16,7 +16,8 @@
 //
 //   node ui/e2e/run.mjs [--screenshots DIR]        (or GIMS_E2E_SHOTS=DIR; default ui/e2e/screenshots)
 //
-// Needs: a built app (GIMS_DESKTOP_BIN, default /work/target-desktop/debug/gims-desktop),
+// Needs: a built app and CLI (GIMS_DESKTOP_BIN and GIMS_CLI_BIN; by default where cargo builds
+// them, as scripts/target-dir reports: ./target/debug/gims-desktop and ./target/debug/gims),
 // tauri-driver on PATH (or ~/.cargo/bin), WebKitWebDriver, Xvfb, dbus-run-session and
 // gnome-keyring. It starts its own display, D-Bus session and keyring, and a throwaway vault.
 
@@ -32,7 +33,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const shotsArg = args.indexOf("--screenshots");
 const shots = resolve(shotsArg >= 0 ? args[shotsArg + 1] : (process.env.GIMS_E2E_SHOTS ?? join(here, "screenshots")));
-const app = process.env.GIMS_DESKTOP_BIN ?? "/work/target-desktop/debug/gims-desktop";
+/** The target directory cargo builds MANIFEST's workspace into (CARGO_TARGET_DIR, .cargo/config.toml). */
+const targetDir = (manifest) => {
+  const found = spawnSync(resolve(here, "../../scripts/target-dir"), [manifest], { encoding: "utf8" });
+  if (found.status !== 0) throw new Error(`scripts/target-dir ${manifest} failed: ${found.stderr}`);
+  return found.stdout.trim();
+};
+const app = process.env.GIMS_DESKTOP_BIN ?? join(targetDir("src-tauri/Cargo.toml"), "debug", "gims-desktop");
+const cliBin = process.env.GIMS_CLI_BIN ?? join(targetDir("Cargo.toml"), "debug", "gims");
 const LOGIN = "e2e";
 // The login signs up at the sandbox with this password, so that it can be looked for afterwards.
 const PASSWORD = `canary-pw-${randomBytes(8).toString("hex")}`;
@@ -1145,8 +1153,8 @@ step("suggested rules: one click adds them and files the saved rows they match (
 });
 
 step("one process per vault: the command line, run while the window is open, is refused and the window goes on", async () => {
-  const cli = join(dirname(app), "gims");
-  if (!existsSync(cli)) throw new Error(`no gims at ${cli}: build the workspace (cargo build) first`);
+  const cli = cliBin;
+  if (!existsSync(cli)) throw new Error(`no gims at ${cli}: build it (cargo build --bin gims) first`);
   const started = Date.now();
   const refused = spawnSync(cli, ["--json", "status"], {
     env: { ...process.env, GIMS_VAULT: join(work, "vault"), GIMS_LOCK_WAIT_SECS: "2" },
