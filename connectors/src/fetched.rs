@@ -27,6 +27,17 @@ pub struct FetchedAccount {
     pub holdings: Vec<FetchedHolding>,
     /// Points or e-money that expire, by date.
     pub expiries: Vec<PointsExpiry>,
+    /// Balances the institution states for past days (a bank's 残高推移 of month ends), oldest
+    /// first. The core records them where it has no balance of its own for that day, so that
+    /// asset history starts with the institution's figures instead of the first fetch.
+    pub past_balances: Vec<PastBalance>,
+}
+
+/// The balance at the end of `date`, as the institution stated it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PastBalance {
+    pub date: Date,
+    pub balance: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq)]

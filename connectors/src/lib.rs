@@ -20,6 +20,6 @@ pub use catalog::{catalog, connector_for, institution, search};
 pub use context::{Asker, Context, ContextParts};
 pub use contract::{Category, Challenge, Connector, CredentialField, InstitutionInfo, Lifecycle, RefreshPolicy, Reply};
 pub use error::{AskError, ConnectorError};
-pub use fetched::{Fetched, FetchedAccount, FetchedHolding, FetchedTransaction, PointsExpiry};
+pub use fetched::{Fetched, FetchedAccount, FetchedHolding, FetchedTransaction, PastBalance, PointsExpiry};
 pub use secret::Secret;
 pub use vocabulary::{AccountKind, AuthKind};

@@ -295,8 +295,8 @@ fn history_report(report: &HistoryReport) -> String {
             out,
             "{}  {:>14}  {}",
             point.date.replace('-', "/"),
-            money(&point.total, &report.currency),
-            classes.join(", ")
+            point.total.as_ref().map_or_else(|| "—".to_owned(), |total| money(total, &report.currency)),
+            if point.total.is_some() { classes.join(", ") } else { "no data".to_owned() }
         );
     }
     out

@@ -1,6 +1,6 @@
 //! The save step of a refresh: what a connector fetched, reconciled into the ledger in ONE
 //! SQLite transaction — accounts upserted by the institution's id, one balance snapshot per
-//! account per day, transactions deduplicated by the institution's id and cut at the start date,
+//! account per day (and the institution's stated past balances on days without one), transactions deduplicated by the institution's id and cut at the start date,
 //! holdings and expiries replaced — together with the run's record and the connection's status.
 //! A failure anywhere (a bad amount, a killed process) leaves the ledger as it was.
 
@@ -61,6 +61,7 @@ impl Ledger {
                 if snapshot_reported(&tx, account_id, minor.minor, reported.as_deref(), &as_of, request)? {
                     outcome.updated += 1;
                 }
+                record_past_balances(&tx, account_id, fetched, &currency, &as_of, request)?;
             }
             let rows = fetched
                 .transactions
@@ -167,6 +168,31 @@ fn reported_amount(
         }
         Err(error) => Err(error),
     }
+}
+
+/// The institution's own past balances (a bank's month ends), before `as_of` and not before the
+/// start date, on days GIMS recorded nothing itself: what GIMS saw is never overwritten.
+fn record_past_balances(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    fetched: &FetchedAccount,
+    currency: &Currency,
+    as_of: &str,
+    request: &SaveRequest<'_>,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO balance_snapshots (account_id, as_of, balance, recorded_at, run_id, reported) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (account_id, as_of) DO NOTHING",
+    )?;
+    for past in &fetched.past_balances {
+        let date = past.date.to_string();
+        if date.as_str() >= as_of || request.start_date.is_some_and(|start| date.as_str() < start) {
+            continue;
+        }
+        let (minor, reported) = reported_amount(past.balance, currency).map_err(|e| site_changed(&fetched.name, &e))?;
+        insert.execute(params![account_id, date, minor.minor, request.now, request.run_id, reported])?;
+    }
+    Ok(())
 }
 
 /// Stores today's balance; returns whether it differs from the latest one known.

@@ -59,7 +59,9 @@ pub struct HistoryReport {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryPoint {
     pub date: String,
-    pub total: String,
+    /// Net worth at the end of `date`; `None` (JSON `null`) when no account in the scope has a
+    /// recorded balance by then — before the first fetch, a day has no data, not ¥0.
+    pub total: Option<String>,
     pub classes: Vec<AssetClassLine>,
 }
 
@@ -156,14 +158,16 @@ pub fn history(ledger: &Ledger, from: &str, to: &str, interval: &str, scope: &Sc
         .into_iter()
         .map(|day| {
             let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
+            let mut recorded = false;
             for (account, balance) in valuation.accounts.iter().zip(valuation.at(day)) {
                 if let (Some(balance), "JPY") = (balance, account.currency.as_str()) {
                     *by_class.entry(account.class).or_default() += balance;
+                    recorded = true;
                 }
             }
             HistoryPoint {
                 date: day.to_string(),
-                total: decimal(by_class.values().sum(), "JPY"),
+                total: recorded.then(|| decimal(by_class.values().sum(), "JPY")),
                 classes: class_lines(&by_class),
             }
         })
@@ -223,6 +227,9 @@ struct ValuedAccount {
 
 enum Source {
     Manual {
+        /// The first day with a known balance: the day the account was added, or its first
+        /// row if that is earlier (a file's history). Before it the account has no data.
+        since: String,
         opening: i64,
         /// (YYYY-MM, net of every row that month), ascending.
         months: Vec<(String, i64)>,
@@ -247,11 +254,13 @@ impl Valuation {
         let scoped = scope_accounts(&ledger.conn, scope)?;
         let conn = &ledger.conn;
         let mut statement = conn.prepare_cached(
-            "SELECT id, kind, currency, connection_id IS NULL OR balance_from_transactions = 1, opening_balance FROM accounts
+            "SELECT id, kind, currency, connection_id IS NULL OR balance_from_transactions = 1, opening_balance,
+                    min(substr(created_at, 1, 10), coalesce((SELECT min(t.date) FROM transactions t WHERE t.account_id = accounts.id), '9999'))
+             FROM accounts
              WHERE included = 1 AND id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         )?;
-        let rows: Vec<(i64, String, String, bool, i64)> = statement
-            .query_map([scoped.json()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        let rows: Vec<(i64, String, String, bool, i64, String)> = statement
+            .query_map([scoped.json()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
             .collect::<rusqlite::Result<_>>()?;
 
         let mut months: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
@@ -305,10 +314,11 @@ impl Valuation {
         }
 
         let mut accounts = Vec::new();
-        for (id, kind, currency, manual, opening) in rows {
+        for (id, kind, currency, manual, opening, since) in rows {
             let kind: AccountKind = kind.parse().map_err(GimsError::internal)?;
             let source = if manual {
                 Source::Manual {
+                    since,
                     opening,
                     months: months.remove(&id).unwrap_or_default(),
                     days: days.remove(&id).unwrap_or_default(),
@@ -321,7 +331,8 @@ impl Valuation {
         Ok(Valuation { accounts })
     }
 
-    /// Each account's balance at the end of `day`; `None` for a linked account not yet seen then.
+    /// Each account's balance at the end of `day`; `None` for an account with no data yet then
+    /// (a linked one before its first snapshot, a manual one before it was added or first used).
     fn at(&self, day: Date) -> Vec<Option<i64>> {
         let date = day.to_string();
         let month = &date[..7];
@@ -329,7 +340,8 @@ impl Valuation {
         self.accounts
             .iter()
             .map(|account| match &account.source {
-                Source::Manual { opening, months, days } => {
+                Source::Manual { since, .. } if date.as_str() < since.as_str() => None,
+                Source::Manual { opening, months, days, .. } => {
                     let before: i64 = months.iter().take_while(|(m, _)| m.as_str() < month).map(|(_, net)| net).sum();
                     let within: i64 = if whole_month {
                         months.iter().find(|(m, _)| m == month).map_or(0, |(_, net)| *net)

@@ -176,16 +176,18 @@ fn a_household_month_from_suggestions_to_budgets() {
     // Asset history by month end: the bank and the card (the hidden wallet left out).
     let history =
         machine.ok(&["report", "history", "--from", "2026-10-15", "--to", "2026-11-30", "--interval", "month"]);
-    let points: Vec<(String, String)> = history["points"]
+    let points: Vec<(String, Option<String>)> = history["points"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["date"].as_str().unwrap().into(), p["total"].as_str().unwrap().into()))
+        .map(|p| (p["date"].as_str().unwrap().into(), p["total"].as_str().map(str::to_owned)))
         .collect();
+    // October: the accounts were added today and their first rows are in November, so nothing
+    // is known of them then — no data, not their opening balances.
     // Bank: 300000 + 250000 - 48210; card: 48210 - (540 + 320 + 410 + 2000 + 1500 + 900 + 199).
     assert_eq!(
         points,
-        [("2026-10-31".to_string(), "300000".to_string()), ("2026-11-30".to_string(), (501790 + 42341).to_string())]
+        [("2026-10-31".to_string(), None), ("2026-11-30".to_string(), Some((501790 + 42341).to_string()))]
     );
 }
 

@@ -346,3 +346,78 @@ fn an_unattended_refresh_continues_a_recent_session_and_never_triggers_a_code() 
     assert_eq!(again[0]["outcome"], "needs_user");
     assert_eq!(sandbox.requests("sandbox-otp-bank"), requests, "a dead session is not tried twice");
 }
+
+#[test]
+fn asset_history_starts_with_the_banks_own_month_ends_and_says_no_data_before() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    connect_as_user(&machine, &sandbox, "sandbox-bank", "taro", &[]);
+    let dataset = sandbox.dataset("sandbox-bank", "taro");
+    // The bank's 残高推移: the deposits' balances at the last twelve month ends.
+    let mut expected: std::collections::BTreeMap<String, i64> = Default::default();
+    for account in &dataset.accounts {
+        for (end, balance) in &account.month_end_balances {
+            *expected.entry(end.to_string()).or_default() += balance;
+        }
+    }
+    assert_eq!(expected.len(), 12);
+    let first_end = expected.keys().next().unwrap().clone();
+    // From the month end before the first one the bank states: that one has no data.
+    let before = time::Date::parse(&first_end, &time::format_description::well_known::Iso8601::DATE).unwrap()
+        - time::Duration::days(31);
+    let history = machine.ok(&[
+        "report",
+        "history",
+        "--from",
+        &before.to_string(),
+        "--to",
+        &dataset.today.to_string(),
+        "--interval",
+        "month",
+    ]);
+    let points = history["points"].as_array().unwrap();
+    assert!(points[0]["total"].is_null(), "before the bank's first month end there is no data, not ¥0: {}", points[0]);
+    for (end, total) in &expected {
+        let point = points.iter().find(|p| p["date"] == end.as_str()).unwrap_or_else(|| panic!("no point on {end}"));
+        assert_eq!(point["total"], total.to_string(), "{end}");
+    }
+    assert!(!points.last().unwrap()["total"].is_null(), "today has data");
+
+    // A refresh again records nothing twice and overwrites nothing GIMS saw itself.
+    let id = machine.ok(&["connections"])[0]["id"].to_string();
+    machine.ok(&["refresh", &id]);
+    let again = machine.ok(&[
+        "report",
+        "history",
+        "--from",
+        &before.to_string(),
+        "--to",
+        &dataset.today.to_string(),
+        "--interval",
+        "month",
+    ]);
+    assert_eq!(again, history);
+
+    // A manual account added today has no data before today, whatever its opening balance.
+    machine.ok(&["account", "add", "--name", "財布", "--kind", "cash", "--currency", "JPY", "--balance", "10000"]);
+    let with_wallet = machine.ok(&[
+        "report",
+        "history",
+        "--from",
+        &before.to_string(),
+        "--to",
+        &dataset.today.to_string(),
+        "--interval",
+        "month",
+    ]);
+    let wallet_points = with_wallet["points"].as_array().unwrap();
+    assert!(wallet_points[0]["total"].is_null());
+    // (Added today in UTC, which may be yesterday in Japan: that day is left out.)
+    let yesterday = (dataset.today - time::Duration::days(1)).to_string();
+    for (end, total) in expected.iter().filter(|(end, _)| **end < yesterday) {
+        let point = wallet_points.iter().find(|p| p["date"] == end.as_str()).unwrap();
+        assert_eq!(point["total"], total.to_string(), "the wallet is not counted on {end}, before it was added");
+    }
+}

@@ -367,6 +367,16 @@ step("home: net worth and composition, this month, asset history (the core's rep
     if (!/¥\d/.test(await textOf(id))) throw new Error(`${id} is not yen`);
   }
   await waitFor("#asset-history .history-chart rect.history-bar");
+  // A year of history from the first look: the bank's own 残高推移 gives every past month end a
+  // balance, so every month has a bar and none is a made-up ¥0 or "no data".
+  const bars = await findAll("#asset-history rect.history-bar");
+  const noData = await findAll("#asset-history .history-no-data");
+  if (bars.length !== 12 || noData.length !== 0) {
+    throw new Error(`the asset history shows ${bars.length} bars and ${noData.length} months without data (want 12 and 0)`);
+  }
+  const firstBar = await script("return document.querySelector('#asset-history rect.history-bar title').textContent");
+  if (!/: ¥\d{1,3}(,\d{3})*$/.test(firstBar)) throw new Error(`the oldest month has no yen figure: ${firstBar}`);
+  log(`asset history: 12 month ends with data, the oldest ${firstBar}`);
   await screenshot("08-home");
 });
 

@@ -103,7 +103,13 @@ pub struct Account {
     pub card: Option<CardDetails>,
     /// Points accounts: how many points expire on which date, soonest first.
     pub points_expiry: Vec<PointsExpiry>,
+    /// The balance at each of the [`MONTH_END_BALANCES`] month ends before this month, oldest
+    /// first, as a bank's 残高推移 shows it: the simulation's own balance on those days.
+    pub month_end_balances: Vec<(Date, i64)>,
 }
+
+/// How many past month ends an account's balance history shows.
+pub const MONTH_END_BALANCES: u32 = 12;
 
 /// The CLI's closed account-kind vocabulary, restricted to what the sandbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -266,6 +272,9 @@ fn first_published_day(today: Date) -> Date {
 struct Ledger {
     prefix: &'static str,
     balance: i64,
+    today: Date,
+    /// Every movement (date, amount), published or not: past balances are computed from them.
+    movements: Vec<(Date, i64)>,
     first_published_day: Date,
     current_day: Option<Date>,
     sequence_in_day: u32,
@@ -277,6 +286,8 @@ impl Ledger {
         Ledger {
             prefix,
             balance: opening_balance,
+            today,
+            movements: Vec::new(),
             first_published_day: first_published_day(today),
             current_day: None,
             sequence_in_day: 0,
@@ -286,6 +297,7 @@ impl Ledger {
 
     fn post(&mut self, date: Date, amount: i64, description: impl Into<String>) {
         self.balance += amount;
+        self.movements.push((date, amount));
         if self.current_day != Some(date) {
             self.current_day = Some(date);
             self.sequence_in_day = 0;
@@ -309,15 +321,29 @@ impl Ledger {
         }
     }
 
-    /// (closing balance, transactions newest first)
-    fn finish(mut self) -> (i64, Vec<Transaction>) {
+    /// The balance at the end of each of the last [`MONTH_END_BALANCES`] month ends before
+    /// this month, oldest first: the closing balance less everything posted after that day.
+    fn month_end_balances(&self) -> Vec<(Date, i64)> {
+        (1..=MONTH_END_BALANCES)
+            .rev()
+            .map(|back| {
+                let end = month_end_before(self.today, back);
+                let later: i64 = self.movements.iter().filter(|(date, _)| *date > end).map(|(_, amount)| amount).sum();
+                (end, self.balance - later)
+            })
+            .collect()
+    }
+
+    /// (closing balance, transactions newest first, month-end balances oldest first)
+    fn finish(mut self) -> (i64, Vec<Transaction>, Vec<(Date, i64)>) {
+        let month_ends = self.month_end_balances();
         self.published.reverse();
-        (self.balance, self.published)
+        (self.balance, self.published, month_ends)
     }
 }
 
 fn account(id: String, name: &str, kind: AccountKind, ledger: Ledger) -> Account {
-    let (balance, transactions) = ledger.finish();
+    let (balance, transactions, month_end_balances) = ledger.finish();
     Account {
         id,
         name: name.to_owned(),
@@ -327,6 +353,7 @@ fn account(id: String, name: &str, kind: AccountKind, ledger: Ledger) -> Account
         holdings: Vec::new(),
         card: None,
         points_expiry: Vec::new(),
+        month_end_balances,
     }
 }
 
@@ -341,6 +368,13 @@ fn days_in_month(year: i32, month: Month) -> u8 {
 
 fn last_day_of_month(year: i32, month: Month) -> Date {
     Date::from_calendar_date(year, month, days_in_month(year, month)).expect("valid date")
+}
+
+/// The last day of the month `months` before `date`'s month.
+fn month_end_before(date: Date, months: u32) -> Date {
+    let index = date.year() * 12 + i32::from(u8::from(date.month())) - 1 - months as i32;
+    let month = Month::try_from((index.rem_euclid(12) + 1) as u8).expect("month");
+    last_day_of_month(index.div_euclid(12), month)
 }
 
 /// The last day of the month `months` after `date`'s month.
@@ -461,6 +495,7 @@ fn bank_accounts(seed: u64, today: Date, with_funds: bool) -> Vec<Account> {
             holdings,
             card: None,
             points_expiry: Vec::new(),
+            month_end_balances: Vec::new(),
         });
     }
     accounts
@@ -844,6 +879,35 @@ mod tests {
             assert_eq!(first, dataset(institution, "alice", TODAY), "{institution}");
             assert_ne!(first.accounts, dataset(institution, "bob", TODAY).accounts, "{institution}");
             assert!(!first.accounts.is_empty(), "{institution}");
+        }
+    }
+
+    #[test]
+    fn month_end_balances_are_the_balances_the_history_shows_on_those_days() {
+        let data = dataset("sandbox-bank", "alice", TODAY);
+        let ordinary = &data.accounts[0];
+        let ends: Vec<Date> = ordinary.month_end_balances.iter().map(|(end, _)| *end).collect();
+        assert_eq!(ends.len(), MONTH_END_BALANCES as usize);
+        assert_eq!(ends.last(), Some(&date!(2026 - 10 - 31)), "the month before today's");
+        assert_eq!(ends.first(), Some(&date!(2025 - 11 - 30)));
+        let mut checked = 0;
+        for (end, balance) in &ordinary.month_end_balances {
+            // Within the published window, the running balance of the last row on or before the
+            // month end (newest first) is that day's balance.
+            let Some(last) = ordinary.transactions.iter().find(|t| t.date <= *end) else { continue };
+            if last.date >= first_published_day(TODAY) {
+                assert_eq!(*balance, last.balance, "{end}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 4, "several month ends fall inside the published history ({checked})");
+        // The same month ends stay the same when today moves on.
+        let later = dataset("sandbox-bank", "alice", TODAY + Duration::days(40));
+        let later_ends: std::collections::HashMap<_, _> = later.accounts[0].month_end_balances.iter().copied().collect();
+        for (end, balance) in &ordinary.month_end_balances {
+            if let Some(again) = later_ends.get(end) {
+                assert_eq!(again, balance, "{end}");
+            }
         }
     }
 

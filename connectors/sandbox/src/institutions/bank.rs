@@ -1,5 +1,6 @@
 //! The HTML bank (sandbox-bank, and the same pages behind sandbox-otp-bank and sandbox-approval):
-//! the accounts page with deposits and the investment-trust sub-product, and paged histories.
+//! the accounts page with deposits, their month-end balances (残高推移) and the investment-trust
+//! sub-product, and paged histories.
 
 use std::fmt::Write;
 
@@ -39,6 +40,29 @@ async fn accounts(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
             balance = yen(account.balance),
             href = ctx.path(&format!("/accounts/{}/history", account.id)),
         );
+    }
+    main.push_str("</tbody>\n</table>\n");
+    let _ = writeln!(
+        main,
+        "<p><a id=\"statements-link\" href=\"{}\">明細ダウンロード（CSV・OFX）</a></p></section>",
+        ctx.path("/statements")
+    );
+    // 残高推移: each deposit's balance at the last twelve month ends, as banks show it.
+    main.push_str(
+        "<section id=\"balance-history\"><h2>残高推移（月末残高）</h2>\n<table id=\"month-end-balances\">\n\
+         <thead><tr><th>口座番号</th><th>月末</th><th>残高</th></tr></thead>\n<tbody>\n",
+    );
+    for account in data.accounts.iter().filter(|a| a.kind == AccountKind::Bank) {
+        for (end, balance) in &account.month_end_balances {
+            let _ = writeln!(
+                main,
+                "<tr class=\"month-end\" data-account-no=\"{no}\"><td class=\"account-no\">{no}</td>\
+                 <td class=\"date\">{date}</td><td class=\"balance\">{balance}</td></tr>",
+                no = escape(&account.id),
+                date = slash_date(*end),
+                balance = yen(*balance),
+            );
+        }
     }
     main.push_str("</tbody>\n</table></section>\n");
     for funds in data.accounts.iter().filter(|a| a.kind == AccountKind::Securities) {

@@ -123,6 +123,7 @@ pub fn accounts(
         transactions: Vec::new(),
         holdings: Vec::new(),
         expiries: Vec::new(),
+        past_balances: Vec::new(),
     };
     for balance in balances.iter().filter(|b| !b.total.is_zero()) {
         let mut account = empty(&balance.currency);

@@ -169,6 +169,7 @@ impl Connector for Simplefin {
                 transactions,
                 holdings: Vec::new(),
                 expiries: Vec::new(),
+                past_balances: Vec::new(),
             });
         }
         Ok(Fetched { accounts })

@@ -64,5 +64,6 @@ fn account(external_id: String, name: String, kind: AccountKind, balance: Decima
         transactions: Vec::<FetchedTransaction>::new(),
         holdings: Vec::<FetchedHolding>::new(),
         expiries: Vec::<PointsExpiry>::new(),
+        past_balances: Vec::new(),
     }
 }

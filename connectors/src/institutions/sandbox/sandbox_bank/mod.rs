@@ -51,6 +51,12 @@ pub(crate) async fn fetch_bank(ctx: &Context) -> Result<Fetched, ConnectorError>
         let history = site::absolute(ctx, &deposit.history_href)?;
         let mut fetched = account(deposit.account_no, deposit.name, AccountKind::Bank, deposit.balance, listed.as_of);
         fetched.transactions = site::history(ctx, history, parse::history).await?;
+        fetched.past_balances = listed
+            .month_ends
+            .iter()
+            .filter(|(account_no, _)| *account_no == fetched.external_id)
+            .map(|(_, end)| end.clone())
+            .collect();
         accounts.push(fetched);
     }
     if let Some(funds) = listed.funds {

@@ -4,7 +4,7 @@
 use super::super::formats;
 use super::super::pages::{self, HistoryPage, changed, first_in, required, text};
 use crate::error::ConnectorError;
-use crate::fetched::{FetchedHolding, FetchedTransaction};
+use crate::fetched::{FetchedHolding, FetchedTransaction, PastBalance};
 use rust_decimal::Decimal;
 use scraper::{ElementRef, Html};
 use time::Date;
@@ -14,6 +14,8 @@ pub struct AccountsPage {
     pub as_of: Date,
     pub deposits: Vec<Deposit>,
     pub funds: Option<Funds>,
+    /// `table#month-end-balances` (残高推移), when the page has one: (account number, balance).
+    pub month_ends: Vec<(String, PastBalance)>,
 }
 
 /// A row of `table#accounts`: 普通預金 or 定期預金.
@@ -60,7 +62,24 @@ pub fn accounts(body: &str) -> Result<AccountsPage, ConnectorError> {
         }),
         None => None,
     };
-    Ok(AccountsPage { as_of, deposits, funds })
+    let month_ends = document
+        .select(&pages::selector("table#month-end-balances tr.month-end"))
+        .map(|row| month_end(row).map_err(|problem| changed(PAGE, &problem)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(AccountsPage { as_of, deposits, funds, month_ends })
+}
+
+/// A row of 残高推移: an account's balance at a month end.
+fn month_end(row: ElementRef<'_>) -> Result<(String, PastBalance), String> {
+    let account_no = row.value().attr("data-account-no").ok_or("a month-end row without `data-account-no`")?;
+    let (date, balance) = (pages::cell(row, "td.date")?, pages::cell(row, "td.balance")?);
+    Ok((
+        account_no.to_owned(),
+        PastBalance {
+            date: formats::slash_date(&date).ok_or_else(|| format!("a month end dated `{date}`"))?,
+            balance: formats::yen(&balance).ok_or_else(|| format!("a month-end balance of `{balance}`"))?,
+        },
+    ))
 }
 
 fn deposit(row: ElementRef<'_>) -> Result<Deposit, String> {
@@ -110,6 +129,10 @@ mod tests {
 <tr class="account" data-account-no="1234567"><td class="account-type">普通預金</td><td class="account-no">1234567</td><td class="balance">1,234,567円</td><td><a class="history-link" href="/sandbox-bank/accounts/1234567/history">入出金明細</a></td></tr>
 <tr class="account" data-account-no="2345678"><td class="account-type">定期預金</td><td class="account-no">2345678</td><td class="balance">3,000,000円</td><td><a class="history-link" href="/sandbox-bank/accounts/2345678/history">入出金明細</a></td></tr>
 </tbody></table></section>
+<section id="balance-history"><h2>残高推移（月末残高）</h2><table id="month-end-balances"><tbody>
+<tr class="month-end" data-account-no="1234567"><td class="account-no">1234567</td><td class="date">2026/09/30</td><td class="balance">1,101,000円</td></tr>
+<tr class="month-end" data-account-no="1234567"><td class="account-no">1234567</td><td class="date">2026/10/31</td><td class="balance">1,198,765円</td></tr>
+</tbody></table></section>
 <section id="investment-trusts" data-account-no="3456789"><h2>投資信託</h2><p class="account-no">口座番号 3456789</p>
 <table id="fund-holdings" class="holdings"><tbody>
 <tr class="holding" data-code="03311187"><td class="name">eMAXIS Slim 米国株式（S&amp;P500）</td><td class="code">03311187</td><td class="quantity">200,000口</td><td class="price">31,200円（1万口あたり）</td><td class="value">624,000円</td><td class="cost">600,000円</td></tr>
@@ -143,6 +166,22 @@ mod tests {
         assert_eq!(funds.total, Decimal::from(624_000));
         assert_eq!(funds.holdings[0].asset, "eMAXIS Slim 米国株式（S&P500）");
         assert_eq!(funds.holdings[0].price, Some(Decimal::from_str("3.12").unwrap()));
+        let ends: Vec<_> = page.month_ends.iter().map(|(no, end)| (no.as_str(), end.date, end.balance)).collect();
+        assert_eq!(
+            ends,
+            [
+                ("1234567", date!(2026 - 09 - 30), Decimal::from(1_101_000)),
+                ("1234567", date!(2026 - 10 - 31), Decimal::from(1_198_765))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_without_month_ends_has_none_and_a_garbled_one_is_a_site_change() {
+        let without = ACCOUNTS.replace("id=\"month-end-balances\"", "id=\"something-else\"");
+        assert!(accounts(&without).unwrap().month_ends.is_empty());
+        let garbled = ACCOUNTS.replace("1,101,000円", "—");
+        assert!(matches!(accounts(&garbled), Err(ConnectorError::SiteChanged(_))), "{:?}", accounts(&garbled));
     }
 
     #[test]

@@ -135,6 +135,7 @@ pub fn accounts(json: &str) -> Result<Vec<FetchedAccount>, ConnectorError> {
                 transactions: Vec::new(),
                 holdings: Vec::new(),
                 expiries: Vec::new(),
+                past_balances: Vec::new(),
             })
         })
         .collect()
