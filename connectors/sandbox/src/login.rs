@@ -19,7 +19,8 @@ use crate::html::{escape, redirect, respond};
 use crate::institutions::{AuthKind, Ctx};
 use crate::phone::{MessageKind, masked_number};
 use crate::session::{
-    OtpChallenge, Stage, clear_session_cookie, random_digits, random_token, session_cookie, set_session_cookie,
+    OtpChallenge, Stage, TRUSTED_DEVICE_DAYS, clear_session_cookie, random_digits, random_token, session_cookie,
+    set_session_cookie, set_trusted_device_cookie, trusted_device_cookie,
 };
 
 /// The one password every sandbox login accepts.
@@ -163,6 +164,9 @@ struct StepForm {
     otp: String,
     #[serde(default)]
     captcha: String,
+    /// The OTP page's "trust this device" checkbox.
+    #[serde(default)]
+    trust: Option<String>,
 }
 
 fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
@@ -295,7 +299,16 @@ async fn submit_login(State(ctx): State<Ctx>, headers: HeaderMap, axum::Form(for
 
     let new_id = world.sessions.rotate(&session_id, now).expect("session is live");
     let session = world.sessions.live(institution.id, &new_id, now).expect("just rotated");
+    // A browser this login trusted earlier (the persistent cookie of the OTP page's checkbox)
+    // skips the OTP, as banks spare a remembered device the code.
+    let trusted = trusted_device_cookie(&headers)
+        .and_then(|token| world.trusted_devices.get(&token).cloned())
+        .is_some_and(|(at, login, until)| at == institution.id && login == login_id && until > now);
     let next = match institution.auth {
+        AuthKind::PasswordOtp if trusted => {
+            session.stage = Stage::Authenticated;
+            institution.home
+        }
         AuthKind::PasswordOtp => {
             let code = random_digits(6);
             world.phone.send_code(&login_id, institution.id, &code, now);
@@ -348,7 +361,9 @@ fn otp_form(ctx: &Ctx, login_id: &str, csrf: &str, challenge: &OtpChallenge, err
              <form id=\"otp-form\" method=\"post\" action=\"{action}\">\n\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\n\
              <label>ワンタイムパスワード（6桁） <input type=\"text\" name=\"otp\" inputmode=\"numeric\" maxlength=\"6\" autocomplete=\"one-time-code\"></label>\n\
+             <label><input type=\"checkbox\" id=\"trust-device\" name=\"trust\" value=\"1\"> この端末を信頼する（{days}日間、ワンタイムパスワードを省略）</label>\n\
              <button type=\"submit\">認証する</button>\n</form>",
+            days = TRUSTED_DEVICE_DAYS,
             expires = challenge.expires_at.format(&Rfc3339).expect("valid time"),
             hh = expires_local.hour(),
             mm = expires_local.minute(),
@@ -429,7 +444,15 @@ async fn submit_otp(State(ctx): State<Ctx>, headers: HeaderMap, axum::Form(form)
     }
     if form.otp.trim() == challenge.code {
         session.stage = Stage::Authenticated;
-        return redirect(&ctx.path(ctx.institution.home));
+        let home = redirect(&ctx.path(ctx.institution.home));
+        if form.trust.is_some() {
+            let login_id = session.login_id.clone().unwrap_or_default();
+            let token = random_token();
+            let until = now + time::Duration::days(TRUSTED_DEVICE_DAYS);
+            world.trusted_devices.insert(token.clone(), (ctx.institution.id, login_id, until));
+            return with_cookie(home, set_trusted_device_cookie(ctx.institution.id, &token));
+        }
+        return home;
     }
     challenge.tries_left -= 1;
     if challenge.tries_left == 0 {

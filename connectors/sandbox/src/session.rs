@@ -112,13 +112,17 @@ impl Sessions {
 
 /// The `SBSESSION` value the client sent, if any.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE_NAME)
+}
+
+fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -126,6 +130,27 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 pub fn set_session_cookie(institution: &str, id: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("{COOKIE_NAME}={id}; Path=/{institution}; HttpOnly; SameSite=Lax"))
         .expect("token and institution id are header-safe")
+}
+
+/// The persistent trusted-device cookie: it outlives the session (and a logout), as a bank's
+/// "remember this device" mark does, so that the next login from this browser skips the OTP.
+pub const TRUSTED_DEVICE_COOKIE: &str = "sandbox_trusted_device";
+
+/// How long a trusted-device mark is honoured.
+pub const TRUSTED_DEVICE_DAYS: i64 = 30;
+
+/// `Set-Cookie` for a trusted-device mark of `institution` (a persistent cookie: Max-Age).
+pub fn set_trusted_device_cookie(institution: &str, token: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{TRUSTED_DEVICE_COOKIE}={token}; Path=/{institution}; Max-Age={}; HttpOnly; SameSite=Lax",
+        TRUSTED_DEVICE_DAYS * 24 * 60 * 60
+    ))
+    .expect("token and institution id are header-safe")
+}
+
+/// The trusted-device token the browser sent, if any.
+pub fn trusted_device_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, TRUSTED_DEVICE_COOKIE)
 }
 
 /// `Set-Cookie` that removes the session cookie (logout).

@@ -33,6 +33,9 @@ pub struct World {
     pub requests: HashMap<&'static str, u64>,
     /// Login ids that signed up with a password of their own (`POST /_sandbox/users`).
     pub passwords: Passwords,
+    /// Trusted-device marks (the persistent cookie a bank sets when the user ticks "trust this
+    /// device" on its OTP page): token → (institution, login id, until).
+    pub trusted_devices: HashMap<String, (&'static str, String, time::OffsetDateTime)>,
 }
 
 /// Every login id signs in with [`crate::PASSWORD`] unless it signed up with its own.

@@ -8,6 +8,7 @@ pub mod oauth;
 pub mod pension;
 pub mod points;
 pub mod securities;
+pub mod statements;
 
 use std::fmt::Write;
 use std::sync::{Arc, MutexGuard};
@@ -222,7 +223,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     INSTITUTIONS.iter().fold(Router::new(), |router, institution| {
         let ctx = Ctx { shared: shared.clone(), institution };
         let routes = match institution.id {
-            "sandbox-bank" | "sandbox-otp-bank" | "sandbox-approval" => bank::routes(),
+            "sandbox-bank" | "sandbox-otp-bank" | "sandbox-approval" => bank::routes().merge(statements::routes()),
             "sandbox-emoney" => emoney::routes(),
             "sandbox-card" => card::routes(),
             "sandbox-securities" => securities::routes(),

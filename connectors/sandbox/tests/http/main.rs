@@ -18,3 +18,5 @@ mod oauth;
 mod other_institutions;
 /// sandbox-otp-bank: OTP delivery, single use, three tries, five-minute expiry.
 mod otp;
+/// 明細ダウンロード (CSV in 楽天銀行's layout, OFX) and the OTP bank's trusted-device mark.
+mod statements;

@@ -1,0 +1,116 @@
+use reqwest::StatusCode;
+
+use crate::harness::*;
+
+/// The OTP bank's login as a browser does it: password, then the code from the phone, with the
+/// "trust this device" box ticked or not. Returns where the OTP step (or the password) led.
+async fn login_with_otp(harness: &Harness, client: &reqwest::Client, login: &str, trust: bool) -> String {
+    let response = harness.post_login(client, "sandbox-otp-bank", login, "sandbox").await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let next = location(&response);
+    if next != "/sandbox-otp-bank/login/otp" {
+        return next;
+    }
+    let page = harness.page(client, "/sandbox-otp-bank/login/otp").await;
+    assert!(exists(&page, "#otp-form input#trust-device[type=checkbox]"), "the OTP page offers to trust the device");
+    let csrf = attr(&page, "#otp-form input[name=csrf]", "value");
+    let code = harness.phone(login).await.last().unwrap()["code"].as_str().unwrap().to_owned();
+    let mut form = vec![("csrf", csrf), ("otp", code)];
+    if trust {
+        form.push(("trust", "1".into()));
+    }
+    let response = client.post(harness.url("/sandbox-otp-bank/login/otp")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let cookies: Vec<String> =
+        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        cookies.iter().any(|c| c.starts_with("sandbox_trusted_device=") && c.contains("Max-Age=2592000")),
+        trust,
+        "a persistent trusted-device cookie exactly when asked: {cookies:?}"
+    );
+    location(&response)
+}
+
+#[tokio::test]
+async fn a_trusted_device_skips_the_otp_for_its_login_only_and_other_browsers_still_get_one() {
+    let harness = Harness::start().await;
+    let browser = client();
+    assert_eq!(login_with_otp(&harness, &browser, "tomo", true).await, "/sandbox-otp-bank/accounts");
+    assert_eq!(harness.phone("tomo").await.len(), 1);
+    // Log out: the session ends, the trusted-device mark stays in the browser.
+    assert_eq!(harness.get(&browser, "/sandbox-otp-bank/logout").await.status(), StatusCode::FOUND);
+    assert_eq!(harness.get(&browser, "/sandbox-otp-bank/accounts").await.status(), StatusCode::FOUND, "logged out");
+    assert_eq!(login_with_otp(&harness, &browser, "tomo", false).await, "/sandbox-otp-bank/accounts");
+    assert_eq!(harness.phone("tomo").await.len(), 1, "no second code was sent");
+    assert_eq!(harness.get(&browser, "/sandbox-otp-bank/accounts").await.status(), StatusCode::OK);
+
+    // Another login in the same browser, and the same login in another browser, get a code.
+    assert_eq!(login_with_otp(&harness, &browser, "yuki", false).await, "/sandbox-otp-bank/accounts");
+    assert_eq!(harness.phone("yuki").await.len(), 1);
+    assert_eq!(login_with_otp(&harness, &client(), "tomo", false).await, "/sandbox-otp-bank/accounts");
+    assert_eq!(harness.phone("tomo").await.len(), 2);
+
+    // The mark expires after thirty days.
+    harness.clock.advance(time::Duration::days(31));
+    assert_eq!(login_with_otp(&harness, &browser, "tomo", false).await, "/sandbox-otp-bank/accounts");
+    assert_eq!(harness.phone("tomo").await.len(), 3);
+}
+
+#[tokio::test]
+async fn statements_download_as_attachments_in_the_layouts_banks_serve() {
+    let harness = Harness::start().await;
+    let browser = client();
+    // Not logged in: the download page sends the browser to the login.
+    assert_eq!(harness.get(&browser, "/sandbox-bank/statements").await.status(), StatusCode::FOUND);
+    harness.login(&browser, "sandbox-bank", "kumi", "/accounts").await;
+    let accounts = harness.page(&browser, "/sandbox-bank/accounts").await;
+    assert_eq!(attr(&accounts, "a#statements-link", "href"), "/sandbox-bank/statements");
+    let page = harness.page(&browser, "/sandbox-bank/statements").await;
+    let account_no = attr(&page, "#statement-account option", "value");
+    assert_eq!(attr(&page, "#statement-form", "action"), "/sandbox-bank/statements/download");
+    assert!(exists(&page, "#statement-period option[value='3']") && exists(&page, "button#statement-download"));
+
+    let data = gims_sandbox::data::dataset("sandbox-bank", "kumi", harness.today());
+    let account = data.account(&account_no).unwrap();
+    let from = harness.today() - time::Duration::days(3 * 31);
+    let expected: Vec<_> = account.transactions.iter().rev().filter(|t| t.date >= from).collect();
+    assert!(expected.len() > 10);
+
+    let csv = harness
+        .get(&browser, &format!("/sandbox-bank/statements/download?account={account_no}&months=3&format=csv"))
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let disposition = csv.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.starts_with("attachment; filename=\"meisai_") && disposition.ends_with(".csv\""), "{disposition}");
+    let bytes = csv.bytes().await.unwrap();
+    let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!malformed, "CP932 throughout");
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8: the bank's files are Shift_JIS");
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "取引日,入出金(円),取引後残高(円),入出金内容");
+    assert_eq!(lines.len() - 1, expected.len(), "every row in the period, oldest first");
+    let last: Vec<&str> = lines.last().unwrap().split(',').collect();
+    let newest = expected.last().unwrap();
+    assert_eq!(last[2], newest.balance.to_string());
+    let signed = last[1].replace('－', "-");
+    assert_eq!(signed, newest.amount.to_string());
+
+    let ofx = harness
+        .get(&browser, &format!("/sandbox-bank/statements/download?account={account_no}&months=3&format=ofx"))
+        .await;
+    assert_eq!(ofx.status(), StatusCode::OK);
+    let body = ofx.text().await.unwrap();
+    assert!(body.starts_with("OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102"));
+    assert_eq!(body.matches("<STMTTRN>").count(), expected.len());
+    assert!(body.contains(&format!("<BALAMT>{}\r\n", account.balance)));
+
+    // A period the form does not offer is refused; another login's account is not found.
+    let odd = harness.get(&browser, &format!("/sandbox-bank/statements/download?account={account_no}&months=7")).await;
+    assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
+    let other = gims_sandbox::data::dataset("sandbox-bank", "someone-else", harness.today());
+    let foreign = &other.accounts[0].id;
+    if foreign != &account_no {
+        let response = harness.get(&browser, &format!("/sandbox-bank/statements/download?account={foreign}")).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+}
