@@ -799,9 +799,9 @@ fn read_investment(
 /// Investment transactions that move securities only: OFX gives them no TOTAL.
 const WITHOUT_CASH: [&str; 4] = ["TRANSFER", "SPLIT", "JRNLSEC", "CLOSUREOPT"];
 
-/// BUYSTOCK, SELLMF, INCOME, REINVEST, TRANSFER…: the cash side is TOTAL as written (OFX signs
-/// it from the account's side: buys negative), the security side UNITS as written. A row that
-/// should carry a TOTAL and does not is reported, not read as zero.
+/// BUYSTOCK, SELLMF, INCOME, TRANSFER…: the cash side is TOTAL as written (OFX signs it from the
+/// account's side: buys negative; REINVEST moves no cash), the security side UNITS as written. A
+/// row that should carry a TOTAL and does not is reported, not read as zero.
 fn read_investment_transaction(
     entry: &Element,
     currency: &str,
@@ -821,6 +821,12 @@ fn read_investment_transaction(
     };
     let holder = entry.descendant("INVBUY").or_else(|| entry.descendant("INVSELL")).unwrap_or(entry);
     let (total, converted) = match number("TOTAL", currency)? {
+        // Income reinvested at once: the cash came in and went out again; the account's cash
+        // does not move (the TOTAL stays in the memo).
+        Some(total) if entry.name == "REINVEST" => {
+            let (total, _) = in_statement_currency(total, holder, currency)?;
+            (Decimal::ZERO, Some(format!("reinvested {total} {currency}")))
+        }
         Some(total) => in_statement_currency(total, holder, currency)?,
         None if WITHOUT_CASH.contains(&entry.name.as_str()) => (Decimal::ZERO, None),
         None => return Err(format!("{}{} has no TOTAL", entry.name, fitid_note(invtran))),

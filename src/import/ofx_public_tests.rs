@@ -249,8 +249,9 @@ fn every_public_statement_imports_whole_into_a_ledger() {
     }
 }
 
-/// The bug from issue #14: a QFX whose two rows share a FITID (a bank that reuses ids) was
-/// imported as one (−55.00 of −1055.00), the second taken for "already imported".
+/// Issue #14 saw a QFX's two rows imported as one (−55.00 of −1055.00). No public file
+/// reproduces it; two rows sharing a FITID (banks that reuse ids, or use the date as one) did
+/// exactly that: the ledger dedups by FITID and took the second for "already imported".
 #[test]
 fn rows_sharing_a_fitid_with_different_amounts_are_both_imported() {
     let text = "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n\r\n<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS>\
@@ -344,6 +345,19 @@ fn an_investment_row_without_its_total_is_reported_not_zero() {
     assert_eq!(statement.skipped.len(), 1);
     assert_eq!(statement.skipped[0].line, 3);
     assert_eq!(statement.skipped[0].reason, "BUYSTOCK (FITID 1) has no TOTAL");
+}
+
+#[test]
+fn a_reinvested_dividend_moves_no_cash() {
+    let text = "<OFX><INVSTMTMSGSRSV1><INVSTMTTRNRS><INVSTMTRS><DTASOF>20240131<CURDEF>USD<INVTRANLIST>\
+                <REINVEST><INVTRAN><FITID>1<DTTRADE>20240105</INVTRAN><SECID><UNIQUEID>X</SECID>\
+                <INCOMETYPE>DIV<TOTAL>-14.47<UNITS>4.909<UNITPRICE>2.9474</REINVEST>\
+                </INVTRANLIST></INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1></OFX>";
+    let statement = parse(text.as_bytes(), &ParseOptions::default()).unwrap();
+    let row = &statement.accounts[0].transactions[0];
+    assert_eq!(row.amount, Decimal::ZERO);
+    assert_eq!(row.memo, "reinvested -14.47 USD");
+    assert_eq!(row.trade.as_ref().map(|trade| trade.quantity), Some(decimal("4.909")));
 }
 
 #[test]
