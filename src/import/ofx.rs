@@ -164,6 +164,13 @@ struct TreeBuilder {
     stack: Vec<Element>,
 }
 
+/// The tree, and the innermost aggregate still open when the file ended inside a statement: a
+/// file cut short, whose missing rows would otherwise go unnoticed.
+struct Tree {
+    root: Element,
+    cut_inside: Option<(String, usize)>,
+}
+
 /// Deeper than any real OFX file; a guard against hostile input, not a format rule.
 const MAX_DEPTH: usize = 64;
 
@@ -214,11 +221,21 @@ impl TreeBuilder {
         }
     }
 
-    fn finish(mut self) -> Element {
+    fn finish(mut self) -> Tree {
+        // Only a statement left open counts: a file that merely omits its last closing tags
+        // (`</STMTTRNRS></BANKMSGSRSV1></OFX>`) has lost nothing.
+        let in_statement = self.stack.iter().any(|element| STATEMENTS.iter().any(|(name, _)| *name == element.name));
+        let cut_inside = self
+            .stack
+            .iter()
+            .skip(1)
+            .rev()
+            .find(|element| in_statement && is_aggregate(&element.name))
+            .map(|element| (element.name.clone(), element.line));
         while self.stack.len() > 1 {
             self.pop();
         }
-        self.stack.pop().unwrap_or_default()
+        Tree { root: self.stack.pop().unwrap_or_default(), cut_inside }
     }
 }
 
@@ -251,7 +268,7 @@ fn decode(bytes: &[u8]) -> (String, TextEncoding) {
 
 /// Reads `text` as SGML: tags, text with entities, CDATA; comment markers are dropped but not
 /// their content (some institutions wrap the whole body in `<!-- -->`).
-fn build_sgml(text: &str, base_offset: usize, lines: &LineIndex) -> Element {
+fn build_sgml(text: &str, base_offset: usize, lines: &LineIndex) -> Tree {
     let mut builder = TreeBuilder::new();
     let mut rest = text;
     let mut offset = base_offset;
@@ -305,7 +322,7 @@ fn build_sgml(text: &str, base_offset: usize, lines: &LineIndex) -> Element {
 }
 
 /// Reads `text` as XML with quick-xml; `None` when it is not well-formed enough.
-fn build_xml(text: &str, lines: &LineIndex) -> Option<Element> {
+fn build_xml(text: &str, lines: &LineIndex) -> Option<Tree> {
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().check_end_names = false;
     let mut builder = TreeBuilder::new();
@@ -392,26 +409,49 @@ fn ofx_date(text: &str) -> Option<Date> {
     make_date(number(0..4)?, number(4..6)?, number(6..8)?)
 }
 
-/// An OFX amount as real files write it: `-6.60`, `-6,60` (decimal comma), `1.234,56`, `+12`,
-/// `(12.50)`, `$120`. For currencies without a minor unit (JPY) a comma is always a thousands
-/// separator.
+/// An OFX amount as real files write it: `-6.60`, `-6,60` (decimal comma), `1.234,56`,
+/// `+1 006,60`, `1'055.00`, `+00000000000115.8331`, `-.50`, `(12.50)`, `55.00-`, `$120`, `−5`
+/// (U+2212). A lone comma is a decimal comma, except before exactly three digits in a currency
+/// with fewer places (`1,055` dollars) or in one without a minor unit (JPY). Exact, never `f64`.
 fn ofx_amount(text: &str, currency: &str) -> Result<Decimal, String> {
     let folded = fold_width(text);
-    let mut body: String = folded.trim().chars().filter(|c| !matches!(c, '$' | '¥' | ' ' | '\u{a0}')).collect();
+    let mut body: String = folded
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '$' | '¥' | '€' | '£' | '\'' | '’' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'))
+        .map(|c| if c == '\u{2212}' { '-' } else { c })
+        .collect();
     let mut negative = false;
     if let Some(inner) = body.strip_prefix('(').and_then(|rest| rest.strip_suffix(')')) {
         negative = true;
         body = inner.to_owned();
+    } else if let Some(inner) = body.strip_suffix('-').filter(|inner| !inner.starts_with(['-', '+'])) {
+        negative = true;
+        body = inner.to_owned();
     }
-    let zero_decimal = matches!(currency, "JPY" | "KRW" | "VND" | "CLP" | "ISK");
+    let places = crate::money::Currency::parse(currency).map(|known| known.exponent()).ok();
     let last_comma = body.rfind(',');
     let last_point = body.rfind('.');
+    let after_comma = last_comma.and_then(|comma| body.get(comma + 1..)).unwrap_or_default();
+    let thousands_comma = match places {
+        Some(0) => true,
+        Some(places) => after_comma.len() == 3 && places < 3 && after_comma.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    };
     let normalised = match (last_comma, last_point) {
         (Some(comma), Some(point)) if comma > point => body.replace('.', "").replacen(',', ".", 1),
         (Some(_), Some(_)) => body.replace(',', ""),
-        (Some(_), None) if !zero_decimal && body.matches(',').count() == 1 => body.replace(',', "."),
+        (Some(_), None) if !thousands_comma && body.matches(',').count() == 1 => body.replace(',', "."),
         (Some(_), None) => body.replace(',', ""),
+        (None, Some(_)) if body.matches('.').count() > 1 => body.replace('.', ""),
         _ => body,
+    };
+    // `.50` and `-.50`: a leading point is a zero before it.
+    let digit_after = |point: usize| normalised.as_bytes().get(point + 1).is_some_and(u8::is_ascii_digit);
+    let normalised = match normalised.find('.') {
+        Some(0) if digit_after(0) => format!("0{normalised}"),
+        Some(1) if normalised.starts_with(['-', '+']) && digit_after(1) => normalised.replacen('.', "0.", 1),
+        _ => normalised,
     };
     decimal_from_plain(&normalised).map(|value| if negative { -value } else { value }).ok_or_else(|| {
         let shown: String = text.trim().chars().take(40).collect();
@@ -432,12 +472,38 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedStatement, GimsError> {
     let is_xml = upper.get(..body_start).is_some_and(|header| header.contains("<?XML") || header.contains("<?OFX"));
     // quick-xml reads the whole text (the XML declaration is its business); the SGML tokenizer
     // starts at <OFX>, past a 1.x header that has no tags. Both report offsets in the whole text.
-    let root = if is_xml { build_xml(&text, &lines) } else { None }
+    let tree = if is_xml { build_xml(&text, &lines) } else { None }
         .unwrap_or_else(|| build_sgml(text.get(body_start..).unwrap_or_default(), body_start, &lines));
-    let Some(ofx) = root.descendant("OFX") else {
+    if let Some((name, line)) = &tree.cut_inside {
+        return Err(GimsError::new(
+            ErrorCode::InputInvalid,
+            format!(
+                "The OFX file ends (line {}) inside the <{name}> opened at line {line}, which is never closed: \
+                 the file looks cut short, and rows after that point would be missing. Download the statement again.",
+                lines.line(text.len())
+            ),
+        ));
+    }
+    let Some(ofx) = tree.root.descendant("OFX") else {
         return Err(GimsError::new(ErrorCode::ImportUnrecognisedFormat, "The OFX file has no <OFX> element."));
     };
     read_statements(ofx, encoding)
+}
+
+/// Statement aggregates: what GIMS imports.
+const STATEMENTS: [(&str, AccountKind); 3] =
+    [("STMTRS", AccountKind::Bank), ("CCSTMTRS", AccountKind::Card), ("INVSTMTRS", AccountKind::Securities)];
+
+/// `<STMTTRN>` rows outside every statement aggregate (a list closed too early, a misplaced
+/// message set): they are read by nothing, so each is reported instead of vanishing.
+fn stray_rows<'a>(element: &'a Element, found: &mut Vec<&'a Element>) {
+    for child in &element.children {
+        if child.name == "STMTTRN" {
+            found.push(child);
+        } else if !STATEMENTS.iter().any(|(name, _)| *name == child.name) {
+            stray_rows(child, found);
+        }
+    }
 }
 
 fn read_statements(ofx: &Element, encoding: TextEncoding) -> Result<ParsedStatement, GimsError> {
@@ -461,9 +527,7 @@ fn read_statements(ofx: &Element, encoding: TextEncoding) -> Result<ParsedStatem
         }
     }
 
-    for (aggregate, kind) in
-        [("STMTRS", AccountKind::Bank), ("CCSTMTRS", AccountKind::Card), ("INVSTMTRS", AccountKind::Securities)]
-    {
+    for (aggregate, kind) in STATEMENTS {
         let mut found = Vec::new();
         ofx.all(aggregate, &mut found);
         for element in found {
@@ -474,6 +538,18 @@ fn read_statements(ofx: &Element, encoding: TextEncoding) -> Result<ParsedStatem
             };
             statement.accounts.push(account);
         }
+    }
+
+    let mut strays = Vec::new();
+    stray_rows(ofx, &mut strays);
+    for row in strays {
+        statement.skipped.push(SkippedLine {
+            line: row.line,
+            reason: format!(
+                "STMTTRN{} is outside any statement (STMTRS or CCSTMTRS) and was not read",
+                fitid_note(row)
+            ),
+        });
     }
 
     if statement.accounts.is_empty() {
@@ -490,12 +566,43 @@ fn read_statements(ofx: &Element, encoding: TextEncoding) -> Result<ParsedStatem
                 ),
             ));
         }
+        if statement.skipped.is_empty() {
+            // Sign-on only, an account list, a profile: a valid OFX response, but not a statement.
+            let held: Vec<String> = ofx
+                .children
+                .iter()
+                .filter(|child| child.name != "SIGNONMSGSRSV1")
+                .map(|child| format!("<{}> at line {}", child.name, child.line))
+                .collect();
+            let held = if held.is_empty() { "only a sign-on response".to_owned() } else { held.join(", ") };
+            return Err(GimsError::new(
+                ErrorCode::InputInvalid,
+                format!(
+                    "The OFX file holds no bank, card or investment statement ({held}). \
+                     Download the account's statement (its transactions) from the institution's site."
+                ),
+            ));
+        }
     }
     Ok(statement)
 }
 
+/// The statement's currency: CURDEF; when that is missing or empty (seen in the wild), the one
+/// currency every row names in its CURRENCY aggregate; `XXX` (unknown: the importer asks) else.
 fn currency_of(statement: &Element) -> String {
-    statement.leaf("CURDEF").map(|code| code.to_ascii_uppercase()).unwrap_or_else(|| "XXX".to_owned())
+    if let Some(code) = statement.leaf("CURDEF") {
+        return code.to_ascii_uppercase();
+    }
+    let mut rows = Vec::new();
+    statement.all("STMTTRN", &mut rows);
+    let named: Option<Vec<String>> = rows
+        .iter()
+        .map(|row| row.child("CURRENCY").and_then(|currency| currency.leaf("CURSYM")).map(str::to_ascii_uppercase))
+        .collect();
+    match named.as_deref() {
+        Some([first, rest @ ..]) if rest.iter().all(|code| code == first) => first.clone(),
+        _ => "XXX".to_owned(),
+    }
 }
 
 fn read_bank_or_card(
@@ -513,24 +620,51 @@ fn read_bank_or_card(
     hint.name = from.and_then(|from| from.leaf("ACCTTYPE")).map(str::to_owned);
     let mut account = ParsedAccount::new(hint);
 
-    let list = statement.child("BANKTRANLIST");
-    let list_end = list.and_then(|list| list.leaf("DTEND")).and_then(ofx_date);
-    if let Some(list) = list {
-        let mut rows = Vec::new();
-        list.all("STMTTRN", &mut rows);
-        for row in rows {
-            match read_stmttrn(row, &currency) {
-                Ok(transaction) => account.transactions.push(transaction),
-                Err(reason) => skipped.push(SkippedLine { line: row.line, reason }),
-            }
+    // Every row of the statement, in the transaction list or not (a second list, a list closed
+    // too early): a row is imported or reported, never left behind.
+    let mut rows = Vec::new();
+    statement.all("STMTTRN", &mut rows);
+    for row in rows {
+        match read_stmttrn(row, &currency) {
+            Ok(transaction) => account.transactions.push(transaction),
+            Err(reason) => skipped.push(SkippedLine { line: row.line, reason }),
         }
     }
+    qualify_shared_fitids(&mut account.transactions);
+    let list_end = statement.child("BANKTRANLIST").and_then(|list| list.leaf("DTEND")).and_then(ofx_date);
     let fallback_date = list_end.or(server_date);
     account.ledger_balance =
         statement.child("LEDGERBAL").and_then(|balance| read_balance(balance, &currency, fallback_date));
     account.available_balance =
         statement.child("AVAILBAL").and_then(|balance| read_balance(balance, &currency, fallback_date));
     account
+}
+
+/// Some institutions give one FITID to different transactions (a pending row and its posting
+/// with another amount, or a date as the id). The ledger deduplicates by id, so such rows would
+/// be taken for one another and all but the first dropped as "already imported". Each is kept
+/// apart by its date and amount; rows that agree in everything stay identical (a row the
+/// institution sent twice is still one transaction).
+fn qualify_shared_fitids(transactions: &mut [ParsedTransaction]) {
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, transaction) in transactions.iter().enumerate() {
+        if let Some(id) = &transaction.external_id {
+            by_id.entry(id.clone()).or_default().push(index);
+        }
+    }
+    let content = |t: &ParsedTransaction| (t.date, t.amount.normalize(), t.description.clone(), t.memo.clone());
+    for (id, indexes) in by_id {
+        let first = indexes.first().and_then(|index| transactions.get(*index)).map(content);
+        let differ = indexes.iter().filter_map(|index| transactions.get(*index)).any(|t| Some(content(t)) != first);
+        if !differ {
+            continue;
+        }
+        for index in indexes {
+            if let Some(transaction) = transactions.get_mut(index) {
+                transaction.external_id = Some(format!("{id}/{}/{}", transaction.date, transaction.amount.normalize()));
+            }
+        }
+    }
 }
 
 /// A balance aggregate; empty or unreadable ones (seen in the wild) give `None`.
@@ -544,19 +678,41 @@ fn fitid_note(element: &Element) -> String {
     element.leaf("FITID").map(|fitid| format!(" (FITID {fitid})")).unwrap_or_default()
 }
 
+/// An amount in the statement's currency. A `<CURRENCY>` aggregate means the amounts around it
+/// are in CURSYM, and CURRATE converts them to CURDEF (OFX 2.1.1 §5.2; `<ORIGCURRENCY>` would
+/// mean they are already converted). Returns the amount and, when converted, a note for the memo.
+fn in_statement_currency(
+    amount: Decimal,
+    holder: &Element,
+    statement_currency: &str,
+) -> Result<(Decimal, Option<String>), String> {
+    let Some(foreign) = holder.child("CURRENCY") else { return Ok((amount, None)) };
+    let code = foreign.leaf("CURSYM").map(str::to_ascii_uppercase).unwrap_or_default();
+    if code.is_empty() || code == statement_currency || statement_currency == "XXX" {
+        return Ok((amount, None));
+    }
+    let rate = foreign.leaf("CURRATE").ok_or_else(|| {
+        format!("the amount is in {code}, the statement in {statement_currency}, and no CURRATE converts it")
+    })?;
+    let rate = ofx_amount(rate, "").map_err(|problem| format!("CURRATE {problem}"))?;
+    let converted = amount.checked_mul(rate).ok_or_else(|| format!("{amount} {code} × {rate} is too large"))?;
+    Ok((converted.normalize(), Some(format!("{amount} {code} at {rate}"))))
+}
+
 fn read_stmttrn(row: &Element, statement_currency: &str) -> Result<ParsedTransaction, String> {
-    let currency = row
-        .child("CURRENCY")
-        .and_then(|currency| currency.leaf("CURSYM"))
-        .map(|code| code.to_ascii_uppercase())
-        .unwrap_or_else(|| statement_currency.to_owned());
     let date = match row.leaf("DTPOSTED") {
         None => return Err(format!("STMTTRN{} has no DTPOSTED", fitid_note(row))),
         Some(text) => ofx_date(text).ok_or_else(|| format!("DTPOSTED `{text}` is not a date"))?,
     };
     let amount_text = row.leaf("TRNAMT").ok_or_else(|| format!("STMTTRN{} has no TRNAMT", fitid_note(row)))?;
-    let amount = ofx_amount(amount_text, &currency).map_err(|problem| format!("TRNAMT {problem}"))?;
-    let mut transaction = new_transaction(row.line, date, amount, &currency);
+    let amount = ofx_amount(amount_text, statement_currency).map_err(|problem| format!("TRNAMT {problem}"))?;
+    let (amount, converted) = in_statement_currency(amount, row, statement_currency)?;
+    let currency = if statement_currency == "XXX" {
+        row.child("CURRENCY").and_then(|currency| currency.leaf("CURSYM")).map(str::to_ascii_uppercase)
+    } else {
+        None
+    };
+    let mut transaction = new_transaction(row.line, date, amount, currency.as_deref().unwrap_or(statement_currency));
     let name = row.leaf("NAME").or_else(|| row.child("PAYEE").and_then(|payee| payee.leaf("NAME")));
     let memo = row.leaf("MEMO").unwrap_or_default();
     match name {
@@ -564,7 +720,19 @@ fn read_stmttrn(row: &Element, statement_currency: &str) -> Result<ParsedTransac
             transaction.description = name.to_owned();
             transaction.memo = memo.to_owned();
         }
-        None => transaction.description = memo.to_owned(),
+        None if !memo.is_empty() => transaction.description = memo.to_owned(),
+        // A cheque or fee with neither NAME nor MEMO (valid OFX): its type and number say what it is.
+        None => {
+            let number = row.leaf("CHECKNUM").or_else(|| row.leaf("CHKNUM")).or_else(|| row.leaf("REFNUM"));
+            let kind = row.leaf("TRNTYPE").map(str::to_ascii_uppercase).unwrap_or_else(|| "STMTTRN".to_owned());
+            transaction.description = match number {
+                Some(number) => format!("{kind} {number}"),
+                None => kind,
+            };
+        }
+    }
+    if let Some(note) = converted {
+        transaction.memo = if transaction.memo.is_empty() { note } else { format!("{} ({note})", transaction.memo) };
     }
     transaction.external_id = row.leaf("FITID").map(str::to_owned);
     Ok(transaction)
@@ -600,6 +768,7 @@ fn read_investment(
                 Err(reason) => skipped.push(SkippedLine { line: entry.line, reason }),
             }
         }
+        qualify_shared_fitids(&mut account.transactions);
     }
     if let Some(positions) = statement.child("INVPOSLIST") {
         for position in &positions.children {
@@ -627,8 +796,12 @@ fn read_investment(
     account
 }
 
-/// BUYSTOCK, SELLMF, INCOME, REINVEST, TRANSFER…: the cash side is TOTAL as written (OFX signs
-/// it from the account's side: buys negative), the security side UNITS as written.
+/// Investment transactions that move securities only: OFX gives them no TOTAL.
+const WITHOUT_CASH: [&str; 4] = ["TRANSFER", "SPLIT", "JRNLSEC", "CLOSUREOPT"];
+
+/// BUYSTOCK, SELLMF, INCOME, TRANSFER…: the cash side is TOTAL as written (OFX signs it from the
+/// account's side: buys negative; REINVEST moves no cash), the security side UNITS as written. A
+/// row that should carry a TOTAL and does not is reported, not read as zero.
 fn read_investment_transaction(
     entry: &Element,
     currency: &str,
@@ -646,7 +819,18 @@ fn read_investment_transaction(
             None => Ok(None),
         }
     };
-    let total = number("TOTAL", currency)?.unwrap_or_default();
+    let holder = entry.descendant("INVBUY").or_else(|| entry.descendant("INVSELL")).unwrap_or(entry);
+    let (total, converted) = match number("TOTAL", currency)? {
+        // Income reinvested at once: the cash came in and went out again; the account's cash
+        // does not move (the TOTAL stays in the memo).
+        Some(total) if entry.name == "REINVEST" => {
+            let (total, _) = in_statement_currency(total, holder, currency)?;
+            (Decimal::ZERO, Some(format!("reinvested {total} {currency}")))
+        }
+        Some(total) => in_statement_currency(total, holder, currency)?,
+        None if WITHOUT_CASH.contains(&entry.name.as_str()) => (Decimal::ZERO, None),
+        None => return Err(format!("{}{} has no TOTAL", entry.name, fitid_note(invtran))),
+    };
     let units = number("UNITS", "")?;
     let fees = match (number("COMMISSION", currency)?, number("FEES", currency)?) {
         (None, None) => None,
@@ -666,6 +850,9 @@ fn read_investment_transaction(
     let shown_security = if security_name.is_empty() { security_id.clone() } else { security_name.clone() };
     transaction.description = format!("{action} {shown_security}").trim().to_owned();
     transaction.memo = invtran.leaf("MEMO").unwrap_or_default().to_owned();
+    if let Some(note) = converted {
+        transaction.memo = if transaction.memo.is_empty() { note } else { format!("{} ({note})", transaction.memo) };
+    }
     transaction.external_id = invtran.leaf("FITID").map(str::to_owned);
     if let Some(quantity) = units {
         transaction.trade = Some(ParsedTrade {
@@ -695,6 +882,25 @@ mod tests {
         assert_eq!(amount("+12", "USD"), Decimal::from(12));
         assert_eq!(amount("-1,234", "JPY"), Decimal::from(-1234));
         assert!(ofx_amount("12a", "USD").is_err());
+    }
+
+    #[test]
+    fn amounts_as_public_files_write_them() {
+        let amount = |text: &str, currency: &str| ofx_amount(text, currency).unwrap();
+        assert_eq!(amount("+1 006,60", "USD"), Decimal::new(100_660, 2));
+        assert_eq!(amount("-2000,00", "USD"), Decimal::new(-200_000, 2));
+        assert_eq!(amount("-1,055", "USD"), Decimal::from(-1055), "three digits after a lone comma: thousands");
+        assert_eq!(amount("-1,055.00", "USD"), Decimal::new(-105_500, 2));
+        assert_eq!(amount("1'055.00", "CHF"), Decimal::new(105_500, 2));
+        assert_eq!(amount("-1.055.000", "USD"), Decimal::from(-1_055_000));
+        assert_eq!(amount("+00000000000115.8331", "USD"), Decimal::new(1_158_331, 4));
+        assert_eq!(amount("-.50", "USD"), Decimal::new(-50, 2));
+        assert_eq!(amount(".5", "USD"), Decimal::new(5, 1));
+        assert_eq!(amount("55.00-", "USD"), Decimal::new(-5500, 2));
+        assert_eq!(amount("\u{2212}5", "USD"), Decimal::from(-5));
+        assert_eq!(amount("0,125", ""), Decimal::new(125, 3), "a price: the comma is a decimal comma");
+        assert!(ofx_amount("--5", "USD").is_err());
+        assert!(ofx_amount(".", "USD").is_err());
         assert!(ofx_amount("", "USD").is_err());
     }
 
@@ -719,7 +925,7 @@ mod tests {
     fn unclosed_leaves_and_aggregates_make_a_tree() {
         let text = "<OFX><BANKTRANLIST><STMTTRN><TRNAMT>1<NAME>a<STMTTRN><TRNAMT>2<NAME></BANKTRANLIST></OFX>";
         let lines = LineIndex::new(text);
-        let root = build_sgml(text, 0, &lines);
+        let root = build_sgml(text, 0, &lines).root;
         let mut rows = Vec::new();
         root.all("STMTTRN", &mut rows);
         assert_eq!(rows.len(), 2);
@@ -727,3 +933,7 @@ mod tests {
         assert_eq!(rows.get(1).and_then(|row| row.leaf("TRNAMT")), Some("2"));
     }
 }
+
+#[cfg(test)]
+#[path = "ofx_public_tests.rs"]
+mod public_fixtures;

@@ -223,8 +223,7 @@ fn save_in_one_transaction(
         let currency = Currency::parse(&currency).map_err(GimsError::internal)?;
         let mut rows = Vec::with_capacity(parsed.transactions.len());
         for row in &parsed.transactions {
-            let amount = Amount::from_decimal(row.amount, &currency)
-                .map_err(|e| GimsError::invalid("file", format!("line {}: {e}", row.line)))?;
+            let (amount, memo) = rounded_with_memo(row, &currency)?;
             let category_id = match &row.category {
                 Some(key) => Some(match category_ids.get(key) {
                     Some(id) => *id,
@@ -243,7 +242,7 @@ fn save_in_one_transaction(
             rows.push(NewTransaction {
                 date: row.date.to_string(),
                 amount,
-                memo: row.memo.clone(),
+                memo,
                 category_id,
                 transfer: row.transfer,
                 included: row.included,
@@ -500,6 +499,25 @@ fn find_or_create_account(
     Ok((tx.last_insert_rowid(), currency, true))
 }
 
+/// A row's amount in minor units. One with more places than the currency (a broker's
+/// `115.8331` dollars, a converted foreign amount) is rounded half-to-even, as a refresh does,
+/// and the exact figure is kept in the memo: refused, it would stop the whole file.
+fn rounded_with_memo(row: &ParsedTransaction, currency: &Currency) -> Result<(Amount, String)> {
+    let exact = row.amount.normalize();
+    if exact.scale() <= currency.exponent() {
+        let amount = Amount::from_decimal(exact, currency)
+            .map_err(|e| GimsError::invalid("file", format!("line {}: {e}", row.line)))?;
+        return Ok((amount, row.memo.clone()));
+    }
+    let amount = Amount::from_decimal_rounded(exact, currency)
+        .map_err(|e| GimsError::invalid("file", format!("line {}: {e}", row.line)))?;
+    let memo = match row.memo.as_str() {
+        "" => format!("exact amount: {exact} {}", currency.code()),
+        memo => format!("{memo} (exact amount: {exact} {})", currency.code()),
+    };
+    Ok((amount, memo))
+}
+
 /// A new account from a statement with a balance: its opening balance is what makes the
 /// account's balance equal the statement's, as of the statement's date.
 fn settle_opening_balance(
@@ -509,7 +527,7 @@ fn settle_opening_balance(
     currency: &Currency,
 ) -> Result<()> {
     let Some((date, balance)) = parsed.ledger_balance else { return Ok(()) };
-    let balance = Amount::from_decimal(balance, currency).map_err(|e| GimsError::invalid("file", e))?;
+    let balance = Amount::from_decimal_rounded(balance, currency).map_err(|e| GimsError::invalid("file", e))?;
     let moved: i64 = tx.query_row(
         "SELECT coalesce(sum(amount), 0) FROM transactions WHERE account_id = ?1 AND date <= ?2",
         params![account_id, date.to_string()],
