@@ -213,6 +213,9 @@ pub fn refresh_reports(rows: &[gims::refresh::RefreshReport]) -> String {
             "connection {}: {} ({} new transactions, {} balances changed)",
             row.connection_id, row.outcome, row.added, row.updated
         );
+        if let Some(code) = row.code {
+            let _ = write!(out, " [{code}]");
+        }
         if !row.message.is_empty() {
             let _ = write!(out, " — {}", row.message);
         }
