@@ -209,7 +209,11 @@ async fn maintenance_until_a_known_end_holds_the_refresh_button_until_then() {
         .connect(ConnectInput { institution: "sandbox-bank".into(), credentials: login("kei"), ..Default::default() })
         .unwrap();
     let otp = gims
-        .connect(ConnectInput { institution: "sandbox-otp-bank".into(), credentials: login("kei"), ..Default::default() })
+        .connect(ConnectInput {
+            institution: "sandbox-otp-bank".into(),
+            credentials: login("kei"),
+            ..Default::default()
+        })
         .unwrap();
     let mut engine = Engine::new(EventSink::discard());
     engine.sandbox_url = Some(base.clone());
@@ -260,12 +264,24 @@ async fn maintenance_until_a_known_end_holds_the_refresh_button_until_then() {
     // Until the end, the button and refresh all send nothing and say when.
     for minutes in [20, 120, 179] {
         clock.set(start + Duration::minutes(minutes));
-        for reports in [gims.refresh(both(), true, &engine).await.unwrap(), gims.refresh(RefreshTargets::All, false, &engine).await.unwrap()] {
+        for reports in [
+            gims.refresh(both(), true, &engine).await.unwrap(),
+            gims.refresh(RefreshTargets::All, false, &engine).await.unwrap(),
+        ] {
             for (report, at) in reports.iter().zip(&retry_at) {
-                assert_eq!((report.outcome.as_str(), report.code), ("skipped", Some(ErrorCode::RefreshBusy)), "{}", report.message);
+                assert_eq!(
+                    (report.outcome.as_str(), report.code),
+                    ("skipped", Some(ErrorCode::RefreshBusy)),
+                    "{}",
+                    report.message
+                );
                 assert_eq!(report.status, "maintenance");
                 assert_eq!(report.retry_at.as_ref(), Some(at));
-                assert!(report.message.contains("in maintenance") && report.message.contains("2026-11-28 15:0"), "{}", report.message);
+                assert!(
+                    report.message.contains("in maintenance") && report.message.contains("2026-11-28 15:0"),
+                    "{}",
+                    report.message
+                );
             }
         }
     }
