@@ -213,15 +213,19 @@ impl Gims {
         Ok(reports)
     }
 
-    /// Everything that runs unattended while the app or `gims daemon` is up: the refreshes that
-    /// are due, the report of a month that closed, today's backup. The refresh reports come
+    /// Everything that runs unattended while the app or `gims daemon` is up: today's backup, the
+    /// refreshes that are due, the report of a month that closed. The refresh reports come
     /// back; the report and backup steps log their failures and try again next pass.
+    ///
+    /// A ledger found damaged stops the pass: nothing is refreshed into it or backed up from it.
+    /// Today's backup, with the check before it, comes first for that reason.
     pub async fn background_pass(&mut self, engine: &Engine) -> Result<Vec<RefreshReport>> {
+        self.refuse_if_damaged()?;
+        self.backup_if_due()?;
         let reports = self.run_scheduled(engine).await?;
         if let Err(error) = self.write_due_reports(engine.now()) {
             tracing::warn!("the monthly report was not written: {}", error.message);
         }
-        self.backup_if_due();
         Ok(reports)
     }
 

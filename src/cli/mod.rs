@@ -168,8 +168,18 @@ fn execute(cli: &Cli) -> Result<()> {
         }
         command => {
             let mut gims = Gims::open(&vault_dir(cli)?, &SystemKeychain, passphrase)?;
+            // A ledger found damaged: every command says so (status included) and writes nothing;
+            // `backups` still lists what `gims recover` can restore.
+            if !matches!(command, Command::Backups) {
+                gims.refuse_if_damaged()?;
+            }
             execute_on_vault(cli, command, &mut gims)?;
-            gims.backup_if_due();
+            // The command's result is out; damage the check before today's backup finds is
+            // said on stderr, with a failing exit status.
+            if let Err(error) = gims.backup_if_due() {
+                eprintln!("{}", human::terminal_safe(&error.to_string(), false));
+                EXIT_STATUS.store(error.code.exit_status(), std::sync::atomic::Ordering::Relaxed);
+            }
             Ok(())
         }
     }
