@@ -35,6 +35,10 @@ pub struct BenchReport {
     pub monthly_report_ms: f64,
     pub history_10y_monthly_ms: f64,
     pub history_1y_daily_ms: f64,
+    /// The daily check before the automatic backup (every page's HMAC + `quick_check`) and
+    /// `gims check` (HMACs + the full `integrity_check`), once each, in milliseconds.
+    pub daily_check_ms: f64,
+    pub full_check_ms: f64,
     /// Importing the modelled service's export of `import_rows` rows: parse + save, seconds.
     pub import_rows: u32,
     pub import_seconds: Option<f64>,
@@ -114,6 +118,7 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
     }
     open_times.sort_by(f64::total_cmp);
     let (monthly_report_ms, history_10y_monthly_ms, history_1y_daily_ms) = time_reports(&path, key, progress)?;
+    let (daily_check_ms, full_check_ms) = time_checks(&path, key, progress)?;
     let import_seconds = match options.import_rows {
         0 => None,
         rows => Some(time_import(scratch.path(), rows, progress)?),
@@ -131,9 +136,28 @@ pub fn run(options: &BenchOptions, progress: &mut dyn Write) -> Result<BenchRepo
         monthly_report_ms,
         history_10y_monthly_ms,
         history_1y_daily_ms,
+        daily_check_ms,
+        full_check_ms,
         import_rows: options.import_rows,
         import_seconds,
     })
+}
+
+/// The integrity checks over the filled ledger, each on a freshly opened ledger.
+fn time_checks(path: &std::path::Path, key: [u8; 32], progress: &mut dyn Write) -> Result<(f64, f64)> {
+    let timed = |check: &dyn Fn(&Ledger) -> Result<()>| -> Result<f64> {
+        let ledger = Ledger::open(path, DatabaseKey::from_bytes(key))?;
+        let started = Instant::now();
+        check(&ledger)?;
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let daily = timed(&|ledger| match ledger.quick_check_integrity()? {
+        None => Ok(()),
+        Some(found) => Err(crate::error::GimsError::internal(format!("the fresh ledger is damaged: {found}"))),
+    })?;
+    let full = timed(&|ledger| ledger.check_integrity())?;
+    let _ = writeln!(progress, "  checks: daily (HMACs + quick_check) {daily:.0} ms, full {full:.0} ms");
+    Ok((daily, full))
 }
 
 /// Reports over the filled ledger (rows from 2016 to 2025), each run once to warm the cache,

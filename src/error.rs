@@ -36,6 +36,9 @@ pub enum ErrorCode {
     RefreshNeedsUser,
     #[serde(rename = "refresh.not_allowed")]
     RefreshNotAllowed,
+    /// The institution said busy or maintenance until a time that has not come: nothing is sent.
+    #[serde(rename = "refresh.busy")]
+    RefreshBusy,
     #[serde(rename = "refresh.site_changed")]
     RefreshSiteChanged,
     #[serde(rename = "institution.ended")]
@@ -62,6 +65,7 @@ impl ErrorCode {
             ErrorCode::AuthBadCredentials => "auth.bad_credentials",
             ErrorCode::RefreshNeedsUser => "refresh.needs_user",
             ErrorCode::RefreshNotAllowed => "refresh.not_allowed",
+            ErrorCode::RefreshBusy => "refresh.busy",
             ErrorCode::RefreshSiteChanged => "refresh.site_changed",
             ErrorCode::InstitutionEnded => "institution.ended",
             ErrorCode::ImportUnrecognisedFormat => "import.unrecognised_format",
@@ -69,10 +73,12 @@ impl ErrorCode {
         }
     }
 
-    /// The process exit status for this code: 2 for what the user typed, 1 for everything else.
+    /// The process exit status for this code: 2 for what the user typed, 3 for "not now, the
+    /// institution asked to wait" (a refresh row says until when), 1 for everything else.
     pub fn exit_status(self) -> i32 {
         match self {
             ErrorCode::InputInvalid => 2,
+            ErrorCode::RefreshBusy => 3,
             _ => 1,
         }
     }

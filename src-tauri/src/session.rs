@@ -96,10 +96,13 @@ impl Session {
         vault.handle(&vault.reports).await
     }
 
-    /// For linking and refreshing: one at a time, in the order they were asked.
+    /// For linking and refreshing: one at a time, in the order they were asked. None once the
+    /// ledger was found damaged (`vault.corrupt`, the way back in the message).
     pub async fn writer(&self) -> Result<MutexGuard<'_, Gims>> {
         let vault = self.open()?;
-        vault.handle(&vault.writer).await
+        let gims = vault.handle(&vault.writer).await?;
+        gims.refuse_if_damaged()?;
+        Ok(gims)
     }
 
     /// One background pass (the core's): due refreshes, the closed month's report, today's

@@ -213,15 +213,19 @@ impl Gims {
         Ok(reports)
     }
 
-    /// Everything that runs unattended while the app or `gims daemon` is up: the refreshes that
-    /// are due, the report of a month that closed, today's backup. The refresh reports come
+    /// Everything that runs unattended while the app or `gims daemon` is up: today's backup, the
+    /// refreshes that are due, the report of a month that closed. The refresh reports come
     /// back; the report and backup steps log their failures and try again next pass.
+    ///
+    /// A ledger found damaged stops the pass: nothing is refreshed into it or backed up from it.
+    /// Today's backup, with the check before it, comes first for that reason.
     pub async fn background_pass(&mut self, engine: &Engine) -> Result<Vec<RefreshReport>> {
+        self.refuse_if_damaged()?;
+        self.backup_if_due()?;
         let reports = self.run_scheduled(engine).await?;
         if let Err(error) = self.write_due_reports(engine.now()) {
             tracing::warn!("the monthly report was not written: {}", error.message);
         }
-        self.backup_if_due();
         Ok(reports)
     }
 
@@ -361,6 +365,15 @@ impl Gims {
                 format!("{} allows only GIMS's scheduled refresh, not a manual one; {next}", info.name),
             ));
         }
+        // "Busy, try again tomorrow" and maintenance hold the user's press and refresh all too:
+        // logging in again would only add to the load the institution asked to be spared. A
+        // re-link (a login the user hands over again) is the one deliberate way past it.
+        if kind != RunKind::Link
+            && let Some(until) =
+                refresh::schedule::waiting_until(&connection.status, connection.next_refresh_at.as_deref(), now)
+        {
+            return Ok(Some(waiting_verdict(connection, info, until)));
+        }
         let last_attempt =
             connection.last_attempt_at.as_deref().and_then(|at| time::OffsetDateTime::parse(at, &Rfc3339).ok());
         if let (Some(last), true, false) = (last_attempt, policy.min_interval_secs > 0, kind == RunKind::Link) {
@@ -391,6 +404,8 @@ impl Gims {
                     info.name
                 ),
                 next_refresh_at: None,
+                code: None,
+                retry_at: None,
             };
             let status = StatusUpdate {
                 status: verdict.status,
@@ -417,6 +432,41 @@ enum RunKind {
     Scheduled,
     /// The first fetch of a new connection, or the one after a re-link.
     Link,
+}
+
+/// A refresh declined because the institution asked GIMS to wait until `until`: nothing is sent.
+fn waiting_verdict(connection: &ConnectionRow, info: &InstitutionInfo, until: time::OffsetDateTime) -> Verdict {
+    let what = match connection.status.as_str() {
+        "maintenance" => "is in maintenance",
+        _ => "answered that it is busy",
+    };
+    let said = match connection.message.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", connection.message),
+    };
+    let message = format!(
+        "{} {what}{said}; GIMS sent nothing. The next try is allowed after {} (JST): refresh then, or GIMS does it on its schedule",
+        info.name,
+        japan_time(until)
+    );
+    Verdict {
+        code: Some(ErrorCode::RefreshBusy),
+        retry_at: until.format(&Rfc3339).ok(),
+        ..Verdict::skipped(connection_status(connection), "retry_later", message)
+    }
+}
+
+/// `2026-12-04 00:05`, in Japan, where institutions mean their times.
+fn japan_time(at: time::OffsetDateTime) -> String {
+    let local = at.to_offset(time::UtcOffset::from_hms(9, 0, 0).expect("UTC+9 is a valid offset"));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        u8::from(local.month()),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
 }
 
 fn connection_status(connection: &ConnectionRow) -> &'static str {

@@ -17,7 +17,7 @@ pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, Refr
 pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput, StarterRulesAdded};
 pub use settings::Settings;
 
-use crate::error::{GimsError, Result};
+use crate::error::{ErrorCode, GimsError, Result};
 use crate::ledger::{
     AccountRow, Ledger, NewManualAccount, NewTransaction, TransactionFilter, TransactionRow, TransactionSource,
     categories,
@@ -46,6 +46,9 @@ pub struct StatusView {
     pub connections: i64,
     pub accounts: i64,
     pub transactions: i64,
+    /// Set once a check found the ledger damaged: `vault.corrupt` with the way back. Nothing is
+    /// written meanwhile.
+    pub damaged: Option<GimsError>,
 }
 
 /// A manual account as typed by the user.
@@ -148,15 +151,35 @@ impl Gims {
         Ok(Gims { vault, ledger, keys })
     }
 
-    /// Today's automatic backup, if not taken yet: called once a command's work is done and by
-    /// the background passes, never on the way in (opening stays fast). A failure (a full disk,
-    /// say) is logged and keeps nobody out of their vault; older backups stay.
-    pub fn backup_if_due(&self) {
-        if let Err(error) =
-            crate::vault::auto_backup::run_if_due(&self.vault, &self.ledger, time::OffsetDateTime::now_utc())
-        {
-            tracing::warn!("the automatic backup was not taken: {}", error.message);
+    /// Today's automatic backup, if not taken yet, after checking the ledger: called once a
+    /// command's work is done and by the background passes, never on the way in (opening stays
+    /// fast). A failure (a full disk, say) is logged and keeps nobody out of their vault; older
+    /// backups stay. Damage the check finds is the error: recorded, no backup taken, none
+    /// deleted, and this handle writes nothing more.
+    pub fn backup_if_due(&mut self) -> Result<()> {
+        match crate::vault::auto_backup::run_if_due(&self.vault, &self.ledger, time::OffsetDateTime::now_utc()) {
+            Ok(_) => Ok(()),
+            Err(error) if error.code == ErrorCode::VaultCorrupt => {
+                tracing::error!("{}", error.message);
+                self.ledger.refuse_writes()?;
+                Err(error)
+            }
+            Err(error) => {
+                tracing::warn!("the automatic backup was not taken: {}", error.message);
+                Ok(())
+            }
         }
+    }
+
+    /// The damage a check recorded in this vault (`vault.corrupt`, with the way back), read
+    /// afresh each time: another handle or process may have found it.
+    pub fn damage(&self) -> Option<GimsError> {
+        crate::vault::damage::read(&self.vault.dir).map(|damage| damage.error())
+    }
+
+    /// `vault.corrupt` once the ledger was found damaged: for everything that would write.
+    pub fn refuse_if_damaged(&self) -> Result<()> {
+        self.damage().map_or(Ok(()), Err)
     }
 
     /// The vault's automatic backups, newest first.
@@ -178,6 +201,7 @@ impl Gims {
             connections: counts.connections,
             accounts: counts.accounts,
             transactions: counts.transactions,
+            damaged: self.damage(),
         })
     }
 

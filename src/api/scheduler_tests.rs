@@ -188,3 +188,111 @@ async fn a_system_refresh_only_institution_runs_on_the_schedule_and_at_most_ever
     assert_eq!(relinked[0].outcome, "ok", "{}", relinked[0].message);
     assert!(count(requests().await) > after_schedule);
 }
+
+/// Issue #14 (3): maintenance with a known end holds the user's refresh and refresh all until
+/// that end, sending nothing — at an institution never refreshed unattended (an OTP bank) too —
+/// and says when; after the end the button works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maintenance_until_a_known_end_holds_the_refresh_button_until_then() {
+    use super::RefreshTargets;
+    use crate::error::ErrorCode;
+
+    let keys: &'static MemoryKeyStore = Box::leak(Box::default());
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path(), Unlock::Keychain(keys)).unwrap();
+    let mut gims = Gims::open(dir.path(), keys, None).unwrap();
+    let start = datetime!(2026-11-28 03:00 UTC); // 12:00 in Japan
+    let clock = Arc::new(gims_sandbox::FixedClock::new(start));
+    let sandbox = gims_sandbox::Sandbox::new(clock.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let base = sandbox.base_url.clone();
+    let bank = gims
+        .connect(ConnectInput { institution: "sandbox-bank".into(), credentials: login("kei"), ..Default::default() })
+        .unwrap();
+    let otp = gims
+        .connect(ConnectInput {
+            institution: "sandbox-otp-bank".into(),
+            credentials: login("kei"),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut engine = Engine::new(EventSink::discard());
+    engine.sandbox_url = Some(base.clone());
+    engine.clock = {
+        let clock = clock.clone();
+        Arc::new(move || gims_sandbox::Clock::now(&*clock))
+    };
+    let fault = |institution: &'static str, fault: Option<&'static str>| {
+        let base = base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/_sandbox/faults"))
+                .json(&serde_json::json!({"institution": institution, "fault": fault}))
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let requests = || async {
+        let bank = get_json(format!("{base}/_sandbox/requests?institution=sandbox-bank")).await["count"].as_u64();
+        let otp = get_json(format!("{base}/_sandbox/requests?institution=sandbox-otp-bank")).await["count"].as_u64();
+        (bank.unwrap(), otp.unwrap())
+    };
+    let both = || RefreshTargets::Connections(vec![bank.id, otp.id]);
+
+    let linked = gims.refresh(RefreshTargets::Connections(vec![bank.id]), false, &engine).await.unwrap();
+    assert_eq!(linked[0].outcome, "ok", "{}", linked[0].message);
+
+    // Both institutions go into maintenance until 15:00 in Japan (the sandbox's three hours).
+    fault("sandbox-bank", Some("maintenance")).await;
+    fault("sandbox-otp-bank", Some("maintenance")).await;
+    clock.set(start + Duration::minutes(10));
+    let failed = gims.refresh(both(), true, &engine).await.unwrap();
+    let end = datetime!(2026-11-28 06:00 UTC);
+    let mut retry_at = Vec::new();
+    for report in &failed {
+        assert_eq!((report.outcome.as_str(), report.status.as_str()), ("failed", "maintenance"), "{}", report.message);
+        let at = report.retry_at.clone().expect("the run says when to try again");
+        let parsed = OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339).unwrap();
+        assert!(parsed >= end && parsed < end + Duration::minutes(10), "the announced end, plus jitter: {at}");
+        retry_at.push(at);
+    }
+    let sent = requests().await;
+    let logins = gims.access_log(None).unwrap().len();
+    fault("sandbox-bank", None).await;
+    fault("sandbox-otp-bank", None).await;
+
+    // Until the end, the button and refresh all send nothing and say when.
+    for minutes in [20, 120, 179] {
+        clock.set(start + Duration::minutes(minutes));
+        for reports in [
+            gims.refresh(both(), true, &engine).await.unwrap(),
+            gims.refresh(RefreshTargets::All, false, &engine).await.unwrap(),
+        ] {
+            for (report, at) in reports.iter().zip(&retry_at) {
+                assert_eq!(
+                    (report.outcome.as_str(), report.code),
+                    ("skipped", Some(ErrorCode::RefreshBusy)),
+                    "{}",
+                    report.message
+                );
+                assert_eq!(report.status, "maintenance");
+                assert_eq!(report.retry_at.as_ref(), Some(at));
+                assert!(
+                    report.message.contains("in maintenance") && report.message.contains("2026-11-28 15:0"),
+                    "{}",
+                    report.message
+                );
+            }
+        }
+    }
+    assert_eq!(requests().await, sent, "no request before the end");
+    assert_eq!(gims.access_log(None).unwrap().len(), logins, "no login was made");
+
+    // After the end: the bank refreshes; the OTP bank runs its usual course (unattended, it
+    // stops for the user before anything that sends a code).
+    clock.set(end + Duration::minutes(10));
+    let after = gims.refresh(both(), false, &engine).await.unwrap();
+    assert_eq!((after[0].outcome.as_str(), after[0].code), ("ok", None), "{}", after[0].message);
+    assert_eq!((after[1].outcome.as_str(), after[1].code), ("needs_user", None), "{}", after[1].message);
+    assert!(requests().await.0 > sent.0);
+}

@@ -131,7 +131,7 @@ pub fn bench(report: &BenchReport) -> String {
     };
     import
         + &format!(
-            "insert: {} transactions in {:.2} s = {:.0} rows/s (batches of {})\nopen:   median {:.2} ms, max {:.2} ms over {} opens of the {}-row ledger ({:.1} MiB)\n",
+            "insert: {} transactions in {:.2} s = {:.0} rows/s (batches of {})\nopen:   median {:.2} ms, max {:.2} ms over {} opens of the {}-row ledger ({:.1} MiB)\ncheck:  daily (page HMACs + quick_check) {:.0} ms, full (`gims check`) {:.0} ms\n",
             report.rows,
             report.insert_seconds,
             report.rows_per_second,
@@ -140,7 +140,9 @@ pub fn bench(report: &BenchReport) -> String {
             report.open_max_ms,
             report.opens,
             report.rows,
-            report.ledger_bytes as f64 / (1024.0 * 1024.0)
+            report.ledger_bytes as f64 / (1024.0 * 1024.0),
+            report.daily_check_ms,
+            report.full_check_ms
         )
         + &format!(
             "report: monthly {:.1} ms, asset history 10 years by month {:.1} ms, 1 year by day {:.1} ms (warm medians)\n",
@@ -213,6 +215,9 @@ pub fn refresh_reports(rows: &[gims::refresh::RefreshReport]) -> String {
             "connection {}: {} ({} new transactions, {} balances changed)",
             row.connection_id, row.outcome, row.added, row.updated
         );
+        if let Some(code) = row.code {
+            let _ = write!(out, " [{code}]");
+        }
         if !row.message.is_empty() {
             let _ = write!(out, " — {}", row.message);
         }

@@ -39,10 +39,14 @@ pub fn run() -> i32 {
         }
     };
     match execute(&cli) {
-        Ok(()) => 0,
+        Ok(()) => EXIT_STATUS.load(std::sync::atomic::Ordering::Relaxed),
         Err(error) => report(&error, cli.json),
     }
 }
+
+/// The exit status of a command that printed its result but did not do what was asked (a named
+/// connection left alone because its institution asked to wait: `refresh.busy`, status 3).
+static EXIT_STATUS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
 fn report(error: &GimsError, json: bool) -> i32 {
     if json {
@@ -164,8 +168,18 @@ fn execute(cli: &Cli) -> Result<()> {
         }
         command => {
             let mut gims = Gims::open(&vault_dir(cli)?, &SystemKeychain, passphrase)?;
+            // A ledger found damaged: every command says so (status included) and writes nothing;
+            // `backups` still lists what `gims recover` can restore.
+            if !matches!(command, Command::Backups) {
+                gims.refuse_if_damaged()?;
+            }
             execute_on_vault(cli, command, &mut gims)?;
-            gims.backup_if_due();
+            // The command's result is out; damage the check before today's backup finds is
+            // said on stderr, with a failing exit status.
+            if let Err(error) = gims.backup_if_due() {
+                eprintln!("{}", human::terminal_safe(&error.to_string(), false));
+                EXIT_STATUS.store(error.code.exit_status(), std::sync::atomic::Ordering::Relaxed);
+            }
             Ok(())
         }
     }
@@ -281,8 +295,15 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
                     return Err(GimsError::invalid("ids", "name the connections to refresh, or pass --all"));
                 }
             };
+            let named = matches!(targets, RefreshTargets::Connections(_));
             let reports = linking::refresh_on_terminal(gims, targets, *non_interactive)?;
-            emit(cli, &reports, |rows| human::refresh_reports(rows))
+            emit(cli, &reports, |rows| human::refresh_reports(rows))?;
+            // Connections the user named and GIMS left alone (busy, maintenance): a script must
+            // not take the rows for a refresh. "Refresh all" reports them and succeeds.
+            if named && let Some(code) = reports.iter().find_map(|r| r.code) {
+                EXIT_STATUS.store(code.exit_status(), std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(())
         }
         Command::Report(ReportCommand::Monthly { month, group }) => {
             emit(cli, &gims.report_monthly(month, group.as_deref())?, human::monthly_report)

@@ -153,27 +153,53 @@ impl Ledger {
     /// Reads every page: SQLite's structural check and SQLCipher's per-page HMACs. Problems come
     /// back as `vault.corrupt` naming what failed.
     pub fn check_integrity(&self) -> Result<()> {
-        let mut problems: Vec<String> = Vec::new();
-        let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;
-        let rows = cipher.query_map([], |row| row.get::<_, String>(0))?;
-        for row in rows {
-            problems.push(row?);
-        }
-        let structure: String = self.conn.query_row("PRAGMA integrity_check(5)", [], |row| row.get(0))?;
-        if structure != "ok" {
-            problems.push(structure);
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(GimsError::new(
+        match self.damage("integrity_check(5)")? {
+            None => Ok(()),
+            Some(found) => Err(GimsError::new(
                 ErrorCode::VaultCorrupt,
-                format!(
-                    "the ledger is damaged ({}); restore it with `gims restore` from a backup",
-                    problems.join("; ")
-                ),
-            ))
+                format!("the ledger is damaged ({found}); restore it with `gims restore` from a backup"),
+            )),
         }
+    }
+
+    /// The daily check before a backup: every page's HMAC (a flipped byte anywhere after the
+    /// first page, index pages included, fails its page) and `quick_check` (the B-trees'
+    /// structure, without comparing every index with its table as `gims check` does). `Some`:
+    /// what it found wrong.
+    pub fn quick_check_integrity(&self) -> Result<Option<String>> {
+        self.damage("quick_check(5)")
+    }
+
+    /// From now on this connection writes nothing: every write fails (the ledger was found
+    /// damaged; `api` refuses with `vault.corrupt` before trying).
+    pub fn refuse_writes(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("PRAGMA query_only = ON;")?)
+    }
+
+    fn damage(&self, structure_check: &str) -> Result<Option<String>> {
+        let mut problems: Vec<String> = Vec::new();
+        let mut read = || -> rusqlite::Result<()> {
+            let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+            let rows = cipher.query_map([], |row| row.get::<_, String>(0))?;
+            for row in rows {
+                problems.push(row?);
+            }
+            let structure: String = self.conn.query_row(&format!("PRAGMA {structure_check}"), [], |row| row.get(0))?;
+            if structure != "ok" {
+                problems.push(structure);
+            }
+            Ok(())
+        };
+        if let Err(error) = read() {
+            match error.sqlite_error_code() {
+                // A page that cannot be read at all is damage found too.
+                Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase) => {
+                    problems.push(error.to_string())
+                }
+                _ => return Err(error.into()),
+            }
+        }
+        Ok((!problems.is_empty()).then(|| problems.join("; ")))
     }
 
     /// Whether SQLCipher is actually encrypting this connection (it reports its version only then).

@@ -33,6 +33,10 @@ pub struct RefreshReport {
     pub added: usize,
     pub updated: usize,
     pub message: String,
+    /// `refresh.busy` when GIMS sent nothing because the institution asked it to wait.
+    pub code: Option<crate::error::ErrorCode>,
+    /// For busy and maintenance: when the next try is allowed (RFC 3339).
+    pub retry_at: Option<String>,
 }
 
 /// The engine's shared parts: the broker front ends answer through, and the event sink.
@@ -252,7 +256,11 @@ pub fn settle_run(
         ledger.finish_failed_run(connection_id, run_id, verdict.outcome, &status, now)?;
         let cancelled = matches!(result.fetched, Err(ConnectorError::Cancelled));
         state(if cancelled { RunState::Cancelled } else { RunState::Failed });
-        Ok(report(connection_id, &verdict, 0, 0))
+        let retry_at = match verdict.status {
+            "busy" | "maintenance" => next,
+            _ => None,
+        };
+        Ok(report(connection_id, &Verdict { retry_at, ..verdict }, 0, 0))
     };
     let fetched = match &result.fetched {
         Ok(fetched) => fetched,
@@ -303,5 +311,7 @@ pub fn report(connection_id: i64, verdict: &Verdict, added: usize, updated: usiz
         added,
         updated,
         message: verdict.message.clone(),
+        code: verdict.code,
+        retry_at: verdict.retry_at.clone(),
     }
 }

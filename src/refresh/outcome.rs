@@ -1,6 +1,7 @@
 //! What a connector's error means for the connection: the outcome of the run, the status it
 //! leaves, and the one action that fixes it, with a message that says exactly that.
 
+use crate::error::ErrorCode;
 use gims_connectors::ConnectorError;
 use time::format_description::well_known::Rfc3339;
 
@@ -12,6 +13,10 @@ pub struct Verdict {
     pub action_url: Option<String>,
     pub message: String,
     pub next_refresh_at: Option<String>,
+    /// Set when GIMS itself declined to run (`refresh.busy`), from the closed list.
+    pub code: Option<ErrorCode>,
+    /// When the next try is allowed (RFC 3339), for busy and maintenance.
+    pub retry_at: Option<String>,
 }
 
 impl Verdict {
@@ -23,11 +28,22 @@ impl Verdict {
             action_url: None,
             message: String::new(),
             next_refresh_at: None,
+            code: None,
+            retry_at: None,
         }
     }
 
     pub fn skipped(status: &'static str, action: &'static str, message: impl Into<String>) -> Verdict {
-        Verdict { outcome: "skipped", status, action, action_url: None, message: message.into(), next_refresh_at: None }
+        Verdict {
+            outcome: "skipped",
+            status,
+            action,
+            action_url: None,
+            message: message.into(),
+            next_refresh_at: None,
+            code: None,
+            retry_at: None,
+        }
     }
 }
 
@@ -39,6 +55,8 @@ pub fn from_error(error: &ConnectorError) -> Verdict {
         action_url: None,
         message,
         next_refresh_at: None,
+        code: None,
+        retry_at: None,
     };
     let at = |t: &Option<time::OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
     match error {

@@ -40,15 +40,18 @@ impl Schedule {
         retry_at: Option<OffsetDateTime>,
         now: OffsetDateTime,
     ) -> Option<OffsetDateTime> {
+        let jitter = self.jitter(connection_id);
+        // Busy and maintenance hold for every institution, even one never refreshed unattended:
+        // the time is also when the user's own refresh is allowed again (see `waiting_until`).
+        if let Some(at) = retry_not_before(status, retry_at, now) {
+            return Some(at + jitter);
+        }
         if !Schedule::allows(info) {
             return None;
         }
         let interval = self.interval.max(Duration::seconds(i64::from(info.policy.min_interval_secs)));
-        let jitter = self.jitter(connection_id);
         match status {
             "ok" | "unreachable" => Some(now + interval + jitter),
-            "busy" => Some(retry_at.filter(|at| *at > now).unwrap_or_else(|| next_day_in_japan(now)) + jitter),
-            "maintenance" => Some(retry_at.filter(|at| *at > now).unwrap_or(now + Duration::hours(1)) + jitter),
             // bad credentials, consent expired, terms to accept, site changed, ended, needs the user
             _ => None,
         }
@@ -74,6 +77,27 @@ pub fn is_due(
     match next_refresh_at.and_then(parse) {
         Some(at) => at <= now,
         None => last_attempt_at.is_none(),
+    }
+}
+
+/// The earliest next try after the institution answered busy or maintenance: its own time when
+/// it gave one, else the start of tomorrow in Japan for busy ("try again tomorrow") and an hour
+/// for maintenance with no known end. `None` for every other status.
+pub fn retry_not_before(status: &str, retry_at: Option<OffsetDateTime>, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    let said = retry_at.filter(|at| *at > now);
+    match status {
+        "busy" => Some(said.unwrap_or_else(|| next_day_in_japan(now))),
+        "maintenance" => Some(said.unwrap_or(now + Duration::hours(1))),
+        _ => None,
+    }
+}
+
+/// Until when a connection must be left alone, whoever asks (the user's refresh, refresh all or
+/// the scheduler): its status is busy or maintenance and the recorded retry time has not come.
+pub fn waiting_until(status: &str, next_refresh_at: Option<&str>, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    match status {
+        "busy" | "maintenance" => next_refresh_at.and_then(parse).filter(|at| *at > now),
+        _ => None,
     }
 }
 
@@ -120,6 +144,33 @@ mod tests {
         }
         let error = schedule.next_after(7, bank, "unreachable", None, now).unwrap();
         assert!(error >= now + Duration::hours(6), "no tight retry loop");
+    }
+
+    #[test]
+    fn maintenance_until_a_known_end_holds_every_refresh_until_that_end() {
+        let schedule = Schedule { interval: Duration::hours(6), max_jitter: Duration::minutes(10) };
+        let now = datetime!(2026-11-28 03:00 UTC);
+        let end = datetime!(2026-11-28 06:00 UTC); // 15:00 in Japan
+        for id in ["sandbox-bank", "sandbox-otp-bank"] {
+            let next = schedule.next_after(7, info(id), "maintenance", Some(end), now).unwrap();
+            assert!(next >= end && next < end + Duration::minutes(10), "{id}: {next}");
+            let recorded = next.format(&time::format_description::well_known::Rfc3339).unwrap();
+            assert_eq!(waiting_until("maintenance", Some(&recorded), now), Some(next), "{id}: held before the end");
+            assert_eq!(waiting_until("maintenance", Some(&recorded), end - Duration::seconds(1)), Some(next));
+            assert_eq!(waiting_until("maintenance", Some(&recorded), next), None, "{id}: free at the end");
+        }
+        // No known end: GIMS's own back-off of an hour, then a try is allowed.
+        let unknown = schedule.next_after(7, info("sandbox-bank"), "maintenance", None, now).unwrap();
+        assert!(unknown >= now + Duration::hours(1) && unknown < now + Duration::hours(1) + Duration::minutes(10));
+        // An end already past is no reason to wait a whole day.
+        let past = schedule.next_after(7, info("sandbox-bank"), "maintenance", Some(now - Duration::hours(1)), now);
+        assert!(past.unwrap() < now + Duration::hours(1) + Duration::minutes(10));
+        // Only busy and maintenance hold a refresh back.
+        let later = "2026-11-29T00:00:00Z";
+        assert_eq!(waiting_until("ok", Some(later), now), None);
+        assert_eq!(waiting_until("unreachable", Some(later), now), None);
+        assert_eq!(waiting_until("busy", None, now), None);
+        assert!(waiting_until("busy", Some(later), now).is_some());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod auto_backup;
 pub mod credentials;
+pub mod damage;
 pub(crate) mod keychain;
 pub mod lock;
 mod metadata;
@@ -179,6 +180,10 @@ impl Vault {
             error
         })?;
         let mut ledger = ledger;
+        if damage::read(dir).is_some() {
+            // Found damaged: read, never written, until `gims recover`.
+            ledger.refuse_writes()?;
+        }
         if !lock.shared() {
             lock.set_open_marker()?;
         }
@@ -209,6 +214,8 @@ impl Vault {
         let ledger = Ledger::open(&dir.join(LEDGER_FILE), key)?;
         ledger.check_integrity()?;
         drop(ledger);
+        // Every page checks out: whatever an earlier check recorded no longer holds.
+        damage::clear(dir)?;
         lock.clear_open_marker();
         Ok(())
     }

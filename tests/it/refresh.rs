@@ -314,8 +314,69 @@ fn a_busy_institution_is_left_alone_until_its_retry_time_and_nothing_is_saved() 
     ledger_is_empty(&machine);
     sandbox.set_fault("sandbox-bank", None);
     let id = linked["connection_id"].to_string();
-    assert_eq!(machine.ok(&["refresh", &id])[0]["outcome"], "ok");
+    // Until tomorrow only a re-link (the user handing the login over again) logs in.
+    assert_eq!(machine.ok(&["relink", &id])["refresh"]["outcome"], "ok");
     assert_ledger_equals_sandbox(&machine, &sandbox, &linked["connection_id"], "sandbox-bank", "mika", None);
+}
+
+/// Issue #14 (3): after "busy, try again tomorrow", the user's refresh button and refresh all
+/// send nothing until that time; they say when the next try is allowed.
+#[test]
+fn a_manual_refresh_of_a_busy_connection_sends_nothing_until_the_retry_time() {
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    let linked = connect_as_user(&machine, &sandbox, "sandbox-bank", "sora", &[]);
+    let id = linked["connection_id"].to_string();
+    assert_eq!(linked["refresh"]["outcome"], "ok");
+
+    sandbox.set_fault("sandbox-bank", Some("busy"));
+    let busy = machine.ok(&["refresh", &id])[0].clone();
+    assert_eq!((busy["outcome"].as_str(), busy["status"].as_str()), (Some("failed"), Some("busy")), "{busy}");
+    let connection = machine.ok(&["connections"])[0].clone();
+    let retry_at = connection["next_refresh_at"].as_str().expect("the retry time is recorded").to_string();
+    assert_eq!(busy["retry_at"].as_str(), Some(retry_at.as_str()), "the run says when it may try again");
+    let requests = sandbox.requests("sandbox-bank");
+    let logins = machine.ok(&["access-log"]).as_array().unwrap().len();
+    // Even with the institution answering again, GIMS keeps to the time it was given.
+    sandbox.set_fault("sandbox-bank", None);
+
+    let pressed = machine.run(&["refresh", &id], "");
+    assert_eq!(pressed.output.status.code(), Some(3), "a named connection left alone is not a success");
+    let row = &pressed.json[0];
+    assert_eq!((row["outcome"].as_str(), row["code"].as_str()), (Some("skipped"), Some("refresh.busy")), "{row}");
+    assert_eq!((row["status"].as_str(), row["action"].as_str()), (Some("busy"), Some("retry_later")));
+    assert_eq!(row["retry_at"].as_str(), Some(retry_at.as_str()));
+    let retry = time::OffsetDateTime::parse(&retry_at, &time::format_description::well_known::Rfc3339).unwrap();
+    let japan = retry.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap());
+    let when = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} (JST)",
+        japan.year(),
+        u8::from(japan.month()),
+        japan.day(),
+        japan.hour(),
+        japan.minute()
+    );
+    let message = row["message"].as_str().unwrap();
+    assert!(message.contains(&when) && message.contains("sent nothing"), "says when: {message}");
+
+    let all = machine.ok(&["refresh", "--all"]);
+    assert_eq!((all[0]["outcome"].as_str(), all[0]["code"].as_str()), (Some("skipped"), Some("refresh.busy")));
+    assert_eq!(all[0]["retry_at"].as_str(), Some(retry_at.as_str()));
+
+    let human = machine.command().args(["refresh", &id]).stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(human.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("skipped") && text.contains("[refresh.busy]") && text.contains(&when), "{text}");
+
+    assert_eq!(sandbox.requests("sandbox-bank"), requests, "nothing was sent to the institution");
+    assert_eq!(machine.ok(&["access-log"]).as_array().unwrap().len(), logins, "no login was made");
+    assert_eq!(machine.ok(&["connections"])[0]["next_refresh_at"].as_str(), Some(retry_at.as_str()));
+    // A re-link is the deliberate way past it.
+    assert_eq!(machine.ok(&["relink", &id])["refresh"]["outcome"], "ok");
+    assert!(sandbox.requests("sandbox-bank") > requests);
+    assert_eq!(machine.ok(&["refresh", &id])[0]["outcome"], "ok", "and the button works again");
 }
 
 #[test]

@@ -41,6 +41,9 @@ const OTHER_PLACES: { hash: string; screen: () => Screen }[] = [
 const header = h("header", { class: "app-header" });
 const main = h("main", { id: "main", tabindex: "-1" });
 const notices = h("div", { id: "notices", class: "notices", "aria-live": "polite" });
+// Above every screen once a check found the ledger damaged (the core's status says so).
+const damageBanner = h("div", { id: "damage-banner", class: "damage-banner" });
+let damaged: GimsError | null = null;
 let current: Screen | null = null;
 
 /** `#connection/ID` is a connection's settings, a page under 口座. */
@@ -124,6 +127,25 @@ function renderHeader() {
   else preferencesLink.removeAttribute("aria-current");
 }
 
+function renderDamageBanner() {
+  damageBanner.hidden = damaged === null;
+  if (damaged === null) return replaceChildren(damageBanner);
+  replaceChildren(
+    damageBanner,
+    errorBox(damaged, t("damage.title")),
+    h("p", { class: "damage-action" }, t("damage.action")),
+  );
+}
+
+/** Asks the core whether the ledger was found damaged (a background pass may find it any minute). */
+async function checkDamage(): Promise<void> {
+  const status = await ipc.status().catch(() => null);
+  const next = status?.damaged ?? null;
+  if (JSON.stringify(next) === JSON.stringify(damaged)) return;
+  damaged = next;
+  renderDamageBanner();
+}
+
 function route() {
   current?.dispose?.();
   const id = settingsId();
@@ -136,12 +158,13 @@ function route() {
         : (other() ?? place() ?? PLACES[0]).screen();
   replaceChildren(main, current.element);
   renderHeader();
+  renderDamageBanner();
 }
 
 async function start() {
   document.documentElement.lang = lang();
   document.title = t("app.name");
-  replaceChildren(document.body, h("a", { class: "skip", href: "#main" }, t("common.skip")), header, main, notices);
+  replaceChildren(document.body, h("a", { class: "skip", href: "#main" }, t("common.skip")), header, damageBanner, main, notices);
   buildHeader();
   try {
     store.info = await ipc.appInfo();
@@ -164,6 +187,8 @@ async function start() {
   store.subscribe(renderHeader);
   window.addEventListener("hashchange", route);
   route();
+  void checkDamage();
+  setInterval(() => void checkDamage(), 60_000);
   reportFirstPaint();
 }
 

@@ -5,6 +5,7 @@ import { ipc, type GimsError, type RefreshReport } from "./ipc";
 import { store } from "./store";
 import { t } from "./i18n";
 import { notify } from "./ui/notices";
+import { waitingText } from "./ui/badge";
 
 const FINISHED = new Set(["done", "failed", "cancelled"]);
 
@@ -48,6 +49,9 @@ function announce(report: RefreshReport): void {
   const name = store.connectionName(report.connection_id);
   if (report.outcome === "ok") {
     notify(t("report.ok", { name, added: report.added }), "ok");
+  } else if (report.code === "refresh.busy" && report.retry_at) {
+    // Nothing was sent: say when the next try is allowed, in the user's language.
+    notify(t("report.other", { name, message: waitingText(report.status, report.retry_at) }), "info");
   } else {
     notify(t("report.other", { name, message: report.message }), report.outcome === "skipped" ? "info" : "warn");
   }

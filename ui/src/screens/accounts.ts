@@ -5,7 +5,7 @@ import { ipc, type AccountRow, type ConnectionRow } from "../ipc";
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { neverTried, statusBadge } from "../ui/badge";
+import { neverTried, statusBadge, waitingText, waitingUntil } from "../ui/badge";
 import { money } from "../ui/money";
 import { relativeTime } from "../ui/time";
 import { errorBox } from "../ui/notices";
@@ -27,6 +27,7 @@ export function accountsScreen(): Screen {
       store.runs.get(connection.id) ?? null,
       accounts.filter((a) => a.connection_id === connection.id),
       relativeTime(connection.last_fetched_at),
+      waitingUntil(connection),
       document.documentElement.lang,
     ]);
     const cached = rows.get(connection.id);
@@ -43,7 +44,7 @@ export function accountsScreen(): Screen {
       store.connections,
       [...store.runs],
       accounts,
-      store.connections.map((c) => relativeTime(c.last_fetched_at)),
+      store.connections.map((c) => [relativeTime(c.last_fetched_at), waitingUntil(c)]),
       document.documentElement.lang,
     ]);
     if (key === shownKey) return;
@@ -125,6 +126,9 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
   // While a run is on, or before the first one, the stored status says nothing useful.
   const quiet = running || neverTried(connection);
   const needsAction = !quiet && connection.status !== "ok" && connection.action !== "none";
+  // Busy or in maintenance until a time to come: the core would send nothing, so say when.
+  const retryAt = running ? null : waitingUntil(connection);
+  const waiting = retryAt ? waitingText(connection.status, retryAt) : null;
   const message = quiet ? "" : connection.message;
   return h(
     "li",
@@ -169,8 +173,8 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
             {
               class: "button refresh-button",
               type: "button",
-              disabled: running || !manualAllowed,
-              title: manualAllowed ? null : t("accounts.refresh_not_allowed"),
+              disabled: running || !manualAllowed || waiting !== null,
+              title: manualAllowed ? waiting : t("accounts.refresh_not_allowed"),
               "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
               onclick: () => void refreshConnections([connection.id]),
             },
@@ -186,11 +190,12 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
         t("accounts.settings"),
       ),
     ),
-    needsAction || message
+    needsAction || waiting || message
       ? h(
           "div",
           { class: "connection-detail" },
-          needsAction ? actionHint(connection, manualAllowed) : null,
+          waiting ? h("strong", { class: "action waiting", "data-retry-at": retryAt }, waiting) : null,
+          needsAction && !waiting ? actionHint(connection, manualAllowed) : null,
           message ? h("span", { class: "message" }, message) : null,
           connection.action_url ? h("span", { class: "url" }, connection.action_url) : null,
         )

@@ -31,6 +31,15 @@ export function listDate(date: string): string {
   return new Date(year, month - 1, day).toLocaleDateString("en", { month: "short", day: "numeric" });
 }
 
+/** An RFC 3339 time → "12月4日 0:05" (ja) or "Dec 4, 0:05" (en), in the machine's time zone. */
+export function listDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const time = `${d.getHours()}:${String(d.getMinutes()).padStart(2, "0")}`;
+  if (lang() === "ja") return `${d.getMonth() + 1}月${d.getDate()}日 ${time}`;
+  return `${d.toLocaleDateString("en", { month: "short", day: "numeric" })}, ${time}`;
+}
+
 export function yearOf(date: string): string {
   return date.slice(0, 4);
 }
