@@ -246,10 +246,7 @@ fn monthly_and_asset_figures_equal_independent_sums() {
         assert_eq!(point.total, Some(net.to_string()), "total on {}", point.date);
     }
     let hidden = history(&ledger, "2026-10-01", "2026-10-31", "month", &Scope::Group(group)).unwrap();
-    assert_eq!(
-        hidden.points[0].total,
-        Some((100_000 + 7_000 + at(0, "2026-10-31") + at(4, "2026-10-31")).to_string())
-    );
+    assert_eq!(hidden.points[0].total, Some((100_000 + 7_000 + at(0, "2026-10-31") + at(4, "2026-10-31")).to_string()));
     assert_eq!(
         hidden.points[0].classes.iter().find(|c| c.class == "emoney").unwrap().amount,
         (7_000 + at(4, "2026-10-31")).to_string()

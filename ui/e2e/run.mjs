@@ -1260,6 +1260,33 @@ step("hostile text from a bank and a 1 MB memo: every screen shows them as text 
   await go("#accounts", "#accounts-title");
 });
 
+step("busy: the bank says try again tomorrow; its row says when, its button waits, nothing is sent", async () => {
+  await go("#accounts", "#accounts-title");
+  await setFault("sandbox-otp-bank", "busy");
+  await click(`${otpRow} .refresh-button`);
+  const said = await waitUntil(
+    "the wait on the OTP bank's row",
+    async () => {
+      const text = await script(`return document.querySelector('${otpRow} .action.waiting')?.textContent ?? null`);
+      return text && /^混雑中: .+ 以降に再試行できます$/.test(text) ? text : null;
+    },
+    30_000,
+  );
+  log(`the row says: ${said}`);
+  if (!(await script(`return document.querySelector('${otpRow} .refresh-button').disabled`))) {
+    throw new Error("the refresh button of a busy connection can still be pressed");
+  }
+  // Even once the bank is back, GIMS waits for the time it was given: no request reaches it.
+  await setFault("sandbox-otp-bank", null);
+  const count = async () =>
+    (await (await fetch(`${sandbox}/_sandbox/requests?institution=sandbox-otp-bank`)).json()).count;
+  const before = await count();
+  await script(`document.querySelector('${otpRow} .refresh-button').click()`);
+  await sleep(2_000);
+  if ((await count()) !== before) throw new Error("GIMS contacted the busy bank before its retry time");
+  await screenshot("30-accounts-busy");
+});
+
 step("the smallest window stays usable; English", async () => {
   await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
   await screenshot("23-accounts-1024x640");

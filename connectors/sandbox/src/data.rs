@@ -903,7 +903,8 @@ mod tests {
         assert!(checked >= 4, "several month ends fall inside the published history ({checked})");
         // The same month ends stay the same when today moves on.
         let later = dataset("sandbox-bank", "alice", TODAY + Duration::days(40));
-        let later_ends: std::collections::HashMap<_, _> = later.accounts[0].month_end_balances.iter().copied().collect();
+        let later_ends: std::collections::HashMap<_, _> =
+            later.accounts[0].month_end_balances.iter().copied().collect();
         for (end, balance) in &ordinary.month_end_balances {
             if let Some(again) = later_ends.get(end) {
                 assert_eq!(again, balance, "{end}");

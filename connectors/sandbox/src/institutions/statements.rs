@@ -35,7 +35,12 @@ async fn statements_page(State(ctx): State<Ctx>, headers: HeaderMap) -> Response
     let data = ctx.dataset(&user.login_id);
     let mut accounts = String::new();
     for account in data.accounts.iter().filter(|a| a.kind == AccountKind::Bank) {
-        let _ = write!(accounts, "<option value=\"{no}\">{name} {no}</option>", no = escape(&account.id), name = escape(&account.name));
+        let _ = write!(
+            accounts,
+            "<option value=\"{no}\">{name} {no}</option>",
+            no = escape(&account.id),
+            name = escape(&account.name)
+        );
     }
     let periods: String = PERIODS
         .iter()
@@ -77,7 +82,10 @@ async fn download(State(ctx): State<Ctx>, headers: HeaderMap, Query(query): Quer
     if !PERIODS.iter().any(|(offered, _)| *offered == months) {
         return respond(
             StatusCode::BAD_REQUEST,
-            ctx.page("明細ダウンロード", "<p id=\"statement-error\" class=\"error\">期間の指定が正しくありません。</p>"),
+            ctx.page(
+                "明細ダウンロード",
+                "<p id=\"statement-error\" class=\"error\">期間の指定が正しくありません。</p>",
+            ),
         );
     }
     let today = today_in_japan(ctx.now());
@@ -86,7 +94,9 @@ async fn download(State(ctx): State<Ctx>, headers: HeaderMap, Query(query): Quer
     let rows: Vec<&Transaction> = account.transactions.iter().rev().filter(|t| t.date >= from).collect();
     let stamp = format!("{:04}{:02}{:02}", today.year(), u8::from(today.month()), today.day());
     match query.format.as_deref().unwrap_or("csv") {
-        "csv" => attachment(&format!("meisai_{}_{stamp}.csv", account.id), "text/csv; charset=Shift_JIS", rakuten_csv(&rows)),
+        "csv" => {
+            attachment(&format!("meisai_{}_{stamp}.csv", account.id), "text/csv; charset=Shift_JIS", rakuten_csv(&rows))
+        }
         "ofx" => attachment(
             &format!("meisai_{}_{stamp}.ofx", account.id),
             "application/x-ofx",
@@ -94,7 +104,10 @@ async fn download(State(ctx): State<Ctx>, headers: HeaderMap, Query(query): Quer
         ),
         _ => respond(
             StatusCode::BAD_REQUEST,
-            ctx.page("明細ダウンロード", "<p id=\"statement-error\" class=\"error\">形式の指定が正しくありません。</p>"),
+            ctx.page(
+                "明細ダウンロード",
+                "<p id=\"statement-error\" class=\"error\">形式の指定が正しくありません。</p>",
+            ),
         ),
     }
 }

@@ -81,7 +81,10 @@ async fn statements_download_as_attachments_in_the_layouts_banks_serve() {
         .await;
     assert_eq!(csv.status(), StatusCode::OK);
     let disposition = csv.headers()["content-disposition"].to_str().unwrap().to_owned();
-    assert!(disposition.starts_with("attachment; filename=\"meisai_") && disposition.ends_with(".csv\""), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"meisai_") && disposition.ends_with(".csv\""),
+        "{disposition}"
+    );
     let bytes = csv.bytes().await.unwrap();
     let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(&bytes);
     assert!(!malformed, "CP932 throughout");
