@@ -161,6 +161,23 @@ mod tests {
         }
     }
 
+    /// `CATALOG-SOURCES.md` is where a person checks the start URLs: none may be missing there.
+    #[test]
+    fn every_window_plan_is_listed_in_catalog_sources() {
+        let sources = include_str!("../CATALOG-SOURCES.md");
+        for info in catalog().into_iter().map(|c| c.info()) {
+            if let Some(plan) = info.window {
+                assert!(sources.contains(&format!("| `{}` |", info.id)), "{} is not in CATALOG-SOURCES.md", info.id);
+                assert!(
+                    sources.contains(plan.start_url),
+                    "{}'s {} is not in CATALOG-SOURCES.md",
+                    info.id,
+                    plan.start_url
+                );
+            }
+        }
+    }
+
     #[test]
     fn an_institution_reached_by_its_files_names_their_formats() {
         assert_eq!(institutions::files::formats_of("mobile-suica"), Some(&["mobile-suica"][..]));
