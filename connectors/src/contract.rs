@@ -5,6 +5,7 @@ use crate::error::ConnectorError;
 use crate::fetched::Fetched;
 use crate::secret::Secret;
 use crate::vocabulary::AuthKind;
+use crate::window::WindowPlan;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -109,6 +110,9 @@ pub struct InstitutionInfo {
     /// The base URL every request goes to; `GIMS_ENDPOINT_<ID>` (or, for sandbox institutions,
     /// `GIMS_SANDBOX_URL`) replaces it.
     pub endpoint: &'static str,
+    /// The institution's own login page and the way to its statement download, for the
+    /// institution window; `None` where no public source gives its login page.
+    pub window: Option<&'static WindowPlan>,
 }
 
 impl InstitutionInfo {

@@ -15,6 +15,7 @@ pub mod fetched;
 pub mod institutions;
 pub mod secret;
 pub mod vocabulary;
+pub mod window;
 
 pub use catalog::{catalog, connector_for, institution, search};
 pub use context::{Asker, Context, ContextParts};
@@ -23,3 +24,4 @@ pub use error::{AskError, ConnectorError};
 pub use fetched::{Fetched, FetchedAccount, FetchedHolding, FetchedTransaction, PastBalance, PointsExpiry};
 pub use secret::Secret;
 pub use vocabulary::{AccountKind, AuthKind};
+pub use window::{RecipeStep, WindowPlan};

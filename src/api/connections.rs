@@ -21,6 +21,21 @@ pub struct InstitutionView {
     /// `active` or `ended`.
     pub status: &'static str,
     pub status_message: Option<String>,
+    /// The institution's login page and the way to its statement download, for the institution
+    /// window; `None` where no public source gives its login page.
+    pub window: Option<&'static gims_connectors::WindowPlan>,
+    pub lifecycle: LifecycleView,
+}
+
+/// Whether the institution can still be linked, and since when it cannot.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LifecycleView {
+    /// `active` or `ended`.
+    pub state: &'static str,
+    /// The day it ended (`YYYY-MM-DD`).
+    pub since: Option<&'static str>,
+    pub reason: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,9 +46,13 @@ pub struct AuthView {
 }
 
 fn institution_view(info: &'static InstitutionInfo) -> InstitutionView {
-    let (status, status_message) = match info.lifecycle {
-        Lifecycle::Active => ("active", None),
-        Lifecycle::Ended { since, reason } => ("ended", Some(format!("ended {since}: {reason}"))),
+    let (status, status_message, lifecycle) = match info.lifecycle {
+        Lifecycle::Active => ("active", None, LifecycleView { state: "active", since: None, reason: None }),
+        Lifecycle::Ended { since, reason } => (
+            "ended",
+            Some(format!("ended {since}: {reason}")),
+            LifecycleView { state: "ended", since: Some(since), reason: Some(reason) },
+        ),
     };
     InstitutionView {
         id: info.id,
@@ -44,6 +63,8 @@ fn institution_view(info: &'static InstitutionInfo) -> InstitutionView {
         policy: info.policy,
         status,
         status_message,
+        window: info.window,
+        lifecycle,
     }
 }
 
@@ -102,6 +123,16 @@ impl Gims {
             return Err(GimsError::new(
                 ErrorCode::InstitutionEnded,
                 format!("{} ended its service ({since}): {reason}. It can no longer be linked", info.name),
+            ));
+        }
+        if gims_connectors::institutions::files::formats_of(info.id).is_some_and(|formats| formats.is_empty()) {
+            return Err(GimsError::invalid(
+                "institution",
+                format!(
+                    "GIMS reads none of {}'s statement files yet, so it cannot be linked: keep a manual account \
+                     for it (`gims account add`)",
+                    info.name
+                ),
             ));
         }
         check_fields(info, &input.credentials)?;

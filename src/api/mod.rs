@@ -13,7 +13,9 @@ mod settings;
 pub use export::{ExportInput, ReportExportView};
 
 pub use auto_report::{ReportFile, WrittenReport};
-pub use connections::{ConnectInput, DeleteView, EditInput, InstitutionView, RefreshTargets, institutions};
+pub use connections::{
+    ConnectInput, DeleteView, EditInput, InstitutionView, LifecycleView, RefreshTargets, institutions,
+};
 pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput, StarterRulesAdded};
 pub use settings::Settings;
 

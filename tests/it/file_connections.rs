@@ -130,3 +130,38 @@ fn a_file_connections_start_date_leaves_earlier_rows_out_and_says_so() {
     let rows = machine.ok(&["transactions"]);
     assert!(rows.as_array().unwrap().iter().all(|t| t["date"].as_str().unwrap() >= "2024-11-10"), "{rows}");
 }
+
+#[test]
+fn the_catalog_gives_each_institution_its_path_its_window_plan_and_its_end() {
+    let keychain = Keychain::start();
+    let machine = Machine::with_keychain(&keychain);
+    machine.ok(&["init"]);
+    let row = |search: &str, id: &str| {
+        let found = machine.ok(&["institutions", "--search", search]);
+        found.as_array().unwrap().iter().find(|row| row["id"] == id).cloned().unwrap_or_else(|| panic!("{found}"))
+    };
+
+    // Ended, with its date and why; its history is now under Yahoo!ショッピング, found beside it.
+    let lohaco = row("LOHACO", "lohaco");
+    assert_eq!(lohaco["lifecycle"]["state"], "ended");
+    assert_eq!(lohaco["lifecycle"]["since"], "2024-03-29");
+    assert!(lohaco["lifecycle"]["reason"].as_str().unwrap().contains("Yahoo!ショッピング"), "{lohaco}");
+    assert_eq!(lohaco["status"], "ended");
+    assert!(lohaco["window"].is_null(), "{lohaco}");
+    assert_eq!(row("LOHACO", "yahoo-shopping")["lifecycle"]["state"], "active");
+
+    // A NEOBANK brand is 住信SBIネット銀行: reached by its files today, with its window plan.
+    let sumishin = row("NEOBANK", "sbi-sumishin");
+    assert_eq!(sumishin["auth"]["kind"], "file");
+    assert_eq!(sumishin["lifecycle"], serde_json::json!({"state": "active", "since": null, "reason": null}));
+    let window = &sumishin["window"];
+    assert!(window["start_url"].as_str().unwrap().starts_with("https://www.netbk.co.jp/"), "{window}");
+    assert!(window["hosts"].as_array().unwrap().contains(&"www.netbk.co.jp".into()), "{window}");
+    assert!(!window["source"].as_str().unwrap().is_empty() && window["steps"] == serde_json::json!([]), "{window}");
+
+    // The exchanges keep their API keys; an institution whose files GIMS cannot read is not linked.
+    assert_eq!(row("bitFlyer", "bitflyer")["auth"]["kind"], "api_key");
+    let refused = machine.run(&["connect", "amazon"], "").fails_with("input.invalid");
+    assert!(refused.contains("manual account"), "{refused}");
+    assert_eq!(machine.ok(&["connections"]), serde_json::json!([]));
+}

@@ -2,6 +2,7 @@
 
 pub mod exchanges;
 pub mod files;
+pub mod japan;
 pub mod sandbox;
 
 use crate::contract::Connector;

@@ -38,6 +38,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: API_KEY_POLICY,
     lifecycle: Lifecycle::Active,
     endpoint: "https://api.bitflyer.com",
+    window: None,
 };
 
 const NAME: &str = "bitFlyer";

@@ -43,6 +43,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: API_KEY_POLICY,
     lifecycle: Lifecycle::Active,
     endpoint: "https://www.btcbox.co.jp",
+    window: None,
 };
 
 const NAME: &str = "BTCBOX";

@@ -39,6 +39,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: API_KEY_POLICY,
     lifecycle: Lifecycle::Active,
     endpoint: "https://coincheck.com",
+    window: None,
 };
 
 const NAME: &str = "Coincheck";

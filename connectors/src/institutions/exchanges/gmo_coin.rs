@@ -40,6 +40,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: API_KEY_POLICY,
     lifecycle: Lifecycle::Active,
     endpoint: "https://api.coin.z.com",
+    window: None,
 };
 
 const NAME: &str = "GMO Coin";

@@ -26,6 +26,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: API_KEY_POLICY,
     lifecycle: Lifecycle::Ended { since: "2022-11-20", reason: REASON },
     endpoint: "https://api.liquid.com",
+    window: None,
 };
 
 #[async_trait::async_trait]

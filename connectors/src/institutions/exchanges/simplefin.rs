@@ -40,6 +40,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     },
     lifecycle: Lifecycle::Active,
     endpoint: "https://bridge.simplefin.org",
+    window: None,
 };
 
 const NAME: &str = "SimpleFIN";

@@ -28,6 +28,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: USER_EVERY_LOGIN,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 const PENDING: &str = "/login/approval";

@@ -23,6 +23,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: UNATTENDED,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 /// Where a finished login lands, and where the accounts are listed.

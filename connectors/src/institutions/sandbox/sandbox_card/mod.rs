@@ -22,6 +22,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: UNATTENDED,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 const HOME: &str = "/cards";

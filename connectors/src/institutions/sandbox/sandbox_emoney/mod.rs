@@ -25,6 +25,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: USER_EVERY_LOGIN,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 const HOME: &str = "/balance";

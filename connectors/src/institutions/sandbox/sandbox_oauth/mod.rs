@@ -32,6 +32,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: UNATTENDED,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 /// The client id the bank registered GIMS under (a public client: PKCE, no secret).

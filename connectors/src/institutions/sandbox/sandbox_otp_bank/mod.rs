@@ -25,6 +25,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: USER_EVERY_LOGIN,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 /// The site locks the attempt at the third wrong code.

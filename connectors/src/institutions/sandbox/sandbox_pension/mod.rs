@@ -35,6 +35,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: SYSTEM_REFRESH_ONLY,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 const HOME: &str = "/assets";

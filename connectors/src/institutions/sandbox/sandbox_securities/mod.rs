@@ -23,6 +23,7 @@ static INFO: InstitutionInfo = InstitutionInfo {
     policy: UNATTENDED,
     lifecycle: Lifecycle::Active,
     endpoint: ENDPOINT,
+    window: None,
 };
 
 const HOME: &str = "/portfolio";
