@@ -428,16 +428,9 @@ fn asset_history_starts_with_the_banks_own_month_ends_and_says_no_data_before() 
     // From the month end before the first one the bank states: that one has no data.
     let before = time::Date::parse(&first_end, &time::format_description::well_known::Iso8601::DATE).unwrap()
         - time::Duration::days(31);
-    let history = machine.ok(&[
-        "report",
-        "history",
-        "--from",
-        &before.to_string(),
-        "--to",
-        &dataset.today.to_string(),
-        "--interval",
-        "month",
-    ]);
+    let (from, to) = (before.to_string(), dataset.today.to_string());
+    let month_ends = || machine.ok(&["report", "history", "--from", &from, "--to", &to, "--interval", "month"]);
+    let history = month_ends();
     let points = history["points"].as_array().unwrap();
     assert!(points[0]["total"].is_null(), "before the bank's first month end there is no data, not ¥0: {}", points[0]);
     for (end, total) in &expected {
@@ -449,30 +442,12 @@ fn asset_history_starts_with_the_banks_own_month_ends_and_says_no_data_before() 
     // A refresh again records nothing twice and overwrites nothing GIMS saw itself.
     let id = machine.ok(&["connections"])[0]["id"].to_string();
     machine.ok(&["refresh", &id]);
-    let again = machine.ok(&[
-        "report",
-        "history",
-        "--from",
-        &before.to_string(),
-        "--to",
-        &dataset.today.to_string(),
-        "--interval",
-        "month",
-    ]);
+    let again = month_ends();
     assert_eq!(again, history);
 
     // A manual account added today has no data before today, whatever its opening balance.
     machine.ok(&["account", "add", "--name", "財布", "--kind", "cash", "--currency", "JPY", "--balance", "10000"]);
-    let with_wallet = machine.ok(&[
-        "report",
-        "history",
-        "--from",
-        &before.to_string(),
-        "--to",
-        &dataset.today.to_string(),
-        "--interval",
-        "month",
-    ]);
+    let with_wallet = month_ends();
     let wallet_points = with_wallet["points"].as_array().unwrap();
     assert!(wallet_points[0]["total"].is_null());
     // (Added today in UTC, which may be yesterday in Japan: that day is left out.)
