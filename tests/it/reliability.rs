@@ -99,15 +99,17 @@ struct RandomKills {
     seed: u64,
     whole: u64,
     killed: usize,
+    keyring_restarts: usize,
 }
 
 impl RandomKills {
     fn new(seed: u64, whole: u64) -> RandomKills {
-        RandomKills { seed, whole, killed: 0 }
+        RandomKills { seed, whole, killed: 0, keyring_restarts: 0 }
     }
 
-    /// The delay it waited; `killed` counts the runs that had not finished by then.
-    fn run(&mut self, machine: &Machine, args: &[&str]) -> std::time::Duration {
+    /// The delay it waited; `killed` counts the runs that had not finished by then. A keyring
+    /// daemon that died of the kill (see `Keychain::revive_if_dead`) is started again and counted.
+    fn run(&mut self, keychain: &Keychain, machine: &Machine, args: &[&str]) -> std::time::Duration {
         self.seed = self.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let delay = std::time::Duration::from_millis((self.seed >> 33) % (self.whole * 6 / 5));
         let mut session = Session::start(machine, args, &[]);
@@ -117,9 +119,33 @@ impl RandomKills {
         } else {
             session.kill();
             self.killed += 1;
+            // The daemon notices the vanished client asynchronously: give it the time to (crash).
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        if keychain.revive_if_dead() {
+            self.keyring_restarts += 1;
         }
         delay
     }
+}
+
+#[test]
+fn a_keyring_daemon_started_again_after_it_died_still_holds_the_vaults_key_and_logins() {
+    // What the crash loops rely on when a kill takes gnome-keyring-daemon down with it.
+    let keychain = Keychain::start();
+    let sandbox = SandboxServer::start();
+    let machine = Machine::with_keychain(&keychain).with_sandbox(&sandbox.base_url);
+    machine.ok(&["init"]);
+    let linked = machine
+        .run(&["connect", "sandbox-card", "--credentials-stdin"], &format!("{}\n", login_json("revive", "sandbox")))
+        .ok();
+    assert!(!keychain.revive_if_dead(), "a live daemon is left alone");
+    keychain.kill_daemon();
+    machine.run(&["status"], "").fails_with("vault.keychain_unavailable");
+    assert!(keychain.revive_if_dead());
+    assert_eq!(machine.ok(&["status"])["connections"], 1);
+    let again = machine.ok(&["refresh", &linked["connection_id"].to_string()]);
+    assert_eq!(again[0]["outcome"], "ok", "the login is still in the keychain: {again}");
 }
 
 #[test]
@@ -151,7 +177,7 @@ fn processes_killed_at_random_points_never_leave_half_a_refresh() {
 
     let mut kills = RandomKills::new(0x5eed, whole);
     for _ in 0..crash_runs() {
-        let delay = kills.run(&machine, &["refresh", &connection]);
+        let delay = kills.run(&keychain, &machine, &["refresh", &connection]);
         assert_eq!(machine.ok(&["check"])["integrity"], "ok", "after a kill at {delay:?}");
         let count = machine.ok(&["status"])["transactions"].as_i64().unwrap();
         assert!(count == 0 || count == full, "a refresh is whole or absent: {count} of {full} after {delay:?}");
@@ -163,9 +189,11 @@ fn processes_killed_at_random_points_never_leave_half_a_refresh() {
         connection = link();
     }
     eprintln!(
-        "crash loop: {} runs, {} killed mid-refresh (a whole refresh takes {whole} ms), nothing lost or duplicated",
+        "crash loop: {} runs, {} killed mid-refresh (a whole refresh takes {whole} ms), nothing lost or duplicated; \
+         the keyring daemon died of a kill {} time(s) and was started again",
         crash_runs(),
-        kills.killed
+        kills.killed,
+        kills.keyring_restarts
     );
     assert!(kills.killed > 0, "some runs were killed before they finished");
 }
@@ -275,7 +303,7 @@ fn processes_killed_at_random_points_never_leave_half_an_import() {
     for round in 1..=crash_runs() {
         let file = export_file(machine.dir.path(), round, ROWS);
         let file = file.to_str().unwrap();
-        let delay = kills.run(&machine, &["import", file]);
+        let delay = kills.run(&keychain, &machine, &["import", file]);
         assert_eq!(machine.ok(&["check"])["integrity"], "ok", "after a kill at {delay:?}");
         let now = count();
         assert!(
@@ -289,9 +317,11 @@ fn processes_killed_at_random_points_never_leave_half_an_import() {
         expected += ROWS as i64;
     }
     eprintln!(
-        "import crash loop: {} runs, {} killed mid-import (a whole import takes {whole} ms), nothing lost or duplicated",
+        "import crash loop: {} runs, {} killed mid-import (a whole import takes {whole} ms), nothing lost or duplicated; \
+         the keyring daemon died of a kill {} time(s) and was started again",
         crash_runs(),
-        kills.killed
+        kills.killed,
+        kills.keyring_restarts
     );
     assert!(kills.killed > 0, "some imports were killed before they finished");
 }

@@ -32,19 +32,31 @@ impl Keychain {
             .spawn()
             .expect("dbus-daemon (apt-get install dbus) must be installed");
         wait_for("the D-Bus socket", || socket.exists());
-        let mut keyring = isolated(Command::new("gnome-keyring-daemon"), home.path())
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(home.path().join("keyring.log")).expect("the keyring's log"))
-            .spawn()
-            .expect("gnome-keyring-daemon (apt-get install gnome-keyring) must be installed");
-        // The login keyring's password, as a display manager would pass it.
-        keyring.stdin.take().unwrap().write_all(b"test-login-password").unwrap();
+        let keyring = unlocked_keyring(home.path(), &bus_address, &[]);
         let keychain = Keychain { home, bus_address, dbus, keyring: std::cell::RefCell::new(keyring) };
         wait_for("the Secret Service on the bus", || keychain.secret_service_ready());
         keychain
+    }
+
+    /// Kills the keyring daemon, as gnome-keyring's own abort does (see `revive_if_dead`).
+    pub fn kill_daemon(&self) {
+        let _ = self.keyring.borrow_mut().kill();
+        let _ = self.keyring.borrow_mut().wait();
+    }
+
+    /// Starts the unlocked keyring daemon again if it has died, as a desktop session's D-Bus
+    /// activation would; true if it had. gnome-keyring-daemon aborts (GLib-ERROR in
+    /// `aes_negotiate`) when a client is killed in the middle of opening its encrypted session,
+    /// which the crash loops do on purpose: its stored items are on disk and come back.
+    pub fn revive_if_dead(&self) -> bool {
+        let died = matches!(self.keyring.borrow_mut().try_wait(), Ok(Some(_)));
+        if died {
+            // `--replace`: a call made meanwhile may have had D-Bus activate a locked daemon.
+            *self.keyring.borrow_mut() = unlocked_keyring(self.home.path(), &self.bus_address, &["--replace"]);
+            let ours = self.keyring.borrow().id();
+            wait_for("the unlocked Secret Service on the bus", || self.secret_service_pid() == Some(ours));
+        }
+        died
     }
 
     /// Restarts the keyring daemon without its login password: the keychain is there, locked (as
@@ -80,6 +92,23 @@ impl Keychain {
             .unwrap_or(false)
     }
 
+    /// The process that owns the Secret Service name on the bus, if any.
+    fn secret_service_pid(&self) -> Option<u32> {
+        let out = Command::new("dbus-send")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).split_whitespace().skip_while(|w| *w != "uint32").nth(1)?.parse().ok()
+    }
+
     /// The entries stored in this keychain under GIMS's service name.
     pub fn lookup(&self, entry: &str) -> Option<String> {
         let out = isolated(Command::new("secret-tool"), self.home.path())
@@ -104,6 +133,23 @@ impl Drop for Keychain {
         let _ = self.keyring.borrow_mut().wait();
         let _ = self.dbus.wait();
     }
+}
+
+/// gnome-keyring-daemon on `bus_address`, its login keyring unlocked with the login password as
+/// a display manager passes it; its stderr is appended to `keyring.log` in `home`.
+fn unlocked_keyring(home: &Path, bus_address: &str, extra: &[&str]) -> Child {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(home.join("keyring.log"));
+    let mut keyring = isolated(Command::new("gnome-keyring-daemon"), home)
+        .args(["--foreground", "--unlock", "--components=secrets"])
+        .args(extra)
+        .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(log.expect("the keyring's log"))
+        .spawn()
+        .expect("gnome-keyring-daemon (apt-get install gnome-keyring) must be installed");
+    keyring.stdin.take().unwrap().write_all(b"test-login-password").unwrap();
+    keyring
 }
 
 fn isolated(mut command: Command, home: &Path) -> Command {
