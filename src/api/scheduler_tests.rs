@@ -18,20 +18,45 @@ fn login(id: &str) -> crate::vault::credentials::Credentials {
         .collect()
 }
 
+/// A new vault, the sandbox on loopback and an engine, sharing one fake clock that starts at 12:00
+/// in Japan: the bank's "tomorrow" is the engine's.
+struct Scheduled {
+    _dir: tempfile::TempDir,
+    gims: Gims,
+    clock: Arc<gims_sandbox::FixedClock>,
+    start: OffsetDateTime,
+    _sandbox: gims_sandbox::RunningSandbox,
+    base: String,
+    engine: Engine,
+}
+
+impl Scheduled {
+    async fn start() -> Scheduled {
+        let keys: &'static MemoryKeyStore = Box::leak(Box::default());
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path(), Unlock::Keychain(keys)).unwrap();
+        let gims = Gims::open(dir.path(), keys, None).unwrap();
+        let start = datetime!(2026-11-28 03:00 UTC);
+        let clock = Arc::new(gims_sandbox::FixedClock::new(start));
+        let sandbox = gims_sandbox::Sandbox::new(clock.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let base = sandbox.base_url.clone();
+        let mut engine = Engine::new(EventSink::discard());
+        engine.sandbox_url = Some(base.clone());
+        engine.clock = {
+            let clock = clock.clone();
+            Arc::new(move || gims_sandbox::Clock::now(&*clock))
+        };
+        Scheduled { _dir: dir, gims, clock, start, _sandbox: sandbox, base, engine }
+    }
+}
+
 async fn get_json(url: String) -> serde_json::Value {
     reqwest::get(url).await.unwrap().json().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn otp_institutions_never_run_unattended_and_busy_means_tomorrow() {
-    let keys: &'static MemoryKeyStore = Box::leak(Box::default());
-    let dir = tempfile::tempdir().unwrap();
-    init(dir.path(), Unlock::Keychain(keys)).unwrap();
-    let mut gims = Gims::open(dir.path(), keys, None).unwrap();
-    // One fake clock for the sandbox and the engine: the bank's "tomorrow" is the engine's.
-    let clock = Arc::new(gims_sandbox::FixedClock::new(datetime!(2026-11-28 03:00 UTC))); // 12:00 in Japan
-    let sandbox = gims_sandbox::Sandbox::new(clock.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let base = sandbox.base_url.clone();
+    let Scheduled { _dir, mut gims, clock, _sandbox, base, engine, .. } = Scheduled::start().await;
     let bank = gims
         .connect(ConnectInput { institution: "sandbox-bank".into(), credentials: login("taro"), ..Default::default() })
         .unwrap();
@@ -43,12 +68,6 @@ async fn otp_institutions_never_run_unattended_and_busy_means_tomorrow() {
         })
         .unwrap();
 
-    let mut engine = Engine::new(EventSink::discard());
-    engine.sandbox_url = Some(base.clone());
-    engine.clock = {
-        let clock = clock.clone();
-        Arc::new(move || gims_sandbox::Clock::now(&*clock))
-    };
     let set = |at: OffsetDateTime| clock.set(at);
     let requests = |institution: &str| get_json(format!("{base}/_sandbox/requests?institution={institution}"));
 
@@ -112,14 +131,7 @@ async fn a_system_refresh_only_institution_runs_on_the_schedule_and_at_most_ever
     use super::RefreshTargets;
     use crate::error::ErrorCode;
 
-    let keys: &'static MemoryKeyStore = Box::leak(Box::default());
-    let dir = tempfile::tempdir().unwrap();
-    init(dir.path(), Unlock::Keychain(keys)).unwrap();
-    let mut gims = Gims::open(dir.path(), keys, None).unwrap();
-    let start = datetime!(2026-11-28 03:00 UTC);
-    let clock = Arc::new(gims_sandbox::FixedClock::new(start));
-    let sandbox = gims_sandbox::Sandbox::new(clock.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let base = sandbox.base_url.clone();
+    let Scheduled { _dir, mut gims, clock, start, _sandbox, base, mut engine } = Scheduled::start().await;
     let pension = gims
         .connect(ConnectInput {
             institution: "sandbox-pension".into(),
@@ -130,13 +142,7 @@ async fn a_system_refresh_only_institution_runs_on_the_schedule_and_at_most_ever
     let bank = gims
         .connect(ConnectInput { institution: "sandbox-bank".into(), credentials: login("ume"), ..Default::default() })
         .unwrap();
-    let mut engine = Engine::new(EventSink::discard());
-    engine.sandbox_url = Some(base.clone());
     engine.schedule = crate::refresh::schedule::Schedule::with_interval_minutes(60);
-    engine.clock = {
-        let clock = clock.clone();
-        Arc::new(move || gims_sandbox::Clock::now(&*clock))
-    };
     let requests = || get_json(format!("{base}/_sandbox/requests?institution=sandbox-pension"));
     let count = |value: serde_json::Value| value["count"].as_u64().unwrap();
     let shown = |gims: &Gims| gims.connections().unwrap().into_iter().find(|c| c.id == pension.id).unwrap();
@@ -197,14 +203,7 @@ async fn maintenance_until_a_known_end_holds_the_refresh_button_until_then() {
     use super::RefreshTargets;
     use crate::error::ErrorCode;
 
-    let keys: &'static MemoryKeyStore = Box::leak(Box::default());
-    let dir = tempfile::tempdir().unwrap();
-    init(dir.path(), Unlock::Keychain(keys)).unwrap();
-    let mut gims = Gims::open(dir.path(), keys, None).unwrap();
-    let start = datetime!(2026-11-28 03:00 UTC); // 12:00 in Japan
-    let clock = Arc::new(gims_sandbox::FixedClock::new(start));
-    let sandbox = gims_sandbox::Sandbox::new(clock.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let base = sandbox.base_url.clone();
+    let Scheduled { _dir, mut gims, clock, start, _sandbox, base, engine } = Scheduled::start().await;
     let bank = gims
         .connect(ConnectInput { institution: "sandbox-bank".into(), credentials: login("kei"), ..Default::default() })
         .unwrap();
@@ -215,12 +214,6 @@ async fn maintenance_until_a_known_end_holds_the_refresh_button_until_then() {
             ..Default::default()
         })
         .unwrap();
-    let mut engine = Engine::new(EventSink::discard());
-    engine.sandbox_url = Some(base.clone());
-    engine.clock = {
-        let clock = clock.clone();
-        Arc::new(move || gims_sandbox::Clock::now(&*clock))
-    };
     let fault = |institution: &'static str, fault: Option<&'static str>| {
         let base = base.clone();
         async move {
