@@ -130,6 +130,20 @@ impl Amount {
         Amount::parse(&rounded.to_string(), currency)
     }
 
+    /// A figure as an institution or a file reported it, in minor units. One with more decimal
+    /// places than its currency (exchanges count yen to 4 places, some coins past 8, brokers'
+    /// dollars to 4) is rounded half-to-even for the integer column and also returned exactly as
+    /// reported, so nothing the institution said is lost.
+    pub fn from_reported(decimal: Decimal, currency: &Currency) -> Result<(Self, Option<String>), String> {
+        match Amount::from_decimal(decimal, currency) {
+            Ok(amount) => Ok((amount, None)),
+            Err(_) if decimal.normalize().scale() > currency.exponent() => {
+                Ok((Amount::from_decimal_rounded(decimal, currency)?, Some(decimal.to_string())))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// The exact decimal string with the currency's decimal places (`-1234`, `12.50`).
     pub fn to_decimal_string(&self) -> String {
         Decimal::new(self.minor, self.currency.exponent()).to_string()
@@ -208,6 +222,15 @@ mod tests {
 }
 
 /// How people read an amount: `¥1,234`, `-¥1,234`, `$12.50`, `0.00012345 BTC`.
+/// A row's memo with the exact figure of a rounded amount (`Amount::from_reported`) kept in it.
+pub fn memo_with_exact_amount(memo: &str, exact: Option<&str>, currency: &Currency) -> String {
+    match exact {
+        None => memo.to_owned(),
+        Some(exact) if memo.is_empty() => format!("exact amount: {exact} {}", currency.code()),
+        Some(exact) => format!("{memo} (exact amount: {exact} {})", currency.code()),
+    }
+}
+
 pub fn format_for_people(amount: &Amount) -> String {
     let text = amount.to_decimal_string();
     let (sign, digits) = match text.strip_prefix('-') {

@@ -12,7 +12,7 @@ use super::{AccountKind as HintKind, ParsedAccount, ParsedStatement, ParsedTrans
 use crate::error::{GimsError, Result};
 use crate::ledger::categories;
 use crate::ledger::{Ledger, NewTransaction, TransactionSource, insert_transactions_noting_duplicates_in};
-use crate::money::{Amount, Currency};
+use crate::money::{Amount, Currency, memo_with_exact_amount};
 use gims_connectors::AccountKind;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -499,23 +499,13 @@ fn find_or_create_account(
     Ok((tx.last_insert_rowid(), currency, true))
 }
 
-/// A row's amount in minor units. One with more places than the currency (a broker's
-/// `115.8331` dollars, a converted foreign amount) is rounded half-to-even, as a refresh does,
-/// and the exact figure is kept in the memo: refused, it would stop the whole file.
+/// A row's amount in minor units: one with more places than the currency (a broker's `115.8331`
+/// dollars, a converted foreign amount) is rounded as a refresh rounds it, its exact figure kept
+/// in the memo: refused, it would stop the whole file.
 fn rounded_with_memo(row: &ParsedTransaction, currency: &Currency) -> Result<(Amount, String)> {
-    let exact = row.amount.normalize();
-    if exact.scale() <= currency.exponent() {
-        let amount = Amount::from_decimal(exact, currency)
-            .map_err(|e| GimsError::invalid("file", format!("line {}: {e}", row.line)))?;
-        return Ok((amount, row.memo.clone()));
-    }
-    let amount = Amount::from_decimal_rounded(exact, currency)
+    let (amount, exact) = Amount::from_reported(row.amount, currency)
         .map_err(|e| GimsError::invalid("file", format!("line {}: {e}", row.line)))?;
-    let memo = match row.memo.as_str() {
-        "" => format!("exact amount: {exact} {}", currency.code()),
-        memo => format!("{memo} (exact amount: {exact} {})", currency.code()),
-    };
-    Ok((amount, memo))
+    Ok((amount, memo_with_exact_amount(&row.memo, exact.as_deref(), currency)))
 }
 
 /// A new account from a statement with a balance: its opening balance is what makes the

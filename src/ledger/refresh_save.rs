@@ -8,7 +8,7 @@ use super::Ledger;
 use super::connections::{StatusUpdate, set_status};
 use super::transactions::{NewTransaction, TransactionSource, insert_in};
 use crate::error::{ErrorCode, GimsError, Result};
-use crate::money::{Amount, Currency};
+use crate::money::{Amount, Currency, memo_with_exact_amount};
 use gims_connectors::FetchedAccount;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -53,7 +53,7 @@ impl Ledger {
             };
             if let Some(balance) = fetched.balance {
                 let (minor, inexact) =
-                    reported_amount(balance, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                    Amount::from_reported(balance, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
                 // Shown as reported (`10.24` BTC, not `10.24000000`; `3000.8401` yen, not rounded).
                 let written_otherwise = balance.scale() != currency.exponent() && !balance.is_zero();
                 let reported = inexact.or_else(|| written_otherwise.then(|| balance.to_string()));
@@ -70,13 +70,9 @@ impl Ledger {
                 .filter(|t| t.external_id.as_ref().is_none_or(|id| !predecessor_ids.contains(id)))
                 .map(|t| {
                     let (amount, reported) =
-                        reported_amount(t.amount, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
+                        Amount::from_reported(t.amount, &currency).map_err(|e| site_changed(&fetched.name, &e))?;
                     // Rounded for the ledger's integer sums; the exact figure stays in the memo.
-                    let memo = match reported {
-                        Some(exact) if t.memo.is_empty() => format!("exact amount: {exact} {}", currency.code()),
-                        Some(exact) => format!("{} (exact amount: {exact} {})", t.memo, currency.code()),
-                        None => t.memo.clone(),
-                    };
+                    let memo = memo_with_exact_amount(&t.memo, reported.as_deref(), &currency);
                     Ok(NewTransaction {
                         date: t.date.to_string(),
                         amount,
@@ -154,22 +150,6 @@ fn upsert_account(
     }
 }
 
-/// A reported figure in minor units. One with more decimal places than its currency (exchanges
-/// count yen to 4 places, some coins past 8) is rounded half-to-even for the integer column and
-/// also returned exactly as reported, so nothing the institution said is lost.
-fn reported_amount(
-    decimal: rust_decimal::Decimal,
-    currency: &Currency,
-) -> std::result::Result<(Amount, Option<String>), String> {
-    match Amount::from_decimal(decimal, currency) {
-        Ok(amount) => Ok((amount, None)),
-        Err(_) if decimal.normalize().scale() > currency.exponent() => {
-            Ok((Amount::from_decimal_rounded(decimal, currency)?, Some(decimal.to_string())))
-        }
-        Err(error) => Err(error),
-    }
-}
-
 /// The institution's own past balances (a bank's month ends), before `as_of` and not before the
 /// start date, on days GIMS recorded nothing itself: what GIMS saw is never overwritten.
 fn record_past_balances(
@@ -189,7 +169,8 @@ fn record_past_balances(
         if date.as_str() >= as_of || request.start_date.is_some_and(|start| date.as_str() < start) {
             continue;
         }
-        let (minor, reported) = reported_amount(past.balance, currency).map_err(|e| site_changed(&fetched.name, &e))?;
+        let (minor, reported) =
+            Amount::from_reported(past.balance, currency).map_err(|e| site_changed(&fetched.name, &e))?;
         insert.execute(params![account_id, date, minor.minor, request.now, request.run_id, reported])?;
     }
     Ok(())
