@@ -481,10 +481,22 @@ fn bank_accounts(seed: u64, today: Date, with_funds: bool) -> Vec<Account> {
         account(format!("{time_deposit_no:07}"), "定期預金", AccountKind::Bank, time_deposit),
     ];
     if with_funds {
-        let holdings = setup
-            .distinct(2, FUNDS.len())
-            .into_iter()
-            .map(|index| fund_holding(&mut setup, &FUNDS[index], today))
+        let funds: Vec<&Security> = setup.distinct(2, FUNDS.len()).into_iter().map(|index| &FUNDS[index]).collect();
+        let holdings: Vec<Holding> = funds.iter().map(|fund| fund_holding(&mut setup, fund, today)).collect();
+        // The trusts' valuation at each past month end: the same units at that day's prices.
+        let month_end_balances = (1..=MONTH_END_BALANCES)
+            .rev()
+            .map(|back| {
+                let end = month_end_before(today, back);
+                let value = funds
+                    .iter()
+                    .zip(&holdings)
+                    .map(|(fund, holding)| {
+                        holding.quantity.parse::<i64>().expect("whole units") * price_on(fund, end) / 10_000
+                    })
+                    .sum();
+                (end, value)
+            })
             .collect();
         accounts.push(Account {
             id: format!("{fund_account_no:07}"),
@@ -495,7 +507,7 @@ fn bank_accounts(seed: u64, today: Date, with_funds: bool) -> Vec<Account> {
             holdings,
             card: None,
             points_expiry: Vec::new(),
-            month_end_balances: Vec::new(),
+            month_end_balances,
         });
     }
     accounts

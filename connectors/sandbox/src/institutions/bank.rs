@@ -47,12 +47,12 @@ async fn accounts(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
         "<p><a id=\"statements-link\" href=\"{}\">明細ダウンロード（CSV・OFX）</a></p></section>",
         ctx.path("/statements")
     );
-    // 残高推移: each deposit's balance at the last twelve month ends, as banks show it.
+    // 残高推移: each account's balance (the trusts' valuation) at the last twelve month ends.
     main.push_str(
         "<section id=\"balance-history\"><h2>残高推移（月末残高）</h2>\n<table id=\"month-end-balances\">\n\
          <thead><tr><th>口座番号</th><th>月末</th><th>残高</th></tr></thead>\n<tbody>\n",
     );
-    for account in data.accounts.iter().filter(|a| a.kind == AccountKind::Bank) {
+    for account in &data.accounts {
         for (end, balance) in &account.month_end_balances {
             let _ = writeln!(
                 main,

@@ -8,7 +8,7 @@ use super::{ENDPOINT, PASSWORD_FIELDS, UNATTENDED, account, site};
 use crate::context::Context;
 use crate::contract::{Category, Connector, InstitutionInfo, Lifecycle};
 use crate::error::ConnectorError;
-use crate::fetched::Fetched;
+use crate::fetched::{Fetched, PastBalance};
 use crate::vocabulary::{AccountKind, AuthKind};
 
 pub struct SandboxBank;
@@ -52,18 +52,19 @@ pub(crate) async fn fetch_bank(ctx: &Context) -> Result<Fetched, ConnectorError>
         let history = site::absolute(ctx, &deposit.history_href)?;
         let mut fetched = account(deposit.account_no, deposit.name, AccountKind::Bank, deposit.balance, listed.as_of);
         fetched.transactions = site::history(ctx, history, parse::history).await?;
-        fetched.past_balances = listed
-            .month_ends
-            .iter()
-            .filter(|(account_no, _)| *account_no == fetched.external_id)
-            .map(|(_, end)| end.clone())
-            .collect();
+        fetched.past_balances = month_ends_of(&listed.month_ends, &fetched.external_id);
         accounts.push(fetched);
     }
     if let Some(funds) = listed.funds {
         let mut fetched = account(funds.account_no, funds.name, AccountKind::Securities, funds.total, listed.as_of);
         fetched.holdings = funds.holdings;
+        fetched.past_balances = month_ends_of(&listed.month_ends, &fetched.external_id);
         accounts.push(fetched);
     }
     Ok(Fetched { accounts })
+}
+
+/// The 残高推移 rows of one account.
+fn month_ends_of(month_ends: &[(String, PastBalance)], account_no: &str) -> Vec<PastBalance> {
+    month_ends.iter().filter(|(no, _)| no == account_no).map(|(_, end)| end.clone()).collect()
 }
