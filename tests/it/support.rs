@@ -77,36 +77,25 @@ impl Keychain {
     }
 
     fn secret_service_ready(&self) -> bool {
-        Command::new("dbus-send")
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.secrets",
-            ])
-            .output()
-            .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-            .unwrap_or(false)
+        self.ask_bus_about_secret_service("NameHasOwner").contains("boolean true")
     }
 
     /// The process that owns the Secret Service name on the bus, if any.
     fn secret_service_pid(&self) -> Option<u32> {
-        let out = Command::new("dbus-send")
+        let reply = self.ask_bus_about_secret_service("GetConnectionUnixProcessID");
+        reply.split_whitespace().skip_while(|word| *word != "uint32").nth(1)?.parse().ok()
+    }
+
+    /// The bus's reply to `org.freedesktop.DBus.METHOD("org.freedesktop.secrets")`, as text.
+    fn ask_bus_about_secret_service(&self, method: &str) -> String {
+        Command::new("dbus-send")
             .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.GetConnectionUnixProcessID",
-                "string:org.freedesktop.secrets",
-            ])
+            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+            .arg(format!("org.freedesktop.DBus.{method}"))
+            .arg("string:org.freedesktop.secrets")
             .output()
-            .ok()?;
-        String::from_utf8_lossy(&out.stdout).split_whitespace().skip_while(|w| *w != "uint32").nth(1)?.parse().ok()
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+            .unwrap_or_default()
     }
 
     /// The entries stored in this keychain under GIMS's service name.
