@@ -489,15 +489,9 @@ fn waiting_verdict(connection: &ConnectionRow, info: &InstitutionInfo, until: ti
 
 /// `2026-12-04 00:05`, in Japan, where institutions mean their times.
 fn japan_time(at: time::OffsetDateTime) -> String {
-    let local = at.to_offset(time::UtcOffset::from_hms(9, 0, 0).expect("UTC+9 is a valid offset"));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
+    at.to_offset(refresh::endpoint::JAPAN)
+        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]"))
+        .unwrap_or_else(|_| at.to_string())
 }
 
 fn connection_status(connection: &ConnectionRow) -> &'static str {

@@ -153,7 +153,7 @@ impl Ledger {
     /// Reads every page: SQLite's structural check and SQLCipher's per-page HMACs. Problems come
     /// back as `vault.corrupt` naming what failed.
     pub fn check_integrity(&self) -> Result<()> {
-        match self.damage("integrity_check(5)")? {
+        match self.find_damage("integrity_check(5)")? {
             None => Ok(()),
             Some(found) => Err(GimsError::new(
                 ErrorCode::VaultCorrupt,
@@ -167,7 +167,7 @@ impl Ledger {
     /// structure, without comparing every index with its table as `gims check` does). `Some`:
     /// what it found wrong.
     pub fn quick_check_integrity(&self) -> Result<Option<String>> {
-        self.damage("quick_check(5)")
+        self.find_damage("quick_check(5)")
     }
 
     /// From now on this connection writes nothing: every write fails (the ledger was found
@@ -176,7 +176,8 @@ impl Ledger {
         Ok(self.conn.execute_batch("PRAGMA query_only = ON;")?)
     }
 
-    fn damage(&self, structure_check: &str) -> Result<Option<String>> {
+    /// Every page's HMAC, then `structure_check`: what they found wrong, if anything.
+    fn find_damage(&self, structure_check: &str) -> Result<Option<String>> {
         let mut problems: Vec<String> = Vec::new();
         let mut read = || -> rusqlite::Result<()> {
             let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;

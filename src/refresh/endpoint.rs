@@ -40,10 +40,12 @@ pub fn host_of(endpoint: &str) -> String {
     without_scheme.split('/').next().unwrap_or(without_scheme).to_string()
 }
 
+/// Japan's offset (no daylight saving): the catalog's institutions mean their dates and times there.
+pub const JAPAN: UtcOffset = time::macros::offset!(+9);
+
 /// Today in Japan, where the catalog's institutions keep their books.
 pub fn today_at_institution(now: OffsetDateTime) -> Date {
-    let japan = UtcOffset::from_hms(9, 0, 0).expect("UTC+9 is a valid offset");
-    now.to_offset(japan).date()
+    now.to_offset(JAPAN).date()
 }
 
 pub fn parse_iso_date(text: &str) -> Option<Date> {

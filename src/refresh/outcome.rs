@@ -34,30 +34,13 @@ impl Verdict {
     }
 
     pub fn skipped(status: &'static str, action: &'static str, message: impl Into<String>) -> Verdict {
-        Verdict {
-            outcome: "skipped",
-            status,
-            action,
-            action_url: None,
-            message: message.into(),
-            next_refresh_at: None,
-            code: None,
-            retry_at: None,
-        }
+        Verdict { outcome: "skipped", status, action, message: message.into(), ..Verdict::ok() }
     }
 }
 
 pub fn from_error(error: &ConnectorError) -> Verdict {
-    let verdict = |outcome, status, action, message: String| Verdict {
-        outcome,
-        status,
-        action,
-        action_url: None,
-        message,
-        next_refresh_at: None,
-        code: None,
-        retry_at: None,
-    };
+    let verdict =
+        |outcome, status, action, message: String| Verdict { outcome, status, action, message, ..Verdict::ok() };
     let at = |t: &Option<time::OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
     match error {
         ConnectorError::NeedsUser(m) => verdict("needs_user", "needs_user", "refresh_now", m.clone()),

@@ -4,6 +4,7 @@
 //! fix, at the institution's own retry time when it is busy or in maintenance ("try again
 //! tomorrow" means tomorrow), and never in a tight loop after an error.
 
+use super::endpoint::JAPAN;
 use gims_connectors::InstitutionInfo;
 use time::{Duration, OffsetDateTime, Time, UtcOffset};
 
@@ -107,9 +108,8 @@ fn parse(text: &str) -> Option<OffsetDateTime> {
 
 /// Midnight at the start of tomorrow in Japan, where "try again tomorrow" is meant.
 pub fn next_day_in_japan(now: OffsetDateTime) -> OffsetDateTime {
-    let japan = UtcOffset::from_hms(9, 0, 0).expect("UTC+9 is a valid offset");
-    let local = now.to_offset(japan);
-    (local.date() + Duration::days(1)).with_time(Time::MIDNIGHT).assume_offset(japan).to_offset(UtcOffset::UTC)
+    let local = now.to_offset(JAPAN);
+    (local.date() + Duration::days(1)).with_time(Time::MIDNIGHT).assume_offset(JAPAN).to_offset(UtcOffset::UTC)
 }
 
 #[cfg(test)]
