@@ -842,7 +842,7 @@ step("categories: rename and merge keep every transaction and the month's figure
   await waitUntil("the merge notice", () =>
     script("return [...document.querySelectorAll('.notice-ok')].some(n => /明細[1-9]\\d*件を移動/.test(n.textContent))"),
   );
-  if ((await findAll('#category-list li[data-category="食費/スーパー"]')).length) throw new Error("the merged category is still listed");
+  if ((await findAll('#category-list li[data-category="食費/スーパー"]')).length) throw new Error("the merged category is still listed after its notice");
   // Hidden: still listed here with its mark, no longer offered as a choice; then shown again.
   const cafe = '#category-list li[data-category="食費/朝ご飯"]';
   await pressInPage(`${cafe} .category-hide`);

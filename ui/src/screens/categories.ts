@@ -37,8 +37,9 @@ export function categoriesScreen(): Screen {
   const act = async <T,>(action: () => Promise<T>, done: (result: T) => string) => {
     try {
       const result = await action();
-      notify(done(result), "ok");
+      // The notice comes once the list shows what it says, never before.
       await load();
+      notify(done(result), "ok");
       return result;
     } catch (e) {
       failed(e);
