@@ -41,6 +41,10 @@ pub enum ErrorCode {
     RefreshBusy,
     #[serde(rename = "refresh.site_changed")]
     RefreshSiteChanged,
+    /// The institution is refreshed by the user's login in the desktop app's window: the command
+    /// line sent nothing (its statement file can still be imported).
+    #[serde(rename = "refresh.needs_desktop")]
+    RefreshNeedsDesktop,
     #[serde(rename = "institution.ended")]
     InstitutionEnded,
     #[serde(rename = "import.unrecognised_format")]
@@ -67,6 +71,7 @@ impl ErrorCode {
             ErrorCode::RefreshNotAllowed => "refresh.not_allowed",
             ErrorCode::RefreshBusy => "refresh.busy",
             ErrorCode::RefreshSiteChanged => "refresh.site_changed",
+            ErrorCode::RefreshNeedsDesktop => "refresh.needs_desktop",
             ErrorCode::InstitutionEnded => "institution.ended",
             ErrorCode::ImportUnrecognisedFormat => "import.unrecognised_format",
             ErrorCode::Internal => "internal",

@@ -138,8 +138,12 @@ mod tests {
 
     #[test]
     fn every_window_plan_starts_at_https_on_its_own_hosts_and_names_its_source() {
-        let plans: Vec<_> =
-            catalog().into_iter().map(|c| c.info()).filter_map(|info| Some((info.id, info.window?))).collect();
+        let plans: Vec<_> = catalog()
+            .into_iter()
+            .map(|c| c.info())
+            .filter(|info| !info.is_sandbox())
+            .filter_map(|info| Some((info.id, info.window?)))
+            .collect();
         assert!(plans.len() >= 20, "{} plans", plans.len());
         for (id, plan) in plans {
             let host = plan.start_host().unwrap_or_else(|| panic!("{id}: {} is not an https address", plan.start_url));
@@ -165,7 +169,7 @@ mod tests {
     #[test]
     fn every_window_plan_is_listed_in_catalog_sources() {
         let sources = include_str!("../CATALOG-SOURCES.md");
-        for info in catalog().into_iter().map(|c| c.info()) {
+        for info in catalog().into_iter().map(|c| c.info()).filter(|info| !info.is_sandbox()) {
             if let Some(plan) = info.window {
                 assert!(sources.contains(&format!("| `{}` |", info.id)), "{} is not in CATALOG-SOURCES.md", info.id);
                 assert!(
@@ -174,6 +178,37 @@ mod tests {
                     info.id,
                     plan.start_url
                 );
+            }
+        }
+    }
+
+    /// The window is the path exactly where GIMS can open the login and read what it downloads.
+    #[test]
+    fn an_institution_is_linked_by_window_where_it_has_a_plan_and_formats_gims_reads() {
+        let mut windows = 0;
+        for file in institutions::files::all() {
+            let info = file.info;
+            let by_window =
+                info.window.is_some() && !file.formats.is_empty() && matches!(info.lifecycle, Lifecycle::Active);
+            let expected = if by_window { crate::AuthKind::Window } else { crate::AuthKind::File };
+            assert_eq!(info.auth, expected, "{}", info.id);
+            windows += usize::from(by_window);
+        }
+        assert!(windows >= 15, "{windows} window institutions");
+        assert_eq!(institution("rakuten-bank").map(|i| i.auth), Some(crate::AuthKind::Window));
+        assert_eq!(institution("suica").map(|i| i.auth), Some(crate::AuthKind::File));
+    }
+
+    /// The sandbox's window bank: paths under the sandbox's base URL, ending in its download.
+    #[test]
+    fn the_sandbox_window_bank_plans_relative_paths_to_its_statement_download() {
+        let info = institution("sandbox-window-bank").expect("listed");
+        let plan = info.window.expect("a plan");
+        assert!(plan.start_url.starts_with('/') && plan.hosts.is_empty());
+        assert_eq!(plan.steps.last(), Some(&RecipeStep::AwaitDownload));
+        for step in plan.steps {
+            if let RecipeStep::Open { url } = step {
+                assert!(url.starts_with('/'), "{url}");
             }
         }
     }
@@ -205,7 +240,8 @@ mod tests {
             assert_eq!(infos.iter().filter(|other| other.id == info.id).count(), 1, "{}", info.id);
             assert!(connector_for(info.id).is_some());
             assert!(
-                !info.fields.is_empty() || matches!(info.auth, crate::AuthKind::Oauth | crate::AuthKind::File),
+                !info.fields.is_empty()
+                    || matches!(info.auth, crate::AuthKind::Oauth | crate::AuthKind::File | crate::AuthKind::Window),
                 "{} has no login fields",
                 info.id
             );

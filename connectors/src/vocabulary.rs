@@ -59,7 +59,8 @@ closed_vocabulary! {
 }
 
 closed_vocabulary! {
-    /// How an institution authenticates a login.
+    /// How an institution authenticates a login. `window`: the user logs in in GIMS's institution
+    /// window and GIMS captures the statement downloaded there; `file`: the user imports it.
     AuthKind {
         Password => "password",
         PasswordOtp => "password_otp",
@@ -68,6 +69,7 @@ closed_vocabulary! {
         Oauth => "oauth",
         ApiKey => "api_key",
         File => "file",
+        Window => "window",
     }
 }
 

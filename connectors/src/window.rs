@@ -12,9 +12,11 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WindowPlan {
-    /// The institution's public login page (always `https`).
+    /// The institution's public login page (always `https`). A sandbox institution's addresses
+    /// here and in `logged_in` and `steps` are paths under its base URL, resolved by the core.
     pub start_url: &'static str,
-    /// Every host the login may visit, single sign-on hosts included; the start URL's host is one.
+    /// Every host the login may visit, single sign-on hosts included; the start URL's host is one
+    /// (a sandbox institution's: none listed, its base URL's host only).
     pub hosts: &'static [&'static str],
     /// A URL prefix that means "logged in"; `None` where no public source says.
     pub logged_in: Option<&'static str>,

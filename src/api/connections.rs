@@ -159,18 +159,8 @@ impl Gims {
             self.ledger.forget_new_connection(connection.id)?;
             return Err(error);
         }
-        if info.auth == gims_connectors::AuthKind::File {
-            let message = format!(
-                "linked by its statement file: download it from {} and import it with `gims import FILE --connection {}`",
-                info.name, connection.id
-            );
-            let status = StatusUpdate {
-                status: "file",
-                action: "import_file",
-                action_url: None,
-                message: &message,
-                next_refresh_at: None,
-            };
+        if let Some((status, action, message)) = by_window_or_file(info, connection.id) {
+            let status = StatusUpdate { status, action, action_url: None, message: &message, next_refresh_at: None };
             self.ledger.set_connection_status(connection.id, &status)?;
             return self.existing_connection(connection.id);
         }
@@ -346,15 +336,9 @@ impl Gims {
         let bulk = kind == RunKind::Bulk;
         let info = connector.info();
         let policy = info.policy;
-        if info.auth == gims_connectors::AuthKind::File {
-            return Ok(Some(Verdict::skipped(
-                "file",
-                "import_file",
-                format!(
-                    "{} is linked by its statement file: download it from {} and import it with `gims import FILE --connection {}`",
-                    info.name, info.name, connection.id
-                ),
-            )));
+        if let Some((status, action, message)) = by_window_or_file(info, connection.id) {
+            let code = (info.auth == gims_connectors::AuthKind::Window).then_some(ErrorCode::RefreshNeedsDesktop);
+            return Ok(Some(Verdict { code, ..Verdict::skipped(status, action, message) }));
         }
         if let Lifecycle::Ended { since, reason } = info.lifecycle {
             return Ok(Some(Verdict::skipped(
@@ -627,27 +611,71 @@ impl Gims {
     /// rules — irreversibly, in one transaction. `confirmed` is the user's explicit yes.
     pub fn delete_connection(&mut self, id: i64, confirmed: bool) -> Result<DeleteView> {
         let connection = self.existing_connection(id)?;
-        let footprint = self.ledger.connection_footprint(id)?;
+        let footprint = self.connection_footprint(id)?;
         if !confirmed {
             return Err(GimsError::invalid(
                 "yes",
                 format!(
-                    "deleting {} removes its login from the keychain and, for good, {} accounts, {} transactions, {} balance records, {} holdings and {} rules; pass --yes to confirm. To keep the history instead, hide it: `gims hide --connection {id}` (out of every total, data kept)",
+                    "deleting {} removes its login from the keychain and, for good, {} accounts, {} transactions, {} balance records, {} holdings and {} rules{}; pass --yes to confirm. To keep the history instead, hide it: `gims hide --connection {id}` (out of every total, data kept)",
                     connection.display_name,
                     footprint.accounts,
                     footprint.transactions,
                     footprint.balance_snapshots,
                     footprint.holdings,
-                    footprint.rules
+                    footprint.rules,
+                    if footprint.window_data { ", and its institution window's saved sign-in (cookies)" } else { "" }
                 ),
             ));
         }
         let keys = self.keys();
         let vault_id = self.vault.metadata.vault_id.clone();
+        let window_data = self.window_data_dir(id);
         let destroyed = self.ledger.delete_connection(id, || {
             credentials::delete(keys, &vault_id, id)?;
-            credentials::delete_session(keys, &vault_id, id)
+            credentials::delete_session(keys, &vault_id, id)?;
+            remove_window_data(&window_data)
         })?;
+        let destroyed = crate::ledger::DeletedCounts { window_data: footprint.window_data, ..destroyed };
         Ok(DeleteView { deleted: id, display_name: connection.display_name, destroyed })
+    }
+}
+
+/// The institution window's browser data of a connection being deleted: gone before the
+/// deletion commits, or the deletion fails and nothing is deleted.
+fn remove_window_data(dir: &std::path::Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(GimsError::new(
+            ErrorCode::VaultIo,
+            format!("could not remove the connection's window data {}: {e}; nothing was deleted", dir.display()),
+        )),
+    }
+}
+
+/// A connection GIMS does not log in to: its status, action and what the user does instead
+/// (`None` for an institution GIMS refreshes itself). A window connection refreshes in the
+/// desktop app; the command line offers the import of a file downloaded by hand.
+fn by_window_or_file(info: &InstitutionInfo, id: i64) -> Option<(&'static str, &'static str, String)> {
+    match info.auth {
+        gims_connectors::AuthKind::Window => Some((
+            "window",
+            "open_window",
+            format!(
+                "{name} is refreshed by your own login in the desktop app's institution window: open GIMS and press \
+                 refresh. Without the app, download the statement from {name} and import it with \
+                 `gims import FILE --connection {id}`",
+                name = info.name
+            ),
+        )),
+        gims_connectors::AuthKind::File => Some((
+            "file",
+            "import_file",
+            format!(
+                "linked by its statement file: download it from {} and import it with `gims import FILE --connection {id}`",
+                info.name
+            ),
+        )),
+        _ => None,
     }
 }

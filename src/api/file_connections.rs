@@ -24,15 +24,18 @@ impl Gims {
         downloaded_on: Option<&str>,
     ) -> Result<ImportOutcome> {
         let file = StatementFile::read(file)?;
-        self.import_into_connection(&file, connection, downloaded_on, ImportMode::SAVE)
+        self.import_into_connection(&file, connection, downloaded_on, ImportMode::SAVE, None)
     }
 
+    /// `window_host`: the file was caught in the institution window after the user's own login
+    /// at that host; the access log records that login with the import, in its transaction.
     pub(super) fn import_into_connection(
         &mut self,
         file: &StatementFile,
         connection: i64,
         downloaded_on: Option<&str>,
         mode: ImportMode,
+        window_host: Option<&str>,
     ) -> Result<ImportOutcome> {
         let row = self.existing_connection(connection)?;
         let formats = formats_of(&row.institution_id).ok_or_else(|| {
@@ -78,6 +81,12 @@ impl Gims {
                         status_url = NULL, status_message = ?3, next_refresh_at = ?4 WHERE id = ?1",
                 params![connection, now_text, message, due_text],
             )?;
+            if let Some(host) = window_host {
+                tx.execute(
+                    "INSERT INTO access_log (at, connection_id, institution_id, host, outcome) VALUES (?1, ?2, ?3, ?4, 'window')",
+                    params![now_text, connection, row.institution_id, host],
+                )?;
+            }
             Ok(())
         };
         let into = ImportInto::Connection(connection);
@@ -123,12 +132,21 @@ pub(super) fn mark_due(mut row: ConnectionRow, now: time::OffsetDateTime) -> Con
         .and_then(|at| time::OffsetDateTime::parse(at, &Rfc3339).ok())
         .is_some_and(|due| due <= now);
     if overdue {
+        let by_window = gims_connectors::institution(&row.institution_id)
+            .is_some_and(|info| info.auth == gims_connectors::AuthKind::Window);
         row.status = "file_due".into();
-        row.action = "import_file".into();
-        row.message = format!(
-            "this month's statement of {} is due: download it and import it (`gims import FILE --connection {}`)",
-            row.display_name, row.id
-        );
+        row.action = if by_window { "open_window" } else { "import_file" }.into();
+        row.message = match by_window {
+            true => format!(
+                "this month's statement of {} is due: refresh it in the desktop app's institution window, or download \
+                 it and import it (`gims import FILE --connection {}`)",
+                row.display_name, row.id
+            ),
+            false => format!(
+                "this month's statement of {} is due: download it and import it (`gims import FILE --connection {}`)",
+                row.display_name, row.id
+            ),
+        };
     }
     row
 }
@@ -159,8 +177,14 @@ mod tests {
     fn an_overdue_file_connection_asks_for_its_file_and_others_are_left_alone() {
         let now = time::macros::datetime!(2026-12-29 00:00 UTC);
         let due = mark_due(row("rakuten-bank", Some("2026-12-28T10:00:00Z")), now);
-        assert_eq!((due.status.as_str(), due.action.as_str()), ("file_due", "import_file"));
-        assert!(due.message.contains("--connection 3"), "{}", due.message);
+        assert_eq!((due.status.as_str(), due.action.as_str()), ("file_due", "open_window"));
+        assert!(
+            due.message.contains("institution window") && due.message.contains("--connection 3"),
+            "{}",
+            due.message
+        );
+        let suica = mark_due(row("suica", Some("2026-12-28T10:00:00Z")), now);
+        assert_eq!((suica.status.as_str(), suica.action.as_str()), ("file_due", "import_file"));
         assert_eq!(mark_due(row("rakuten-bank", Some("2027-01-28T10:00:00Z")), now).status, "ok");
         assert_eq!(
             mark_due(row("sandbox-bank", Some("2026-12-28T10:00:00Z")), now).status,

@@ -9,6 +9,7 @@ mod file_connections;
 mod generic_import;
 mod household;
 mod settings;
+mod window;
 
 pub use export::{ExportInput, ReportExportView};
 
@@ -18,6 +19,7 @@ pub use connections::{
 };
 pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput, StarterRulesAdded};
 pub use settings::Settings;
+pub use window::{WindowSession, WindowStep};
 
 use crate::error::{ErrorCode, GimsError, Result};
 use crate::ledger::{
@@ -360,7 +362,7 @@ impl Gims {
         mode: crate::import::ImportMode,
     ) -> Result<crate::import::ImportOutcome> {
         if let ImportTarget::Connection(connection) = target {
-            return self.import_into_connection(file, connection, downloaded_on, mode);
+            return self.import_into_connection(file, connection, downloaded_on, mode, None);
         }
         let statement = parse_statement(&file.bytes, format_choice(format)?, downloaded_on)?;
         let into = match target {
@@ -372,7 +374,8 @@ impl Gims {
 
     /// What deleting a connection would destroy, for a confirmation that names it.
     pub fn connection_footprint(&self, id: i64) -> Result<crate::ledger::DeletedCounts> {
-        self.ledger.connection_footprint(id)
+        let counts = self.ledger.connection_footprint(id)?;
+        Ok(crate::ledger::DeletedCounts { window_data: self.window_data_dir(id).exists(), ..counts })
     }
 
     pub fn categories(&self) -> Result<Vec<categories::CategoryRow>> {
@@ -536,3 +539,5 @@ fn refresh_future_is_send(gims: &mut Gims, engine: &crate::refresh::Engine) {
 
 #[cfg(test)]
 mod scheduler_tests;
+#[cfg(test)]
+mod window_tests;

@@ -180,6 +180,9 @@ pub struct DeletedCounts {
     pub balance_snapshots: i64,
     pub holdings: i64,
     pub rules: i64,
+    /// The connection's institution-window browser data (its cookies: the institution's
+    /// trusted-device mark) exists in the vault folder.
+    pub window_data: bool,
 }
 
 pub struct ConnectionEdit<'a> {
@@ -208,6 +211,7 @@ impl Ledger {
                     balance_snapshots: row.get(2)?,
                     holdings: row.get(3)?,
                     rules: row.get(4)?,
+                    window_data: false,
                 })
             },
         )?)

@@ -15,15 +15,23 @@ fn a_bank_linked_by_its_files_is_fed_by_imports_and_says_when_the_next_is_due() 
     machine.ok(&["init"]);
     let found = machine.ok(&["institutions", "--search", "JRE BANK"]);
     assert_eq!(found[0]["id"], "rakuten-bank");
-    assert_eq!(found[0]["auth"]["kind"], "file");
+    // Refreshed by the user's own login in the desktop app's window; its files import anywhere.
+    assert_eq!(found[0]["auth"]["kind"], "window");
     assert_eq!(found[0]["policy"]["auto_refresh"], false);
 
     let linked = machine.ok(&["connect", "rakuten-bank"]);
     let id = linked["connection_id"].to_string();
     assert_eq!(linked["refresh"]["outcome"], "skipped");
     let connection = &machine.ok(&["connections"])[0];
-    assert_eq!((connection["status"].as_str(), connection["action"].as_str()), (Some("file"), Some("import_file")));
+    assert_eq!((connection["status"].as_str(), connection["action"].as_str()), (Some("window"), Some("open_window")));
     assert!(connection["message"].as_str().unwrap().contains(&format!("--connection {id}")));
+    // The command line cannot open the window: it says so and offers the import instead.
+    let refreshed = machine.run(&["refresh", &id], "");
+    assert_eq!(refreshed.output.status.code(), Some(1), "a script must not take it for a refresh");
+    let said = refreshed.json[0]["message"].as_str().unwrap().to_string();
+    assert_eq!(refreshed.json[0]["outcome"], "skipped");
+    assert_eq!(refreshed.json[0]["code"], "refresh.needs_desktop");
+    assert!(said.contains("desktop app") && said.contains(&format!("gims import FILE --connection {id}")), "{said}");
 
     // Another bank's file is refused whole.
     let before = machine.ok(&["status"])["transactions"].clone();
@@ -150,9 +158,9 @@ fn the_catalog_gives_each_institution_its_path_its_window_plan_and_its_end() {
     assert!(lohaco["window"].is_null(), "{lohaco}");
     assert_eq!(row("LOHACO", "yahoo-shopping")["lifecycle"]["state"], "active");
 
-    // A NEOBANK brand is 住信SBIネット銀行: reached by its files today, with its window plan.
+    // A NEOBANK brand is 住信SBIネット銀行: reached in the institution window, with its plan.
     let sumishin = row("NEOBANK", "sbi-sumishin");
-    assert_eq!(sumishin["auth"]["kind"], "file");
+    assert_eq!(sumishin["auth"]["kind"], "window");
     assert_eq!(sumishin["lifecycle"], serde_json::json!({"state": "active", "since": null, "reason": null}));
     let window = &sumishin["window"];
     assert!(window["start_url"].as_str().unwrap().starts_with("https://www.netbk.co.jp/"), "{window}");

@@ -25,6 +25,8 @@ pub fn routes(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/faults", get(list_faults).post(set_fault))
         .route("/_sandbox/requests", get(requests))
         .route("/_sandbox/users", post(sign_up))
+        .route("/_sandbox/partner", get(partner))
+        .route("/_sandbox/partner/requests", get(partner_requests))
         .with_state(shared)
 }
 
@@ -129,6 +131,20 @@ async fn requests(State(shared): State<Arc<Shared>>, Query(query): Query<Institu
     };
     let count = shared.world().requests.get(institution.id).copied().unwrap_or(0);
     Json(json!({ "count": count })).into_response()
+}
+
+/// GET /_sandbox/partner: the third-party frame on sandbox-window-bank's accounts page.
+async fn partner(State(shared): State<Arc<Shared>>) -> Response {
+    shared.world().partner_requests += 1;
+    respond(
+        StatusCode::OK,
+        page("_partner", "提携サービス", "提携サービスのご案内", "<p id=\"partner\">ポイント2倍キャンペーン実施中</p>"),
+    )
+}
+
+/// GET /_sandbox/partner/requests → `{"count": N}`: how often the partner frame was loaded.
+async fn partner_requests(State(shared): State<Arc<Shared>>) -> Response {
+    Json(json!({ "count": shared.world().partner_requests })).into_response()
 }
 
 /// GET / : the institutions, for people trying the demo.

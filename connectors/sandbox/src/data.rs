@@ -187,7 +187,9 @@ pub struct PointsExpiry {
 pub fn dataset(institution_id: &str, login_id: &str, today: Date) -> Dataset {
     let seed = login_seed(institution_id, login_id);
     let accounts = match institution_id {
-        "sandbox-bank" | "sandbox-otp-bank" | "sandbox-approval" => bank_accounts(seed, today, true),
+        "sandbox-bank" | "sandbox-otp-bank" | "sandbox-approval" | "sandbox-window-bank" => {
+            bank_accounts(seed, today, true)
+        }
         "sandbox-oauth" => bank_accounts(seed, today, false),
         "sandbox-emoney" => vec![emoney_account(seed, today)],
         "sandbox-card" => card_accounts(seed, today),
@@ -882,6 +884,7 @@ mod tests {
         "sandbox-securities",
         "sandbox-points",
         "sandbox-pension",
+        "sandbox-window-bank",
     ];
 
     #[test]

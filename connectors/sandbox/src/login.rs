@@ -213,13 +213,16 @@ fn login_form(ctx: &Ctx, csrf: &str, login_id: &str, error: Option<&str>, captch
         &format!(
             "{error}<form id=\"login-form\" method=\"post\" action=\"{action}\">\n\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\n\
-             <label>ログインID <input type=\"text\" name=\"login_id\" value=\"{login_id}\" autocomplete=\"username\"></label>\n\
-             <label>パスワード <input type=\"password\" name=\"password\" autocomplete=\"current-password\"></label>\n\
+             <label>ログインID <input type=\"text\" name=\"login_id\" value=\"{login_id}\" autocomplete=\"username\"{id_focus}></label>\n\
+             <label>パスワード <input type=\"password\" name=\"password\" autocomplete=\"current-password\"{password_focus}></label>\n\
              {captcha}<button type=\"submit\">ログイン</button>\n</form>",
             error = error_paragraph(error),
             action = ctx.path("/login"),
             csrf = escape(csrf),
             login_id = escape(login_id),
+            // The cursor starts in the first field left to fill, as bank login pages do.
+            id_focus = if login_id.is_empty() { " autofocus" } else { "" },
+            password_focus = if login_id.is_empty() { "" } else { " autofocus" },
         ),
     )
 }
@@ -360,7 +363,7 @@ fn otp_form(ctx: &Ctx, login_id: &str, csrf: &str, challenge: &OtpChallenge, err
              <p id=\"otp-expiry\" data-expires-at=\"{expires}\">有効期限：{hh:02}:{mm:02}まで</p>\n{error}\
              <form id=\"otp-form\" method=\"post\" action=\"{action}\">\n\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\n\
-             <label>ワンタイムパスワード（6桁） <input type=\"text\" name=\"otp\" inputmode=\"numeric\" maxlength=\"6\" autocomplete=\"one-time-code\"></label>\n\
+             <label>ワンタイムパスワード（6桁） <input type=\"text\" name=\"otp\" inputmode=\"numeric\" maxlength=\"6\" autocomplete=\"one-time-code\" autofocus></label>\n\
              <label><input type=\"checkbox\" id=\"trust-device\" name=\"trust\" value=\"1\"> この端末を信頼する（{days}日間、ワンタイムパスワードを省略）</label>\n\
              <button type=\"submit\">認証する</button>\n</form>",
             days = TRUSTED_DEVICE_DAYS,

@@ -31,6 +31,8 @@ pub struct World {
     /// (institution, login id) pairs that accepted the current terms (`terms` fault).
     pub terms_accepted: HashSet<(&'static str, String)>,
     pub requests: HashMap<&'static str, u64>,
+    /// Loads of the third-party frame on sandbox-window-bank's accounts page.
+    pub partner_requests: u64,
     /// Login ids that signed up with a password of their own (`POST /_sandbox/users`).
     pub passwords: Passwords,
     /// Trusted-device marks (the persistent cookie a bank sets when the user ticks "trust this

@@ -61,7 +61,8 @@ static MONEYFORWARD_EXPORT: &[FileInstitution] = &[FileInstitution {
     formats: &["mf-export"],
 }];
 
-/// Every file institution, in catalog order: category by category, then the service's export.
+/// Every institution reached through its statement files, in catalog order: category by
+/// category, the service's export, then the sandbox's window bank.
 pub fn all() -> impl Iterator<Item = &'static FileInstitution> {
     [
         japan::banks::ALL,
@@ -71,6 +72,7 @@ pub fn all() -> impl Iterator<Item = &'static FileInstitution> {
         japan::points::ALL,
         japan::ecommerce::ALL,
         MONEYFORWARD_EXPORT,
+        super::sandbox::sandbox_window_bank::ALL,
     ]
     .into_iter()
     .flatten()
@@ -100,8 +102,11 @@ fn not_refreshed(info: &InstitutionInfo) -> ConnectorError {
     if let Lifecycle::Ended { since, reason } = info.lifecycle {
         return ConnectorError::Ended(format!("{} ended ({since}): {reason}", info.name));
     }
-    ConnectorError::ActionRequired {
-        message: format!("{} is linked by its statement file: download it and import it", info.name),
-        url: None,
-    }
+    let message = match info.auth {
+        AuthKind::Window => {
+            format!("{} is refreshed in the desktop app's institution window, where you log in", info.name)
+        }
+        _ => format!("{} is linked by its statement file: download it and import it", info.name),
+    };
+    ConnectorError::ActionRequired { message, url: None }
 }

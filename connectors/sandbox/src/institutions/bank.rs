@@ -78,7 +78,27 @@ async fn accounts(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
             total = yen(total),
         );
     }
+    if ctx.institution.id == "sandbox-window-bank" {
+        main.push_str(&partner_banner(&headers));
+    }
     ctx.data_page("口座一覧", &main)
+}
+
+/// A third party's frame, as bank pages embed advertising and partner offers: served by the
+/// sandbox on the same port under another host name (`localhost` for `127.0.0.1`), so a browser
+/// that keeps to the bank's own hosts does not load it (`GET /_sandbox/partner/requests` counts).
+fn partner_banner(headers: &HeaderMap) -> String {
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let other = match host.split_once(':') {
+        Some(("localhost", port)) => format!("127.0.0.1:{port}"),
+        Some((_, port)) => format!("localhost:{port}"),
+        None => "localhost".to_string(),
+    };
+    format!(
+        "<aside id=\"partner-banner\"><iframe src=\"http://{}/_sandbox/partner\" title=\"提携サービスのご案内\" \
+         width=\"320\" height=\"60\"></iframe></aside>\n",
+        escape(&other)
+    )
 }
 
 async fn history(

@@ -123,6 +123,16 @@ pub const INSTITUTIONS: &[Institution] = &[
         auth: AuthKind::Password,
         home: "/assets",
     },
+    // The bank GIMS reaches as it reaches real ones: the user logs in in the institution window
+    // (password, then an SMS code unless the browser is a trusted device) and GIMS captures the
+    // statement its 明細ダウンロード page serves.
+    Institution {
+        id: "sandbox-window-bank",
+        name: "サンドボックスWeb銀行",
+        category: "bank",
+        auth: AuthKind::PasswordOtp,
+        home: "/accounts",
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static Institution> {
@@ -223,7 +233,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
     INSTITUTIONS.iter().fold(Router::new(), |router, institution| {
         let ctx = Ctx { shared: shared.clone(), institution };
         let routes = match institution.id {
-            "sandbox-bank" | "sandbox-otp-bank" | "sandbox-approval" => bank::routes().merge(statements::routes()),
+            "sandbox-bank" | "sandbox-otp-bank" | "sandbox-approval" | "sandbox-window-bank" => {
+                bank::routes().merge(statements::routes())
+            }
             "sandbox-emoney" => emoney::routes(),
             "sandbox-card" => card::routes(),
             "sandbox-securities" => securities::routes(),

@@ -5,21 +5,32 @@ use crate::harness::*;
 /// The OTP bank's login as a browser does it: password, then the code from the phone, with the
 /// "trust this device" box ticked or not. Returns where the OTP step (or the password) led.
 async fn login_with_otp(harness: &Harness, client: &reqwest::Client, login: &str, trust: bool) -> String {
-    let response = harness.post_login(client, "sandbox-otp-bank", login, "sandbox").await;
+    login_with_otp_at(harness, client, "sandbox-otp-bank", login, trust).await
+}
+
+async fn login_with_otp_at(
+    harness: &Harness,
+    client: &reqwest::Client,
+    bank: &str,
+    login: &str,
+    trust: bool,
+) -> String {
+    let response = harness.post_login(client, bank, login, "sandbox").await;
     assert_eq!(response.status(), StatusCode::FOUND);
     let next = location(&response);
-    if next != "/sandbox-otp-bank/login/otp" {
+    if next != format!("/{bank}/login/otp") {
         return next;
     }
-    let page = harness.page(client, "/sandbox-otp-bank/login/otp").await;
+    let page = harness.page(client, &format!("/{bank}/login/otp")).await;
     assert!(exists(&page, "#otp-form input#trust-device[type=checkbox]"), "the OTP page offers to trust the device");
+    assert!(exists(&page, "#otp-form input[name=otp][autofocus]"), "the cursor starts in the code field");
     let csrf = attr(&page, "#otp-form input[name=csrf]", "value");
     let code = harness.phone(login).await.last().unwrap()["code"].as_str().unwrap().to_owned();
     let mut form = vec![("csrf", csrf), ("otp", code)];
     if trust {
         form.push(("trust", "1".into()));
     }
-    let response = client.post(harness.url("/sandbox-otp-bank/login/otp")).form(&form).send().await.unwrap();
+    let response = client.post(harness.url(&format!("/{bank}/login/otp"))).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     let cookies: Vec<String> =
         response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
@@ -116,4 +127,36 @@ async fn statements_download_as_attachments_in_the_layouts_banks_serve() {
         let response = harness.get(&browser, &format!("/sandbox-bank/statements/download?account={foreign}")).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }
+}
+
+/// The window bank: the pages a person sees in the institution window. The login puts the cursor
+/// in the first empty field, and the accounts page embeds a third party's frame on another host
+/// name of the same server, loaded only when a browser fetches it.
+#[tokio::test]
+async fn the_window_bank_focuses_its_login_and_embeds_a_partner_frame_on_another_host() {
+    let harness = Harness::start().await;
+    let browser = client();
+    let login = harness.page(&browser, "/sandbox-window-bank/login").await;
+    assert!(exists(&login, "input[name=login_id][autofocus]") && !exists(&login, "input[name=password][autofocus]"));
+    let prefilled = harness.page(&browser, "/sandbox-window-bank/login?login_id=mado").await;
+    assert!(exists(&prefilled, "input[name=password][autofocus]"));
+    assert_eq!(
+        login_with_otp_at(&harness, &browser, "sandbox-window-bank", "mado", false).await,
+        "/sandbox-window-bank/accounts"
+    );
+    let accounts = harness.page(&browser, "/sandbox-window-bank/accounts").await;
+    let frame = attr(&accounts, "#partner-banner iframe", "src");
+    let port = harness.url("/").split(':').nth(2).unwrap().trim_end_matches('/').to_owned();
+    assert_eq!(frame, format!("http://localhost:{port}/_sandbox/partner"));
+    assert!(exists(&accounts, "a#statements-link"));
+    let count = |harness: &Harness| {
+        let url = harness.url("/_sandbox/partner/requests");
+        async move { reqwest::get(url).await.unwrap().json::<serde_json::Value>().await.unwrap()["count"].clone() }
+    };
+    assert_eq!(count(&harness).await, 0, "a page fetched is not a frame loaded");
+    assert_eq!(harness.get(&browser, "/_sandbox/partner").await.status(), StatusCode::OK);
+    assert_eq!(count(&harness).await, 1);
+    // The other banks' pages are as before.
+    harness.login(&browser, "sandbox-bank", "mado", "/accounts").await;
+    assert!(!exists(&harness.page(&browser, "/sandbox-bank/accounts").await, "#partner-banner"));
 }

@@ -4,10 +4,12 @@
 use super::plan;
 use crate::contract::{Category, InstitutionInfo, Lifecycle};
 use crate::institutions::files::{FileInstitution, by_file};
+use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://www.rakuten-card.co.jp/e-navi/",
                 &["www.rakuten-card.co.jp"],
@@ -20,6 +22,7 @@ pub static ALL: &[FileInstitution] = &[
     },
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://www.smbc-card.com/mem/index.jsp",
                 &["www.smbc-card.com"],
@@ -37,6 +40,7 @@ pub static ALL: &[FileInstitution] = &[
     },
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://www.paypay-card.co.jp/",
                 // Members log in with their Yahoo! JAPAN ID.
@@ -55,6 +59,7 @@ pub static ALL: &[FileInstitution] = &[
     },
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://www.viewsnet.jp/default.htm",
                 &["www.viewsnet.jp"],

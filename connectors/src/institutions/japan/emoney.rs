@@ -4,10 +4,12 @@
 use super::plan;
 use crate::contract::{Category, InstitutionInfo, Lifecycle};
 use crate::institutions::files::{FileInstitution, by_file};
+use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://www.mobilesuica.com/index.aspx",
                 &["www.mobilesuica.com"],

@@ -5,10 +5,12 @@
 use super::plan;
 use crate::contract::{Category, InstitutionInfo, Lifecycle};
 use crate::institutions::files::{FileInstitution, by_file};
+use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://site1.sbisec.co.jp/ETGate/",
                 &["site1.sbisec.co.jp"],
@@ -25,6 +27,7 @@ pub static ALL: &[FileInstitution] = &[
     },
     FileInstitution {
         info: &InstitutionInfo {
+            auth: AuthKind::Window,
             window: Some(&plan(
                 "https://www.rakuten-sec.co.jp/ITS/V_ACT_Login.html",
                 &["www.rakuten-sec.co.jp"],

@@ -14,6 +14,7 @@ pub mod sandbox_otp_bank;
 pub mod sandbox_pension;
 pub mod sandbox_points;
 pub mod sandbox_securities;
+pub mod sandbox_window_bank;
 
 mod formats;
 mod pages;

@@ -1,0 +1,138 @@
+//! The institution window's side of the core: where a connection's window opens and which hosts
+//! it may visit (the catalog's plan, resolved), where its browser data lives (one folder per
+//! connection inside the vault folder, deleted with the connection), and the capture of a
+//! statement downloaded there, imported into the connection like its file and recorded as the
+//! user's own login ("ログイン: あなたがアプリ内ウィンドウで"). The desktop shell owns the window;
+//! nothing here opens one, and the page never reaches the core.
+
+use super::{Gims, StatementFile};
+use crate::error::{ErrorCode, GimsError, Result};
+use crate::import::{ImportMode, ImportOutcome};
+use gims_connectors::institutions::files::formats_of;
+use gims_connectors::{AuthKind, RecipeStep, institution};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Where a connection's institution window starts and may go, and the recipe it walks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WindowSession {
+    pub connection_id: i64,
+    pub institution_id: String,
+    pub institution_name: String,
+    /// The login page the window opens.
+    pub start_url: String,
+    /// The hosts (with their port where one is given) the window may load; any other address
+    /// opens in the system browser, after the user agrees.
+    pub hosts: Vec<String>,
+    /// An address prefix that means the user is logged in, where the catalog knows one.
+    pub logged_in: Option<String>,
+    /// The way to the statement download, walked once the user is logged in.
+    pub steps: Vec<WindowStep>,
+    /// The import formats a captured file may be in.
+    pub formats: Vec<String>,
+}
+
+/// A recipe step with its address resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum WindowStep {
+    Open { url: String },
+    Click { selector: Option<String>, text: Option<String> },
+    Choose { selector: String, value: String },
+    AwaitDownload,
+}
+
+impl Gims {
+    /// The window of connection `id`: its institution must be reached by window. `sandbox_url`
+    /// is the engine's (a sandbox institution's plan holds paths under it).
+    pub fn window_session(&self, id: i64, sandbox_url: Option<&str>) -> Result<WindowSession> {
+        let connection = self.existing_connection(id)?;
+        let info = institution(&connection.institution_id)
+            .ok_or_else(|| GimsError::invalid("connection", "this GIMS has no catalog entry for it any more"))?;
+        let plan = match (info.auth, info.window) {
+            (AuthKind::Window, Some(plan)) => plan,
+            _ => {
+                return Err(GimsError::invalid(
+                    "connection",
+                    format!("{} is not refreshed in the institution window", connection.display_name),
+                ));
+            }
+        };
+        let (base, hosts) = if info.is_sandbox() {
+            let base = crate::refresh::endpoint::resolve(info, sandbox_url)
+                .map_err(|e| GimsError::invalid("connection", e.to_string()))?;
+            let host = crate::refresh::endpoint::host_of(&base);
+            (Some(base), vec![host])
+        } else {
+            (None, plan.hosts.iter().map(|h| h.to_string()).collect())
+        };
+        let url = |address: &str| match &base {
+            Some(base) => format!("{base}{address}"),
+            None => address.to_string(),
+        };
+        let steps = plan
+            .steps
+            .iter()
+            .map(|step| match *step {
+                RecipeStep::Open { url: address } => WindowStep::Open { url: url(address) },
+                RecipeStep::Click { selector, text } => {
+                    WindowStep::Click { selector: selector.map(str::to_string), text: text.map(str::to_string) }
+                }
+                RecipeStep::Choose { selector, value } => {
+                    WindowStep::Choose { selector: selector.to_string(), value: value.to_string() }
+                }
+                RecipeStep::AwaitDownload => WindowStep::AwaitDownload,
+            })
+            .collect();
+        Ok(WindowSession {
+            connection_id: id,
+            institution_id: info.id.to_string(),
+            institution_name: info.name.to_string(),
+            start_url: url(plan.start_url),
+            hosts,
+            logged_in: plan.logged_in.map(url),
+            steps,
+            formats: formats_of(info.id).unwrap_or_default().iter().map(|f| f.to_string()).collect(),
+        })
+    }
+
+    /// The connection's browser data folder (cookies, the bank's trusted-device mark), inside
+    /// the vault folder. Whether it exists is the window's business; deletion removes it.
+    pub fn window_data_dir(&self, id: i64) -> PathBuf {
+        window_data_dir(&self.vault.dir, id)
+    }
+
+    /// Imports a statement caught in connection `id`'s window: one of the institution's formats,
+    /// all or nothing, and it counts as a refresh (last fetched, status, next due, and an access
+    /// log line for the user's own login at `host`, all in the import's transaction). A file of
+    /// another format is refused with the formats GIMS reads for it; nothing is saved.
+    pub fn import_captured(&mut self, id: i64, file: &StatementFile, host: &str) -> Result<ImportOutcome> {
+        let connection = self.existing_connection(id)?;
+        let formats = formats_of(&connection.institution_id).unwrap_or_default();
+        self.import_into_connection(file, id, None, ImportMode::SAVE, Some(host)).map_err(|error| {
+            let not_a_statement = error.code == ErrorCode::ImportUnrecognisedFormat
+                || (error.code == ErrorCode::InputInvalid && error.message.starts_with("file: "));
+            if !not_a_statement {
+                return error;
+            }
+            GimsError::new(
+                error.code,
+                format!(
+                    "the file downloaded in {name}'s window ({file}) was not imported, nothing was saved: {why}. \
+                     GIMS reads {name}'s statements in these formats: {formats}",
+                    name = connection.display_name,
+                    file = file.name,
+                    why = error.message.trim_start_matches("file: "),
+                    formats = formats.join(", ")
+                ),
+            )
+        })
+    }
+}
+
+/// `<vault>/webkit/<connection id>`.
+pub(super) fn window_data_dir(vault: &std::path::Path, id: i64) -> PathBuf {
+    vault.join("webkit").join(id.to_string())
+}
