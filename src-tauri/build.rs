@@ -38,6 +38,8 @@ fn main() {
         "access_log",
         "preview_import",
         "import_file",
+        "open_institution_window",
+        "open_blocked_link",
         // the household ledger
         "report_year",
         "report_budget",

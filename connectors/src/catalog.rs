@@ -192,6 +192,9 @@ mod tests {
                 info.window.is_some() && !file.formats.is_empty() && matches!(info.lifecycle, Lifecycle::Active);
             let expected = if by_window { crate::AuthKind::Window } else { crate::AuthKind::File };
             assert_eq!(info.auth, expected, "{}", info.id);
+            // The user presses refresh to open its window; nothing opens one unasked.
+            assert_eq!(info.policy.manual_refresh, by_window, "{}", info.id);
+            assert!(!info.policy.auto_refresh && !info.policy.bulk_refresh, "{}", info.id);
             windows += usize::from(by_window);
         }
         assert!(windows >= 15, "{windows} window institutions");

@@ -11,10 +11,11 @@
 #[cfg(test)]
 mod tests {
     use crate::commands::*;
+    use crate::institution_window::InstitutionWindowEvent;
     use crate::session::AppInfo;
     use gims::api::Settings;
     use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, StarterRulesAdded, WrittenReport};
-    use gims::api::{DeleteView, InstitutionView, StatusView};
+    use gims::api::{DeleteView, InstitutionView, StatusView, WindowSession};
     use gims::error::GimsError;
     use gims::import::ImportOutcome;
     use gims::ledger::categories::CategoryRow;
@@ -58,6 +59,8 @@ mod tests {
             ImportOutcome,
             EngineEvent,
             GimsError,
+            WindowSession,
+            InstitutionWindowEvent,
             // arguments
             TransactionsArgs,
             AddTransactionArgs,

@@ -13,7 +13,7 @@ use gims::api::{
     StatusView, TransactionQuery,
 };
 use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, RuleInput, StarterRulesAdded, WrittenReport};
-use gims::api::{ImportTarget, StatementFile};
+use gims::api::{ImportTarget, StatementFile, WindowSession};
 use gims::error::{GimsError, Result};
 use gims::import::{ImportMode, ImportOutcome};
 use gims::ledger::categories::CategoryRow;
@@ -600,6 +600,20 @@ pub fn open_consent_page(session: State<'_, Session>, args: ChallengeArgs) -> Re
     open::that_detached(&url).map_err(|e| {
         GimsError::internal(format!("could not open the browser ({e}); open the address shown in the dialog yourself"))
     })
+}
+
+/// Refreshes a window connection: opens its institution window on the login page, where the
+/// user logs in; the statement downloaded there is imported (`institution-window` events say how
+/// it went).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_institution_window(app: tauri::AppHandle, args: ConnectionArgs) -> Result<WindowSession> {
+    crate::institution_window::open(&app, args.id).await
+}
+
+/// Opens in the system browser the address an institution window refused (the user agreed).
+#[tauri::command(rename_all = "snake_case")]
+pub fn open_blocked_link(app: tauri::AppHandle, args: ConnectionArgs) -> Result<()> {
+    crate::institution_window::open_blocked(&app, args.id)
 }
 
 /// What the demo's sandbox phone received (connectors/sandbox/PROTOCOL.md), oldest first.

@@ -7,6 +7,7 @@
 
 mod bindings;
 mod commands;
+mod institution_window;
 mod session;
 
 use gims::refresh::events::EventSink;
@@ -51,6 +52,7 @@ fn main() {
                 eprintln!("gims-bench: vault_open process_ms={:.0}", started.elapsed().as_secs_f64() * 1000.0);
             }
             app.manage(session);
+            app.manage(institution_window::InstitutionWindows::default());
             // While the app runs: what may run unattended is refreshed on its schedule (never an
             // institution that needs the user), and a month that closed gets its report.
             let scheduler = app.handle().clone();
@@ -107,6 +109,8 @@ fn main() {
             commands::access_log,
             commands::preview_import,
             commands::import_file,
+            commands::open_institution_window,
+            commands::open_blocked_link,
             // the household ledger
             commands::report_year,
             commands::report_budget,

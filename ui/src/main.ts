@@ -9,6 +9,7 @@ import { h, replaceChildren } from "./ui/dom";
 import { errorBox } from "./ui/notices";
 import { mountChallengeDialog } from "./ui/challenge";
 import { refreshConnections } from "./refresh";
+import { onInstitutionWindowEvent } from "./institutionWindow";
 import { homeScreen } from "./screens/home";
 import { accountsScreen } from "./screens/accounts";
 import { transactionsScreen } from "./screens/transactions";
@@ -173,6 +174,9 @@ async function start() {
       return;
     }
     await ipc.onEngineEvent((event) => store.apply(event));
+    await ipc.onInstitutionWindow((event) =>
+      onInstitutionWindowEvent(event, () => void store.loadConnections().then(route)),
+    );
     await Promise.all([store.loadCatalog(), store.loadConnections()]);
     const saved = await ipc.settings().catch(() => null);
     if (saved && (saved.language === "ja" || saved.language === "en") && saved.language !== lang()) {

@@ -21,6 +21,16 @@ const BY_FILE: RefreshPolicy = RefreshPolicy {
     needs_user_every_login: false,
 };
 
+/// Refreshed when the user presses refresh: the institution window opens and the user logs in
+/// there (never on a schedule, nor in "refresh all", which would open a window per bank).
+pub const BY_WINDOW: RefreshPolicy = RefreshPolicy {
+    auto_refresh: false,
+    manual_refresh: true,
+    bulk_refresh: false,
+    min_interval_secs: 0,
+    needs_user_every_login: true,
+};
+
 pub struct FileInstitution {
     pub info: &'static InstitutionInfo,
     /// Import format ids (`gims import --format …`) of this institution's statements: empty where

@@ -3,4 +3,9 @@
 /**
  * What deleting a connection destroyed.
  */
-export type DeletedCounts = { accounts: number, transactions: number, balance_snapshots: number, holdings: number, rules: number, };
+export type DeletedCounts = { accounts: number, transactions: number, balance_snapshots: number, holdings: number, rules: number, 
+/**
+ * The connection's institution-window browser data (its cookies: the institution's
+ * trusted-device mark) exists in the vault folder.
+ */
+window_data: boolean, };

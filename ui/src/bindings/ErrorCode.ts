@@ -4,4 +4,4 @@
  * Every code a user or a script can see. Adding one is a deliberate act; renaming one breaks
  * scripts (see `shared/CLI.md`).
  */
-export type ErrorCode = "vault.keychain_unavailable" | "vault.key_not_found" | "vault.wrong_key" | "vault.not_found" | "vault.already_exists" | "vault.newer_schema" | "vault.corrupt" | "vault.io" | "vault.in_use" | "input.invalid" | "auth.bad_credentials" | "refresh.needs_user" | "refresh.not_allowed" | "refresh.busy" | "refresh.site_changed" | "institution.ended" | "import.unrecognised_format" | "internal";
+export type ErrorCode = "vault.keychain_unavailable" | "vault.key_not_found" | "vault.wrong_key" | "vault.not_found" | "vault.already_exists" | "vault.newer_schema" | "vault.corrupt" | "vault.io" | "vault.in_use" | "input.invalid" | "auth.bad_credentials" | "refresh.needs_user" | "refresh.not_allowed" | "refresh.busy" | "refresh.site_changed" | "refresh.needs_desktop" | "institution.ended" | "import.unrecognised_format" | "internal";

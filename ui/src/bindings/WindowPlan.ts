@@ -3,11 +3,13 @@ import type { RecipeStep } from "./RecipeStep";
 
 export type WindowPlan = { 
 /**
- * The institution's public login page (always `https`).
+ * The institution's public login page (always `https`). A sandbox institution's addresses
+ * here and in `logged_in` and `steps` are paths under its base URL, resolved by the core.
  */
 start_url: string, 
 /**
- * Every host the login may visit, single sign-on hosts included; the start URL's host is one.
+ * Every host the login may visit, single sign-on hosts included; the start URL's host is one
+ * (a sandbox institution's: none listed, its base URL's host only).
  */
 hosts: Array<string>, 
 /**

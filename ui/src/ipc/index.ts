@@ -24,6 +24,7 @@ import type {
   EditTransactionArgs,
   EngineEvent,
   HistoryReport,
+  WindowSession,
   ErrorCode,
   ImportFileArgs,
   ImportOutcome,
@@ -34,6 +35,7 @@ import type {
   GroupRow,
   ImportTargetChoice,
   InstitutionsArgs,
+  InstitutionWindowEvent,
   InstitutionView,
   ManualTransactionForm,
   MonthlyReport,
@@ -281,4 +283,10 @@ export const ipc = {
   exportReportNow: (month: string) => call<WrittenReport, ExportReportArgs>("export_report_now", { month }),
   onEngineEvent: (handler: (event: EngineEvent) => void): Promise<UnlistenFn> =>
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
+  /** Refreshes a window connection: its institution window opens on the login page. */
+  openInstitutionWindow: (id: number) => call<WindowSession, ConnectionArgs>("open_institution_window", { id }),
+  /** Opens the address that connection's window refused, in the system browser. */
+  openBlockedLink: (id: number) => call<void, ConnectionArgs>("open_blocked_link", { id }),
+  onInstitutionWindow: (handler: (event: InstitutionWindowEvent) => void): Promise<UnlistenFn> =>
+    listen<InstitutionWindowEvent>("institution-window", (message) => handler(message.payload)),
 };

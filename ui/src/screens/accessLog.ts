@@ -29,7 +29,10 @@ export function accessLogScreen(): Screen {
       ),
       h("td", {}, store.institutions.get(entry.institution_id)?.name ?? entry.institution_id),
       h("td", { class: "host" }, entry.host),
-      h("td", { class: `outcome outcome-${entry.outcome === "ok" ? "ok" : "bad"}` }, tKnown("status", entry.outcome)),
+      // "window": the user logged in themselves, in the institution window, and GIMS took the statement.
+      entry.outcome === "window"
+        ? h("td", { class: "outcome outcome-ok" }, t("access.window_login"))
+        : h("td", { class: `outcome outcome-${entry.outcome === "ok" ? "ok" : "bad"}` }, tKnown("status", entry.outcome)),
     );
 
   const load = async () => {

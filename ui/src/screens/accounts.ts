@@ -10,6 +10,7 @@ import { money } from "../ui/money";
 import { relativeTime } from "../ui/time";
 import { errorBox } from "../ui/notices";
 import { refreshConnections } from "../refresh";
+import { openInstitutionWindow } from "../institutionWindow";
 import type { Screen } from "./screen";
 
 const CATEGORY_ORDER = ["bank", "card", "securities", "pension", "points", "miles", "emoney", "crypto", "ecommerce", "mobile"];
@@ -176,7 +177,11 @@ function connectionRow(connection: ConnectionRow, accounts: AccountRow[]): HTMLE
               disabled: running || !manualAllowed || waiting !== null,
               title: manualAllowed ? waiting : t("accounts.refresh_not_allowed"),
               "aria-label": `${t("accounts.refresh")}: ${connection.display_name}`,
-              onclick: () => void refreshConnections([connection.id]),
+              // A bank reached by its own login in the app's window: refreshing opens that window.
+              onclick: () =>
+                void (institution?.auth.kind === "window"
+                  ? openInstitutionWindow(connection)
+                  : refreshConnections([connection.id])),
             },
             t("accounts.refresh"),
           ),

@@ -28,9 +28,11 @@ import type { Screen } from "./screen";
 /** The core refuses more (`MAX_SENT_STATEMENT_BYTES`); checked here too, before reading. */
 const MAX_MIB = 64;
 
-/** A file institution's connection (its accounts belong to it), from the catalog. */
+/** A connection fed by statement files (its accounts belong to it): a file institution's, or a
+ * window institution's, whose statement can also be downloaded by hand. */
 function isFileConnection(connection: ConnectionRow): boolean {
-  return store.institutions.get(connection.institution_id)?.auth.kind === "file";
+  const kind = store.institutions.get(connection.institution_id)?.auth.kind;
+  return kind === "file" || kind === "window";
 }
 
 /** A bank's or card's own format is named after the institution in the catalog. */

@@ -7,6 +7,7 @@ import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { errorBox } from "../ui/notices";
 import { refreshConnections } from "../refresh";
+import { openInstitutionWindow } from "../institutionWindow";
 import { rememberSandboxLogin } from "../ui/sandboxPhone";
 import type { Screen } from "./screen";
 
@@ -139,7 +140,9 @@ export function linkScreen(): Screen {
               return;
             }
             location.hash = "#accounts";
-            void refreshConnections([connection.id]);
+            // Reached by the user's own login: the first refresh is that login, in its window.
+            if (institution.auth.kind === "window") void openInstitutionWindow(connection);
+            else void refreshConnections([connection.id]);
           } catch (e) {
             replaceChildren(problem, errorBox(e as GimsError));
             submit.disabled = false;
@@ -149,7 +152,9 @@ export function linkScreen(): Screen {
       },
       institution.auth.kind === "file"
         ? h("p", { class: "hint", id: "link-by-files" }, t("import.by_files"))
-        : null,
+        : institution.auth.kind === "window"
+          ? h("p", { class: "hint", id: "link-by-window" }, t("link.by_window"))
+          : null,
       h(
         "fieldset",
         { hidden: fields.length === 0 },

@@ -3,7 +3,7 @@
 // the connection's name to be typed. Every change goes through the core; errors show its
 // `{code, message}`.
 
-import { ipc, type ConnectionRow, type DeletedCounts, type GimsError } from "../ipc";
+import { ipc, type ConnectionRow, type DeletedCounts, type GimsError, type InstitutionView } from "../ipc";
 import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
@@ -33,10 +33,11 @@ export function settingsScreen(id: number): Screen {
         statusBadge(connection),
       ),
       generalForm(connection),
-      // Linked by its statement files: no login to change or re-link, a file to import.
-      institution?.auth.kind === "file" ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
+      // Linked by its statement files, or by the user's own login in the institution window: no
+      // login stored to change or re-link; a file downloaded by hand can always be imported.
+      noStoredLogin(institution) ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
       hideSection(connection, () => void load()),
-      deleteSection(connection, institution?.auth.kind === "file"),
+      deleteSection(connection, noStoredLogin(institution)),
     );
   };
 
@@ -257,6 +258,11 @@ function deleteSection(connection: ConnectionRow, byFiles: boolean): HTMLElement
 }
 
 /** The confirmation: what exactly is destroyed (counted by the core), and the name to type. */
+/** GIMS keeps no login for an institution reached by its files or by the user in its window. */
+function noStoredLogin(institution: InstitutionView | undefined): boolean {
+  return institution?.auth.kind === "file" || institution?.auth.kind === "window";
+}
+
 async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Promise<void> {
   let footprint: DeletedCounts;
   try {
@@ -289,6 +295,7 @@ async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Pr
         item(t("delete.balances", { n: footprint.balance_snapshots })),
         item(t("delete.holdings", { n: footprint.holdings })),
         item(t("delete.rules", { n: footprint.rules })),
+        footprint.window_data ? item(t("delete.window_data")) : null,
       ),
       h("p", { class: "irreversible" }, t("delete.irreversible")),
       h("p", { class: "hint" }, t("delete.hide_instead")),

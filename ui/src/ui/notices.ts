@@ -12,10 +12,13 @@ void everyCodeHasAHeadline;
 
 export type Tone = "ok" | "info" | "warn" | "error";
 
-export function notify(message: string, tone: Tone = "info"): void {
+export function notify(message: string, tone: Tone = "info", action?: { label: string; run: () => void }): void {
   const region = document.getElementById("notices");
   if (!region) return;
-  const notice = h("div", { class: `notice notice-${tone}`, role: tone === "error" ? "alert" : "status" }, message);
+  const button = action
+    ? h("button", { type: "button", class: "link-button notice-action", onclick: () => action.run() }, action.label)
+    : null;
+  const notice = h("div", { class: `notice notice-${tone}`, role: tone === "error" ? "alert" : "status" }, message, button);
   region.appendChild(notice);
   // A few at a time: older ones make way rather than cover the screen.
   while (region.children.length > 3) region.firstElementChild?.remove();

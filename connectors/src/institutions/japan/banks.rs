@@ -3,13 +3,14 @@
 
 use super::plan;
 use crate::contract::{Category, InstitutionInfo};
-use crate::institutions::files::{FileInstitution, by_file};
+use crate::institutions::files::{BY_WINDOW, FileInstitution, by_file};
 use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://fes.rakuten-bank.co.jp/MS/main/RbS?CurrentPageID=START&&COMMAND=LOGIN",
                 &["fes.rakuten-bank.co.jp"],
@@ -23,6 +24,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://direct.jp-bank.japanpost.jp/tp1web/U010101WAK.do",
                 &["direct.jp-bank.japanpost.jp"],
@@ -42,6 +44,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://direct.smbc.co.jp/aib/aibgsjsw5001.jsp",
                 // The login is on `direct`, the statements on `direct3` (research note below).
@@ -57,6 +60,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.netbk.co.jp/contents/pages/wpl010101/i010101CT/DI01010210",
                 &["www.netbk.co.jp"],
@@ -93,6 +97,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://entry11.bk.mufg.jp/ibg/dfw/APLIN/loginib/login?_TRANID=AA000_001",
                 &["entry11.bk.mufg.jp"],
@@ -105,6 +110,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://web.ib.mizuhobank.co.jp/servlet/LOGBNK0000000B.do",
                 &["web.ib.mizuhobank.co.jp"],
@@ -122,6 +128,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://login.paypay-bank.co.jp/wctx/LoginAction.do",
                 &["login.paypay-bank.co.jp"],
@@ -135,6 +142,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://bk.web.sbishinseibank.co.jp/SFC/apps/services/www/SFC/desktopbrowser/default/login?mode=1",
                 &["bk.web.sbishinseibank.co.jp"],

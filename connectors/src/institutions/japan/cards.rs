@@ -3,13 +3,14 @@
 
 use super::plan;
 use crate::contract::{Category, InstitutionInfo, Lifecycle};
-use crate::institutions::files::{FileInstitution, by_file};
+use crate::institutions::files::{BY_WINDOW, FileInstitution, by_file};
 use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.rakuten-card.co.jp/e-navi/",
                 &["www.rakuten-card.co.jp"],
@@ -23,6 +24,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.smbc-card.com/mem/index.jsp",
                 &["www.smbc-card.com"],
@@ -41,6 +43,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.paypay-card.co.jp/",
                 // Members log in with their Yahoo! JAPAN ID.
@@ -60,6 +63,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.viewsnet.jp/default.htm",
                 &["www.viewsnet.jp"],

@@ -3,13 +3,14 @@
 
 use super::plan;
 use crate::contract::{Category, InstitutionInfo, Lifecycle};
-use crate::institutions::files::{FileInstitution, by_file};
+use crate::institutions::files::{BY_WINDOW, FileInstitution, by_file};
 use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.mobilesuica.com/index.aspx",
                 &["www.mobilesuica.com"],

@@ -4,13 +4,14 @@
 
 use super::plan;
 use crate::contract::{Category, InstitutionInfo, Lifecycle};
-use crate::institutions::files::{FileInstitution, by_file};
+use crate::institutions::files::{BY_WINDOW, FileInstitution, by_file};
 use crate::vocabulary::AuthKind;
 
 pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://site1.sbisec.co.jp/ETGate/",
                 &["site1.sbisec.co.jp"],
@@ -28,6 +29,7 @@ pub static ALL: &[FileInstitution] = &[
     FileInstitution {
         info: &InstitutionInfo {
             auth: AuthKind::Window,
+            policy: BY_WINDOW,
             window: Some(&plan(
                 "https://www.rakuten-sec.co.jp/ITS/V_ACT_Login.html",
                 &["www.rakuten-sec.co.jp"],

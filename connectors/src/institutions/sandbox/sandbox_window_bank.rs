@@ -7,7 +7,7 @@
 //! resolves (a real institution's plan holds `https` addresses and its hosts).
 
 use crate::contract::{Category, InstitutionInfo};
-use crate::institutions::files::{FileInstitution, by_file};
+use crate::institutions::files::{BY_WINDOW, FileInstitution, by_file};
 use crate::vocabulary::AuthKind;
 use crate::window::{RecipeStep, WindowPlan};
 
@@ -31,6 +31,7 @@ static PLAN: WindowPlan = WindowPlan {
 pub static ALL: &[FileInstitution] = &[FileInstitution {
     info: &InstitutionInfo {
         auth: AuthKind::Window,
+        policy: BY_WINDOW,
         window: Some(&PLAN),
         endpoint: super::ENDPOINT,
         ..by_file(ID, "サンドボックスWeb銀行", Category::Bank, &["Sandbox Window Bank"])

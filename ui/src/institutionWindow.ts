@@ -1,0 +1,48 @@
+// The institution window from the main window's side: the refresh button of a window connection
+// opens it (the core and the shell do the rest), and what happens there comes back as
+// `institution-window` events, told to the user as notices. The page in that window never talks
+// to this one.
+
+import type { ConnectionRow, InstitutionWindowEvent } from "./bindings";
+import { t } from "./i18n";
+import { ipc } from "./ipc";
+import { store } from "./store";
+import { errorText, notify, notifyError } from "./ui/notices";
+
+export async function openInstitutionWindow(connection: ConnectionRow): Promise<void> {
+  try {
+    await ipc.openInstitutionWindow(connection.id);
+    notify(t("window.opened", { name: connection.display_name }), "info");
+  } catch (e) {
+    notifyError(e);
+  }
+}
+
+/** Says what happened in an institution window; `imported` runs after a statement was saved. */
+export function onInstitutionWindowEvent(event: InstitutionWindowEvent, imported: () => void): void {
+  const name = store.connectionName(event.connection_id);
+  switch (event.kind) {
+    case "imported":
+      notify(
+        t("window.imported", { name, file: event.file_name, imported: event.imported, duplicates: event.duplicates }),
+        "ok",
+      );
+      imported();
+      break;
+    case "refused":
+      notify(`${t("window.refused", { name })} ${errorText(event.error)}`, "error");
+      break;
+    case "step_missing":
+      notify(t("window.step_missing", { name, step: event.step, what: event.what }), "warn");
+      break;
+    case "blocked":
+      notify(t("window.blocked", { name, url: event.url }), "warn", {
+        label: t("window.open_in_browser"),
+        run: () => void ipc.openBlockedLink(event.connection_id).catch(notifyError),
+      });
+      break;
+    case "closed":
+      notify(t("window.closed", { name }), "info");
+      break;
+  }
+}
