@@ -5,7 +5,8 @@
 //! * **No IPC.** No capability names these windows (`capabilities/` grants the main window only),
 //!   so a page here cannot call a command; `tests::a_remote_page_cannot_call_a_command` proves it.
 //! * **Its hosts only.** A navigation (link, redirect, frame) to a host the catalog's plan does not
-//!   list is refused; the main window offers to open it in the system browser.
+//!   list is refused; the main window offers to open it in the system browser. GIMS's own address
+//!   bar above the page shows the address and WebKit's TLS verdict (`address_bar.rs`).
 //! * **Its own browser data.** Each connection has a WebKit data folder inside the vault folder
 //!   (`Gims::window_data_dir`): persistent cookies (the institution's trusted-device mark) are kept
 //!   between refreshes, session cookies are deleted before the login page opens, and deleting the
@@ -238,18 +239,12 @@ fn allow_navigation(app: &AppHandle, id: i64, url: &Url) -> bool {
     false
 }
 
-/// The window's title is its address bar: the address and whether the connection is encrypted.
-fn show_address(window: &WebviewWindow, name: &str, url: &Url) {
-    let lock = if url.scheme() == "https" { "🔒" } else { "⚠ 暗号化されていない接続" };
-    let _ = window.set_title(&format!("{lock} {url} — {name} — GIMS"));
-}
-
 fn page_loaded(window: &WebviewWindow, id: i64, url: &Url) {
     let app = window.app_handle();
     let windows = app.state::<InstitutionWindows>();
     let mut open = windows.open.lock().expect("window states");
     let Some(state) = open.get_mut(&id) else { return };
-    show_address(window, &state.session.institution_name, url);
+    crate::address_bar::show(window, &state.session.institution_name, url);
     if url.as_str() == "about:blank" || state.stopped || state.captured {
         return;
     }

@@ -5,6 +5,7 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod address_bar;
 mod bindings;
 mod commands;
 mod institution_window;

@@ -128,5 +128,5 @@ async fn the_index_lists_every_institution() {
         .map(|row| row.value().attr("data-id").unwrap().to_owned())
         .collect();
     assert_eq!(listed, INSTITUTIONS.iter().map(|i| i.id.to_owned()).collect::<Vec<_>>());
-    assert_eq!(listed.len(), 9);
+    assert_eq!(listed.len(), 10);
 }
