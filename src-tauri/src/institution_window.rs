@@ -44,7 +44,7 @@ pub const EVENT: &str = "institution-window";
 pub enum InstitutionWindowEvent {
     /// A recipe step found nothing to act on: the walk stopped there (1-based `step`), and the
     /// user downloads the statement by hand in the window.
-    StepMissing { connection_id: i64, step: u32, what: String },
+    StepMissing { connection_id: i64, step: u32, what: WindowStep },
     /// The page tried to go to an address outside the institution's hosts; nothing was loaded.
     Blocked { connection_id: i64, url: String },
     /// A downloaded statement was imported into the connection; the window closed.
@@ -286,11 +286,11 @@ fn walk(window: &WebviewWindow, id: i64) {
             Ok(url) => {
                 let _ = window.navigate(url);
             }
-            Err(_) => step_missing(&app, id, number as u32, &format!("open {url}")),
+            Err(_) => step_missing(&app, id, number as u32, WindowStep::Open { url }),
         },
         WindowStep::AwaitDownload => {}
         WindowStep::Choose { .. } | WindowStep::Click { .. } => {
-            let what = describe(&step);
+            let what = step.clone();
             let script = step_script(&step);
             let window_for_next = window.clone();
             let app_for_result = app.clone();
@@ -307,27 +307,13 @@ fn walk(window: &WebviewWindow, id: i64) {
                         walk(&window_for_next, id);
                     }
                 } else {
-                    step_missing(&app_for_result, id, number as u32, &what);
+                    step_missing(&app_for_result, id, number as u32, what.clone());
                 }
             });
             if ran.is_err() {
-                step_missing(&app, id, number as u32, &describe(&step));
+                step_missing(&app, id, number as u32, step);
             }
         }
-    }
-}
-
-fn describe(step: &WindowStep) -> String {
-    match step {
-        WindowStep::Open { url } => format!("open {url}"),
-        WindowStep::Click { selector, text } => match (selector, text) {
-            (Some(selector), Some(text)) => format!("click {selector} 「{text}」"),
-            (Some(selector), None) => format!("click {selector}"),
-            (None, Some(text)) => format!("click 「{text}」"),
-            (None, None) => "click".into(),
-        },
-        WindowStep::Choose { selector, value } => format!("choose {value} in {selector}"),
-        WindowStep::AwaitDownload => "wait for the download".into(),
     }
 }
 
@@ -370,7 +356,7 @@ fn step_script(step: &WindowStep) -> String {
     }
 }
 
-fn step_missing(app: &AppHandle, id: i64, step: u32, what: &str) {
+fn step_missing(app: &AppHandle, id: i64, step: u32, what: WindowStep) {
     {
         let windows = app.state::<InstitutionWindows>();
         let mut open = windows.open.lock().expect("window states");
@@ -379,11 +365,7 @@ fn step_missing(app: &AppHandle, id: i64, step: u32, what: &str) {
         state.walking = false;
     }
     tracing::info!(connection = id, step, "institution window: a recipe step found nothing; the user goes on by hand");
-    let _ = app.emit_to(
-        "main",
-        EVENT,
-        InstitutionWindowEvent::StepMissing { connection_id: id, step, what: what.to_string() },
-    );
+    let _ = app.emit_to("main", EVENT, InstitutionWindowEvent::StepMissing { connection_id: id, step, what });
 }
 
 /// Downloads go into the connection's folder under a name of their own, and are imported.

@@ -3,7 +3,7 @@
 // `institution-window` events, told to the user as notices. The page in that window never talks
 // to this one.
 
-import type { ConnectionRow, InstitutionWindowEvent } from "./bindings";
+import type { ConnectionRow, InstitutionWindowEvent, WindowStep } from "./bindings";
 import { t } from "./i18n";
 import { ipc } from "./ipc";
 import { store } from "./store";
@@ -15,6 +15,20 @@ export async function openInstitutionWindow(connection: ConnectionRow): Promise<
     notify(t("window.opened", { name: connection.display_name }), "info");
   } catch (e) {
     notifyError(e);
+  }
+}
+
+/** A recipe step in the user's words: 「#statement-period で 3 を選ぶ」. */
+function stepWords(step: WindowStep): string {
+  switch (step.step) {
+    case "open":
+      return t("window.step.open", { url: step.url });
+    case "click":
+      return t("window.step.click", { what: [step.text, step.selector].filter((x) => x).join(" ") });
+    case "choose":
+      return t("window.step.choose", { selector: step.selector, value: step.value });
+    case "await_download":
+      return t("window.step.await_download");
   }
 }
 
@@ -33,7 +47,7 @@ export function onInstitutionWindowEvent(event: InstitutionWindowEvent, imported
       notify(`${t("window.refused", { name })} ${errorText(event.error)}`, "error");
       break;
     case "step_missing":
-      notify(t("window.step_missing", { name, step: event.step, what: event.what }), "warn");
+      notify(t("window.step_missing", { name, step: event.step, what: stepWords(event.what) }), "warn");
       break;
     case "blocked":
       notify(t("window.blocked", { name, url: event.url }), "warn", {
