@@ -74,6 +74,7 @@ mod tests {
             EditConnectionArgs,
             RelinkArgs,
             ConnectionArgs,
+            BlockedLinkArgs,
             DeleteConnectionArgs,
             FirstPaintArgs,
             RefreshArgs,

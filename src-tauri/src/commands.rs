@@ -97,6 +97,8 @@ command_args! {
     /// `credentials`: a new login to re-link with, or `None` to keep the stored one.
     RelinkArgs { id: i64, credentials: Option<HashMap<String, String>> }
     ConnectionArgs { id: i64 }
+    /// An address connection `id`'s institution window refused, as its notice named it.
+    BlockedLinkArgs { id: i64, url: String }
     /// `hidden`: out of every total and report (data kept), or shown again.
     HideConnectionArgs { id: i64, hidden: bool }
     /// `typed_name`: what the user typed to confirm; it must be the connection's display name.
@@ -612,8 +614,8 @@ pub async fn open_institution_window(app: tauri::AppHandle, args: ConnectionArgs
 
 /// Opens in the system browser the address an institution window refused (the user agreed).
 #[tauri::command(rename_all = "snake_case")]
-pub fn open_blocked_link(app: tauri::AppHandle, args: ConnectionArgs) -> Result<()> {
-    crate::institution_window::open_blocked(&app, args.id)
+pub fn open_blocked_link(app: tauri::AppHandle, args: BlockedLinkArgs) -> Result<()> {
+    crate::institution_window::open_refused(&app, args.id, &args.url)
 }
 
 /// What the demo's sandbox phone received (connectors/sandbox/PROTOCOL.md), oldest first.

@@ -59,7 +59,13 @@ pub enum InstitutionWindowEvent {
 #[derive(Default)]
 pub struct InstitutionWindows {
     open: Mutex<HashMap<i64, WindowState>>,
+    /// The addresses each connection's window refused (the newest few), which the user may open
+    /// in the system browser from the notice that named them, even after the window closed.
+    refused: Mutex<HashMap<i64, Vec<String>>>,
 }
+
+/// How many refused addresses are kept per connection.
+const REFUSED_KEPT: usize = 20;
 
 struct WindowState {
     session: WindowSession,
@@ -78,8 +84,6 @@ struct WindowState {
     pending: Vec<PathBuf>,
     downloads_started: u32,
     captured: bool,
-    /// The last address refused, which the user may open in the system browser.
-    blocked: Option<Url>,
 }
 
 fn label(connection_id: i64) -> String {
@@ -119,7 +123,6 @@ pub async fn open(app: &AppHandle, id: i64) -> Result<WindowSession> {
             pending: Vec::new(),
             downloads_started: 0,
             captured: false,
-            blocked: None,
         },
     );
     let built =
@@ -170,17 +173,14 @@ pub async fn open(app: &AppHandle, id: i64) -> Result<WindowSession> {
     Ok(plan)
 }
 
-/// Opens the address the window last refused in the system browser (the user agreed).
-pub fn open_blocked(app: &AppHandle, id: i64) -> Result<()> {
-    let url = app
-        .state::<InstitutionWindows>()
-        .open
-        .lock()
-        .expect("window states")
-        .get_mut(&id)
-        .and_then(|state| state.blocked.take())
-        .ok_or_else(|| GimsError::invalid("connection", "the institution window refused no address to open"))?;
-    open::that_detached(url.as_str()).map_err(|e| {
+/// Opens in the system browser an address connection `id`'s window refused, named by the notice
+/// the user answered; no other address (the main window cannot open arbitrary ones).
+pub fn open_refused<R: tauri::Runtime>(app: &AppHandle<R>, id: i64, url: &str) -> Result<()> {
+    let refused = app.state::<InstitutionWindows>().refused.lock().expect("refused addresses").get(&id).cloned();
+    if !refused.unwrap_or_default().iter().any(|known| known == url) {
+        return Err(GimsError::invalid("url", "the institution window did not refuse that address"));
+    }
+    open::that_detached(url).map_err(|e| {
         GimsError::internal(format!("could not open the browser ({e}); open {url} yourself if you trust it"))
     })
 }
@@ -228,8 +228,16 @@ fn allow_navigation(app: &AppHandle, id: i64, url: &Url) -> bool {
     if allowed(&state.session, url) {
         return true;
     }
-    state.blocked = Some(url.clone());
     drop(open);
+    {
+        let mut refused = windows.refused.lock().expect("refused addresses");
+        let list = refused.entry(id).or_default();
+        list.retain(|known| known != url.as_str());
+        list.push(url.to_string());
+        if list.len() > REFUSED_KEPT {
+            list.remove(0);
+        }
+    }
     tracing::info!(
         connection = id,
         host = url.host_str().unwrap_or(""),
@@ -547,6 +555,18 @@ mod tests {
         for origin in [bank_url, "tauri://localhost"] {
             let refused = get_ipc_response(&bank, request(origin)).expect_err("an institution window may not");
             assert!(refused.to_string().contains("not allowed"), "{origin}: {refused}");
+        }
+    }
+
+    #[test]
+    fn only_an_address_its_window_refused_can_be_opened_in_the_browser() {
+        let app = tauri::test::mock_app();
+        app.manage(InstitutionWindows::default());
+        let windows = app.state::<InstitutionWindows>();
+        windows.refused.lock().unwrap().insert(3, vec!["http://localhost:4100/_sandbox/partner".into()]);
+        for (id, url) in [(3, "https://evil.example/"), (4, "http://localhost:4100/_sandbox/partner")] {
+            let error = open_refused(app.handle(), id, url).unwrap_err();
+            assert!(error.message.contains("did not refuse that address"), "{id} {url}: {}", error.message);
         }
     }
 

@@ -52,7 +52,7 @@ export function onInstitutionWindowEvent(event: InstitutionWindowEvent, imported
     case "blocked":
       notify(t("window.blocked", { name, url: event.url }), "warn", {
         label: t("window.open_in_browser"),
-        run: () => void ipc.openBlockedLink(event.connection_id).catch(notifyError),
+        run: () => void ipc.openBlockedLink(event.connection_id, event.url).catch(notifyError),
       });
       break;
     case "closed":

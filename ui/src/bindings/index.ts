@@ -12,6 +12,7 @@ export type * from "./AssetClassLine";
 export type * from "./AssetReport";
 export type * from "./AuthKind";
 export type * from "./AuthView";
+export type * from "./BlockedLinkArgs";
 export type * from "./BudgetLine";
 export type * from "./BudgetReport";
 export type * from "./CategoryEntry";

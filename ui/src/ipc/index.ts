@@ -11,6 +11,7 @@ import type {
   AddTransactionArgs,
   AppInfo,
   AssetReport,
+  BlockedLinkArgs,
   CategoryRow,
   ChallengeArgs,
   ConnectArgs,
@@ -285,8 +286,8 @@ export const ipc = {
     listen<EngineEvent>("engine", (message) => handler(message.payload)),
   /** Refreshes a window connection: its institution window opens on the login page. */
   openInstitutionWindow: (id: number) => call<WindowSession, ConnectionArgs>("open_institution_window", { id }),
-  /** Opens the address that connection's window refused, in the system browser. */
-  openBlockedLink: (id: number) => call<void, ConnectionArgs>("open_blocked_link", { id }),
+  /** Opens in the system browser an address that connection's window refused (the core checks it did). */
+  openBlockedLink: (id: number, url: string) => call<void, BlockedLinkArgs>("open_blocked_link", { id, url }),
   onInstitutionWindow: (handler: (event: InstitutionWindowEvent) => void): Promise<UnlistenFn> =>
     listen<InstitutionWindowEvent>("institution-window", (message) => handler(message.payload)),
 };
