@@ -67,6 +67,25 @@ pub struct InstitutionWindows {
 /// How many refused addresses are kept per connection.
 const REFUSED_KEPT: usize = 20;
 
+impl InstitutionWindows {
+    /// Runs `f` on the state of connection `id`'s window, if it is open; the lock is held for `f`
+    /// only (never around a call into the window, whose handlers take it again).
+    fn with<T>(&self, id: i64, f: impl FnOnce(&mut WindowState) -> T) -> Option<T> {
+        self.open.lock().expect("window states").get_mut(&id).map(f)
+    }
+
+    /// Keeps `url` among the newest addresses connection `id`'s window refused.
+    fn remember_refused(&self, id: i64, url: &Url) {
+        let mut refused = self.refused.lock().expect("refused addresses");
+        let list = refused.entry(id).or_default();
+        list.retain(|known| known != url.as_str());
+        list.push(url.to_string());
+        if list.len() > REFUSED_KEPT {
+            list.remove(0);
+        }
+    }
+}
+
 struct WindowState {
     session: WindowSession,
     /// Where downloads are written, inside the connection's data folder.
@@ -223,20 +242,10 @@ pub fn allowed(plan: &WindowSession, url: &Url) -> bool {
 
 fn allow_navigation(app: &AppHandle, id: i64, url: &Url) -> bool {
     let windows = app.state::<InstitutionWindows>();
-    let mut open = windows.open.lock().expect("window states");
-    let Some(state) = open.get_mut(&id) else { return false };
-    if allowed(&state.session, url) {
-        return true;
-    }
-    drop(open);
-    {
-        let mut refused = windows.refused.lock().expect("refused addresses");
-        let list = refused.entry(id).or_default();
-        list.retain(|known| known != url.as_str());
-        list.push(url.to_string());
-        if list.len() > REFUSED_KEPT {
-            list.remove(0);
-        }
+    match windows.with(id, |state| allowed(&state.session, url)) {
+        None => return false,
+        Some(true) => return true,
+        Some(false) => windows.remember_refused(id, url),
     }
     tracing::info!(
         connection = id,
@@ -248,25 +257,24 @@ fn allow_navigation(app: &AppHandle, id: i64, url: &Url) -> bool {
 }
 
 fn page_loaded(window: &WebviewWindow, id: i64, url: &Url) {
-    let app = window.app_handle();
-    let windows = app.state::<InstitutionWindows>();
-    let mut open = windows.open.lock().expect("window states");
-    let Some(state) = open.get_mut(&id) else { return };
-    crate::address_bar::show(window, &state.session.institution_name, url);
-    if url.as_str() == "about:blank" || state.stopped || state.captured {
+    let windows = window.app_handle().state::<InstitutionWindows>();
+    let Some(name) = windows.with(id, |state| state.session.institution_name.clone()) else { return };
+    crate::address_bar::show(window, &name, url);
+    if url.as_str() == "about:blank" {
         return;
     }
-    let go = if state.walking {
-        std::mem::take(&mut state.awaiting_load)
-    } else {
-        let logged_in = state.session.logged_in.as_deref().is_some_and(|prefix| url.as_str().starts_with(prefix));
-        if logged_in && !state.session.steps.is_empty() {
-            state.walking = true;
+    let go = windows.with(id, |state| {
+        if state.stopped || state.captured {
+            false
+        } else if state.walking {
+            std::mem::take(&mut state.awaiting_load)
+        } else {
+            let logged_in = state.session.logged_in.as_deref().is_some_and(|prefix| url.as_str().starts_with(prefix));
+            state.walking = logged_in && !state.session.steps.is_empty();
+            state.walking
         }
-        state.walking
-    };
-    drop(open);
-    if go {
+    });
+    if go == Some(true) {
         walk(window, id);
     }
 }
@@ -275,20 +283,17 @@ fn page_loaded(window: &WebviewWindow, id: i64, url: &Url) {
 /// their element, and the walk goes on from there.
 fn walk(window: &WebviewWindow, id: i64) {
     let app = window.app_handle().clone();
-    let step = {
-        let windows = app.state::<InstitutionWindows>();
-        let mut open = windows.open.lock().expect("window states");
-        let Some(state) = open.get_mut(&id) else { return };
-        let Some(step) = state.session.steps.get(state.next_step).cloned() else { return };
+    let next = app.state::<InstitutionWindows>().with(id, |state| {
+        let step = state.session.steps.get(state.next_step).cloned()?;
         state.next_step += 1;
         // After an address is opened or a click, the next step waits for the page it brings
         // (a download brings none: the step after it waits for the download).
         let next_waits = !matches!(state.session.steps.get(state.next_step), None | Some(WindowStep::AwaitDownload));
         state.awaiting_load =
             matches!(step, WindowStep::Open { .. }) || (matches!(step, WindowStep::Click { .. }) && next_waits);
-        (state.next_step, step)
-    };
-    let (number, step) = step;
+        Some((state.next_step, step))
+    });
+    let Some(Some((number, step))) = next else { return };
     match step {
         WindowStep::Open { url } => match Url::parse(&url) {
             Ok(url) => {
@@ -304,14 +309,8 @@ fn walk(window: &WebviewWindow, id: i64) {
             let app_for_result = app.clone();
             let ran = window.eval_with_callback(script, move |result| {
                 if result.trim_matches('"') == "ok" {
-                    let continues = !app_for_result
-                        .state::<InstitutionWindows>()
-                        .open
-                        .lock()
-                        .expect("window states")
-                        .get(&id)
-                        .is_some_and(|state| state.awaiting_load);
-                    if continues {
+                    let waits = app_for_result.state::<InstitutionWindows>().with(id, |state| state.awaiting_load);
+                    if waits == Some(false) {
                         walk(&window_for_next, id);
                     }
                 } else {
@@ -365,12 +364,12 @@ fn step_script(step: &WindowStep) -> String {
 }
 
 fn step_missing(app: &AppHandle, id: i64, step: u32, what: WindowStep) {
-    {
-        let windows = app.state::<InstitutionWindows>();
-        let mut open = windows.open.lock().expect("window states");
-        let Some(state) = open.get_mut(&id) else { return };
+    let stopped = app.state::<InstitutionWindows>().with(id, |state| {
         state.stopped = true;
         state.walking = false;
+    });
+    if stopped.is_none() {
+        return;
     }
     tracing::info!(connection = id, step, "institution window: a recipe step found nothing; the user goes on by hand");
     let _ = app.emit_to("main", EVENT, InstitutionWindowEvent::StepMissing { connection_id: id, step, what });
@@ -381,23 +380,24 @@ fn on_download(app: &AppHandle, id: i64, event: DownloadEvent<'_>) -> bool {
     let windows = app.state::<InstitutionWindows>();
     match event {
         DownloadEvent::Requested { destination, .. } => {
-            let mut open = windows.open.lock().expect("window states");
-            let Some(state) = open.get_mut(&id) else { return false };
-            state.downloads_started += 1;
             let suggested = destination
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
                 .filter(|name| !name.is_empty())
                 .unwrap_or_else(|| "statement".into());
-            let target = state.downloads.join(format!("{}-{}", state.downloads_started, safe_name(&suggested)));
-            *destination = target.clone();
-            state.pending.push(target);
+            let target = windows.with(id, |state| {
+                state.downloads_started += 1;
+                let target = state.downloads.join(format!("{}-{}", state.downloads_started, safe_name(&suggested)));
+                state.pending.push(target.clone());
+                target
+            });
+            // A download with no open window of ours is not taken.
+            let Some(target) = target else { return false };
+            *destination = target;
             true
         }
         DownloadEvent::Finished { path, .. } => {
-            let taken = {
-                let mut open = windows.open.lock().expect("window states");
-                let Some(state) = open.get_mut(&id) else { return true };
+            let taken = windows.with(id, |state| {
                 // WebKit names the finished file by path or by `file://` URI depending on its
                 // version: matched by its name, or the one download in flight.
                 let named = path.as_ref().and_then(|path| path.file_name().map(|n| n.to_owned()));
@@ -405,9 +405,9 @@ fn on_download(app: &AppHandle, id: i64, event: DownloadEvent<'_>) -> bool {
                     .and_then(|name| state.pending.iter().position(|p| p.file_name() == Some(name.as_os_str())))
                     .or_else(|| (state.pending.len() == 1).then_some(0));
                 index.map(|i| (state.pending.remove(i), state.host.clone()))
-            };
+            });
             // WebKit may report one download's end twice: the second finds nothing pending.
-            if let Some((file, host)) = taken {
+            if let Some(Some((file, host))) = taken {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move { capture(&app, id, &file, &host).await });
             }
@@ -446,9 +446,7 @@ async fn capture(app: &AppHandle, id: i64, file: &Path, host: &str) {
     };
     let event = match imported {
         Ok(outcome) => {
-            if let Some(state) = app.state::<InstitutionWindows>().open.lock().expect("window states").get_mut(&id) {
-                state.captured = true;
-            }
+            app.state::<InstitutionWindows>().with(id, |state| state.captured = true);
             if let Some(window) = app.get_webview_window(&label(id)) {
                 let _ = window.close();
             }

@@ -123,30 +123,27 @@ fn a_month_after(at: time::OffsetDateTime) -> time::OffsetDateTime {
 
 /// A file connection whose next file is overdue says so (computed when listed, nothing stored).
 pub(super) fn mark_due(mut row: ConnectionRow, now: time::OffsetDateTime) -> ConnectionRow {
-    if formats_of(&row.institution_id).is_none() {
+    let Some(file) = gims_connectors::institutions::files::file_institution(&row.institution_id) else {
         return row;
-    }
+    };
     let overdue = row
         .next_refresh_at
         .as_deref()
         .and_then(|at| time::OffsetDateTime::parse(at, &Rfc3339).ok())
         .is_some_and(|due| due <= now);
     if overdue {
-        let by_window = gims_connectors::institution(&row.institution_id)
-            .is_some_and(|info| info.auth == gims_connectors::AuthKind::Window);
-        row.status = "file_due".into();
-        row.action = if by_window { "open_window" } else { "import_file" }.into();
-        row.message = match by_window {
-            true => format!(
-                "this month's statement of {} is due: refresh it in the desktop app's institution window, or download \
-                 it and import it (`gims import FILE --connection {}`)",
-                row.display_name, row.id
-            ),
-            false => format!(
-                "this month's statement of {} is due: download it and import it (`gims import FILE --connection {}`)",
-                row.display_name, row.id
-            ),
+        let (action, instead) = match file.info.auth {
+            gims_connectors::AuthKind::Window => {
+                ("open_window", "refresh it in the desktop app's institution window, or download it and import it")
+            }
+            _ => ("import_file", "download it and import it"),
         };
+        row.status = "file_due".into();
+        row.action = action.into();
+        row.message = format!(
+            "this month's statement of {} is due: {instead} (`gims import FILE --connection {}`)",
+            row.display_name, row.id
+        );
     }
     row
 }

@@ -99,9 +99,9 @@ impl Gims {
     }
 
     /// The connection's browser data folder (cookies, the bank's trusted-device mark), inside
-    /// the vault folder. Whether it exists is the window's business; deletion removes it.
+    /// the vault folder: `<vault>/webkit/<connection id>`. Whether it exists is the window's business; deletion removes it.
     pub fn window_data_dir(&self, id: i64) -> PathBuf {
-        window_data_dir(&self.vault.dir, id)
+        self.vault.dir.join("webkit").join(id.to_string())
     }
 
     /// Imports a statement caught in connection `id`'s window: one of the institution's formats,
@@ -130,9 +130,4 @@ impl Gims {
             )
         })
     }
-}
-
-/// `<vault>/webkit/<connection id>`.
-pub(super) fn window_data_dir(vault: &std::path::Path, id: i64) -> PathBuf {
-    vault.join("webkit").join(id.to_string())
 }

@@ -68,3 +68,9 @@ class Store {
 }
 
 export const store = new Store();
+
+/** Reached through its statement files (`file`), or by the user's own login in the institution
+ * window (`window`): GIMS keeps no login for it, and a statement downloaded by hand imports into it. */
+export function fedByFiles(institution: InstitutionView | undefined): boolean {
+  return institution?.auth.kind === "file" || institution?.auth.kind === "window";
+}

@@ -88,9 +88,14 @@ pub fn all() -> impl Iterator<Item = &'static FileInstitution> {
     .flatten()
 }
 
+/// The institution `id` if GIMS reaches it through its statement files (by window or by hand).
+pub fn file_institution(id: &str) -> Option<&'static FileInstitution> {
+    all().find(|f| f.info.id == id)
+}
+
 /// The formats of a file institution's statements; `None` for an institution GIMS logs in to.
 pub fn formats_of(id: &str) -> Option<&'static [&'static str]> {
-    all().find(|f| f.info.id == id).map(|f| f.formats)
+    file_institution(id).map(|f| f.formats)
 }
 
 #[async_trait::async_trait]

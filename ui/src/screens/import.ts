@@ -16,7 +16,7 @@ import {
   type ImportTargetChoice,
   type StatementUpload,
 } from "../ipc";
-import { store } from "../store";
+import { fedByFiles, store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { field } from "../ui/field";
@@ -31,8 +31,7 @@ const MAX_MIB = 64;
 /** A connection fed by statement files (its accounts belong to it): a file institution's, or a
  * window institution's, whose statement can also be downloaded by hand. */
 function isFileConnection(connection: ConnectionRow): boolean {
-  const kind = store.institutions.get(connection.institution_id)?.auth.kind;
-  return kind === "file" || kind === "window";
+  return fedByFiles(store.institutions.get(connection.institution_id));
 }
 
 /** A bank's or card's own format is named after the institution in the catalog. */

@@ -3,8 +3,8 @@
 // the connection's name to be typed. Every change goes through the core; errors show its
 // `{code, message}`.
 
-import { ipc, type ConnectionRow, type DeletedCounts, type GimsError, type InstitutionView } from "../ipc";
-import { store } from "../store";
+import { ipc, type ConnectionRow, type DeletedCounts, type GimsError } from "../ipc";
+import { fedByFiles, store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { field } from "../ui/field";
@@ -35,9 +35,9 @@ export function settingsScreen(id: number): Screen {
       generalForm(connection),
       // Linked by its statement files, or by the user's own login in the institution window: no
       // login stored to change or re-link; a file downloaded by hand can always be imported.
-      noStoredLogin(institution) ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
+      fedByFiles(institution) ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
       hideSection(connection, () => void load()),
-      deleteSection(connection, noStoredLogin(institution)),
+      deleteSection(connection, fedByFiles(institution)),
     );
   };
 
@@ -258,11 +258,6 @@ function deleteSection(connection: ConnectionRow, byFiles: boolean): HTMLElement
 }
 
 /** The confirmation: what exactly is destroyed (counted by the core), and the name to type. */
-/** GIMS keeps no login for an institution reached by its files or by the user in its window. */
-function noStoredLogin(institution: InstitutionView | undefined): boolean {
-  return institution?.auth.kind === "file" || institution?.auth.kind === "window";
-}
-
 async function openDeleteDialog(connection: ConnectionRow, byFiles: boolean): Promise<void> {
   let footprint: DeletedCounts;
   try {
