@@ -3,14 +3,18 @@
 //! passkey, app approval: whatever the institution asks), so GIMS never sees the password.
 //!
 //! * **No IPC.** No capability names these windows (`capabilities/` grants the main window only),
-//!   so a page here cannot call a command; `tests::a_remote_page_cannot_call_a_command` proves it.
+//!   so a page here cannot call a command; `tests::a_remote_page_cannot_call_a_command` proves it
+//!   with the mock runtime, and the e2e inside the real window: the sandbox bank's page runs a
+//!   probe (`/_sandbox/ipc-probe.js`) that tries the ledger, opening an address and a forged
+//!   notice through `__TAURI_INTERNALS__` and `ipc://`, and every try is refused.
 //! * **Its hosts only.** A navigation (link, redirect, frame) to a host the catalog's plan does not
 //!   list is refused; the main window offers to open it in the system browser. GIMS's own address
 //!   bar above the page shows the address and WebKit's TLS verdict (`address_bar.rs`).
 //! * **Its own browser data.** Each connection has a WebKit data folder inside the vault folder
 //!   (`Gims::window_data_dir`): persistent cookies (the institution's trusted-device mark) are kept
-//!   between refreshes, session cookies are deleted before the login page opens, and deleting the
-//!   connection deletes the folder.
+//!   between refreshes, session cookies are deleted before the login page opens (WebKit keeps
+//!   them for the app's lifetime otherwise: the e2e saw the next login page get the last
+//!   session's cookie without it), and deleting the connection deletes the folder.
 //! * **Statement capture.** A download is written into that folder (never the Downloads folder),
 //!   imported into the connection by the core (`Gims::import_captured`: one of the institution's
 //!   formats, all or nothing, recorded as the user's login), then deleted; the window closes.

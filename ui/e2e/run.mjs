@@ -169,8 +169,17 @@ async function screenshot(name) {
   log("screenshot", file);
 }
 
+/** A click on the nav link to `hash`; a click that a re-rendering screen swallowed is made again. */
 async function go(hash, readyCss) {
-  await click(`nav a[href="${hash}"]`);
+  for (let attempt = 1; ; attempt++) {
+    await click(`nav a[href="${hash}"]`);
+    const arrived = await waitUntil(`the address ${hash}`, async () => (await script("return location.hash")) === hash, 3_000)
+      .then(() => true)
+      .catch(() => false);
+    if (arrived) break;
+    if (attempt === 3) throw new Error(`three clicks on the nav link ${hash} did not go there`);
+    log(`the click on the nav link ${hash} did not go there; clicking again`);
+  }
   await waitFor(readyCss);
 }
 
@@ -1304,6 +1313,16 @@ async function screenshotDisplay(name) {
 }
 
 const partnerLoads = async () => (await (await fetch(`${sandbox}/_sandbox/partner/requests`)).json()).count;
+const sandboxJson = async (path) => (await fetch(`${sandbox}${path}`)).json();
+/** The window bank's login pages, and how many arrived with a session cookie of an earlier login. */
+const windowBankLoginPages = () => sandboxJson("/_sandbox/login-pages?institution=sandbox-window-bank");
+
+/** A login in the window starts afresh: its login page came without an earlier session's cookie. */
+async function noSessionCarriedOver(servedBefore) {
+  const pages = await windowBankLoginPages();
+  if (pages.served <= servedBefore) throw new Error(`the bank served no login page (${JSON.stringify(pages)})`);
+  if (pages.with_session_cookie !== 0) throw new Error(`a login page got an earlier session's cookie: ${JSON.stringify(pages)}`);
+}
 const windowPhone = async () =>
   (await (await fetch(`${sandbox}/_sandbox/phone?login=${LOGIN}`)).json()).messages.filter(
     (m) => m.kind === "otp" && m.institution === "sandbox-window-bank",
@@ -1320,6 +1339,7 @@ async function logInAtTheWindowBank() {
 
 step("institution window: a bank reached by the user's own login; the recipe walks to the download, the statement is imported", async () => {
   const partnerBefore = await partnerLoads();
+  const pagesBefore = (await windowBankLoginPages()).served;
   await go("#link", "#institution-search");
   await type("#institution-search", "Web銀行");
   await waitFor('button[data-institution="sandbox-window-bank"]');
@@ -1345,6 +1365,17 @@ step("institution window: a bank reached by the user's own login; the recipe wal
   await windowGone();
   if (!(await noticeMatching("localhost:\\d+/_sandbox/partner"))) throw new Error("the partner frame on another host was not reported as refused");
   if ((await partnerLoads()) !== partnerBefore) throw new Error("the partner frame on another host was loaded inside the institution window");
+  await noSessionCarriedOver(pagesBefore);
+  // The bank's accounts page ran the sandbox's IPC probe, as a hostile page would: every way to
+  // the app's commands (the ledger, opening an address, a forged notice) was tried and none answered.
+  const probe = await waitUntil("the IPC probe's four reports", async () => {
+    const reports = (await sandboxJson("/_sandbox/ipc-probe")).reports;
+    return reports.length >= 4 ? reports : null;
+  });
+  for (const report of probe) log("IPC probe:", report.channel, report.outcome, report.detail);
+  const answered = probe.filter((report) => report.outcome === "answered");
+  if (answered.length) throw new Error(`a page in the institution window reached the app: ${JSON.stringify(answered)}`);
+  if (await noticeMatching("forged\\.csv")) throw new Error("a page in the institution window put a notice in the main window");
   await go("#accounts", "#accounts-title");
   await waitFor(`${windowRow} .badge[data-status="ok"]`, 30_000);
   await waitFor(`${windowRow} .accounts li`);
@@ -1358,12 +1389,15 @@ step("institution window: a bank reached by the user's own login; the recipe wal
 
 step("institution window: the next refresh keeps the trusted device (no code), and nothing is imported twice", async () => {
   const codes = (await windowPhone()).length;
+  const pagesBefore = (await windowBankLoginPages()).served;
   await go("#accounts", "#accounts-title");
   await click(`${windowRow} .refresh-button`);
   await logInAtTheWindowBank();
   const again = await waitUntil("the statement imported again", () => noticeMatching("明細0件を取り込みました（既存[1-9]\\d*件）"), 60_000);
   log(again);
   await windowGone();
+  // The trusted-device mark (a persistent cookie) was kept; the last login's session was not.
+  await noSessionCarriedOver(pagesBefore);
   if ((await windowPhone()).length !== codes) throw new Error("the bank sent a code again: the trusted-device cookie was not kept");
   await click("#preferences-link");
   await click("#access-log-link").catch(async () => {

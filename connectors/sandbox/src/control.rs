@@ -27,6 +27,9 @@ pub fn routes(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/users", post(sign_up))
         .route("/_sandbox/partner", get(partner))
         .route("/_sandbox/partner/requests", get(partner_requests))
+        .route("/_sandbox/login-pages", get(login_pages))
+        .route("/_sandbox/ipc-probe.js", get(ipc_probe_script))
+        .route("/_sandbox/ipc-probe", get(ipc_probe_reports).post(ipc_probe_report))
         .with_state(shared)
 }
 
@@ -145,6 +148,51 @@ async fn partner(State(shared): State<Arc<Shared>>) -> Response {
 /// GET /_sandbox/partner/requests → `{"count": N}`: how often the partner frame was loaded.
 async fn partner_requests(State(shared): State<Arc<Shared>>) -> Response {
     Json(json!({ "count": shared.world().partner_requests })).into_response()
+}
+
+/// GET /_sandbox/login-pages?institution=ID → `{"served": N, "with_session_cookie": M}`: the
+/// login pages served, and how many of their requests still carried a session cookie from an
+/// earlier visit (a browser that starts each login afresh sends none).
+async fn login_pages(State(shared): State<Arc<Shared>>, Query(query): Query<InstitutionQuery>) -> Response {
+    let Some(institution) = query.institution.as_deref().and_then(institutions::find) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_institution",
+            format!("no sandbox institution {:?}", query.institution),
+        );
+    };
+    let (served, with_session_cookie) = shared.world().login_pages.get(institution.id).copied().unwrap_or_default();
+    Json(json!({ "served": served, "with_session_cookie": with_session_cookie })).into_response()
+}
+
+/// GET /_sandbox/ipc-probe.js: what a hostile (or compromised) bank page would try once it is
+/// shown inside an app: every way a Tauri 2 page reaches the app's commands (the injected
+/// `__TAURI_INTERNALS__.invoke`, the webview's raw `ipc` message channel, the `ipc://` protocol),
+/// asking for the ledger (`accounts`), to open an address (`open_blocked_link`) and to speak to
+/// the main window (`plugin:event|emit`). Each try reports what came back to POST
+/// /_sandbox/ipc-probe on the page's own host. sandbox-window-bank's accounts page loads it.
+async fn ipc_probe_script() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("ipc_probe.js"))
+        .into_response()
+}
+
+/// POST /_sandbox/ipc-probe `{"page", "channel", "outcome", "detail"}`: one try's result, sent
+/// by the page as a beacon (whose body is JSON whatever its content type says). 204, or 400.
+async fn ipc_probe_report(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let Ok(report) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, "not_json", "the report is not JSON".into());
+    };
+    let mut world = shared.world();
+    // A page that loops cannot grow the sandbox without bound.
+    if world.ipc_probe.len() < 1000 {
+        world.ipc_probe.push(report);
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// GET /_sandbox/ipc-probe → `{"reports": [...]}`, oldest first.
+async fn ipc_probe_reports(State(shared): State<Arc<Shared>>) -> Response {
+    Json(json!({ "reports": shared.world().ipc_probe })).into_response()
 }
 
 /// GET / : the institutions, for people trying the demo.

@@ -229,11 +229,14 @@ fn login_form(ctx: &Ctx, csrf: &str, login_id: &str, error: Option<&str>, captch
 
 /// GET /login: a new anonymous session with its CSRF token (and a CAPTCHA, bound to
 /// `?login_id=` when given so the harness can read its answer).
-async fn login_page(State(ctx): State<Ctx>, Query(query): Query<LoginQuery>) -> Response {
+async fn login_page(State(ctx): State<Ctx>, Query(query): Query<LoginQuery>, headers: HeaderMap) -> Response {
     let now = ctx.now();
     let login_id = query.login_id.unwrap_or_default();
     let (session_id, csrf, captcha_id) = {
         let mut world = ctx.world();
+        let counts = world.login_pages.entry(ctx.institution.id).or_default();
+        counts.0 += 1;
+        counts.1 += u64::from(session_cookie(&headers).is_some());
         let session_id = world.sessions.create(ctx.institution.id, now);
         let captcha_id = (ctx.institution.auth == AuthKind::PasswordCaptcha).then(|| {
             let bound = (!login_id.is_empty()).then_some(login_id.as_str());

@@ -33,6 +33,11 @@ pub struct World {
     pub requests: HashMap<&'static str, u64>,
     /// Loads of the third-party frame on sandbox-window-bank's accounts page.
     pub partner_requests: u64,
+    /// Login pages served, by institution: (all, those whose request still carried a session
+    /// cookie of an earlier visit). A browser that starts each login afresh sends none.
+    pub login_pages: HashMap<&'static str, (u64, u64)>,
+    /// What the IPC probe on sandbox-window-bank's accounts page reported (`/_sandbox/ipc-probe`).
+    pub ipc_probe: Vec<serde_json::Value>,
     /// Login ids that signed up with a password of their own (`POST /_sandbox/users`).
     pub passwords: Passwords,
     /// Trusted-device marks (the persistent cookie a bank sets when the user ticks "trust this

@@ -80,6 +80,8 @@ async fn accounts(State(ctx): State<Ctx>, headers: HeaderMap) -> Response {
     }
     if ctx.institution.id == "sandbox-window-bank" {
         main.push_str(&partner_banner(&headers));
+        // What a hostile page would try inside an app (`/_sandbox/ipc-probe`).
+        main.push_str("<script src=\"/_sandbox/ipc-probe.js\"></script>\n");
     }
     ctx.data_page("口座一覧", &main)
 }

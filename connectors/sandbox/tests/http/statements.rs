@@ -160,3 +160,45 @@ async fn the_window_bank_focuses_its_login_and_embeds_a_partner_frame_on_another
     harness.login(&browser, "sandbox-bank", "mado", "/accounts").await;
     assert!(!exists(&harness.page(&browser, "/sandbox-bank/accounts").await, "#partner-banner"));
 }
+
+/// The window bank's accounts page carries the IPC probe (what a hostile page would try inside
+/// an app), whose reports the sandbox keeps; and the sandbox counts login pages requested with a
+/// session cookie still in the browser, which a browser that starts each login afresh never sends.
+#[tokio::test]
+async fn the_window_bank_probes_for_an_apps_ipc_and_login_pages_tell_a_kept_session() {
+    let harness = Harness::start().await;
+    let json = |path: &str| {
+        let url = harness.url(path);
+        async move { reqwest::get(url).await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let browser = client();
+    let login_pages = "/_sandbox/login-pages?institution=sandbox-window-bank";
+    assert_eq!(json(login_pages).await, serde_json::json!({ "served": 0, "with_session_cookie": 0 }));
+    login_with_otp_at(&harness, &browser, "sandbox-window-bank", "sora", false).await;
+    assert_eq!(json(login_pages).await, serde_json::json!({ "served": 1, "with_session_cookie": 0 }));
+    // The same browser, its session cookie kept, opens the login page again: that is counted.
+    assert_eq!(harness.get(&browser, "/sandbox-window-bank/login").await.status(), StatusCode::OK);
+    assert_eq!(json(login_pages).await, serde_json::json!({ "served": 2, "with_session_cookie": 1 }));
+    // A fresh browser (no cookies) is not.
+    assert_eq!(harness.get(&client(), "/sandbox-window-bank/login").await.status(), StatusCode::OK);
+    assert_eq!(json(login_pages).await["with_session_cookie"], 1);
+
+    let fresh = client();
+    login_with_otp_at(&harness, &fresh, "sandbox-window-bank", "sora", false).await;
+    let accounts = harness.page(&fresh, "/sandbox-window-bank/accounts").await;
+    assert_eq!(attr(&accounts, "script", "src"), "/_sandbox/ipc-probe.js");
+    let script = harness.get(&fresh, "/_sandbox/ipc-probe.js").await;
+    assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    let body = script.text().await.unwrap();
+    for tried in ["__TAURI_INTERNALS__", "open_blocked_link", "plugin:event|emit", "ipc://localhost/"] {
+        assert!(body.contains(tried), "the probe tries {tried}");
+    }
+    assert_eq!(json("/_sandbox/ipc-probe").await, serde_json::json!({ "reports": [] }));
+    let report = serde_json::json!({ "page": "/sandbox-window-bank/accounts", "channel": "x", "outcome": "refused", "detail": "no" });
+    let posted = fresh.post(harness.url("/_sandbox/ipc-probe")).json(&report).send().await.unwrap();
+    assert_eq!(posted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(json("/_sandbox/ipc-probe").await, serde_json::json!({ "reports": [report] }));
+    // The other banks' pages carry no probe.
+    harness.login(&fresh, "sandbox-bank", "sora", "/accounts").await;
+    assert!(!exists(&harness.page(&fresh, "/sandbox-bank/accounts").await, "script"));
+}
