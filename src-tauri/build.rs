@@ -40,6 +40,10 @@ fn main() {
         "import_file",
         "open_institution_window",
         "open_blocked_link",
+        "captured_statement",
+        "save_captured",
+        "discard_captured",
+        "set_capture_straight_in",
         // the household ledger
         "report_year",
         "report_budget",

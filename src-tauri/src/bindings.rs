@@ -11,7 +11,7 @@
 #[cfg(test)]
 mod tests {
     use crate::commands::*;
-    use crate::institution_window::InstitutionWindowEvent;
+    use crate::institution_window::{CapturedStatement, InstitutionWindowEvent};
     use crate::session::AppInfo;
     use gims::api::Settings;
     use gims::api::{CategoryEntry, MergeView, ReportFile, RuleAdded, StarterRulesAdded, WrittenReport};
@@ -61,6 +61,7 @@ mod tests {
             GimsError,
             WindowSession,
             InstitutionWindowEvent,
+            CapturedStatement,
             // arguments
             TransactionsArgs,
             AddTransactionArgs,
@@ -75,6 +76,8 @@ mod tests {
             RelinkArgs,
             ConnectionArgs,
             BlockedLinkArgs,
+            SaveCapturedArgs,
+            StraightInArgs,
             DeleteConnectionArgs,
             FirstPaintArgs,
             RefreshArgs,

@@ -6,6 +6,7 @@
 //! (`invoke("connect", { args: {...} })`): its TypeScript type is generated from it
 //! (`bindings.rs`), so the window cannot send a shape the command does not read.
 
+use crate::institution_window::CapturedStatement;
 use crate::session::{AppInfo, Session};
 use gims::api::Settings;
 use gims::api::{
@@ -99,6 +100,10 @@ command_args! {
     ConnectionArgs { id: i64 }
     /// An address connection `id`'s institution window refused, as its notice named it.
     BlockedLinkArgs { id: i64, url: String }
+    /// `expect_*`: the counts the preview showed; `straight_in`: save this connection's next
+    /// captured statements without a preview.
+    SaveCapturedArgs { id: i64, expect_imported: u32, expect_duplicates: u32, straight_in: bool }
+    StraightInArgs { id: i64, straight_in: bool }
     /// `hidden`: out of every total and report (data kept), or shown again.
     HideConnectionArgs { id: i64, hidden: bool }
     /// `typed_name`: what the user typed to confirm; it must be the connection's display name.
@@ -618,6 +623,33 @@ pub fn open_blocked_link(app: tauri::AppHandle, args: BlockedLinkArgs) -> Result
     crate::institution_window::open_refused(&app, args.id, &args.url)
 }
 
+/// The statement connection `id`'s institution window caught, previewed, waiting for the user.
+#[tauri::command(rename_all = "snake_case")]
+pub fn captured_statement(app: tauri::AppHandle, args: ConnectionArgs) -> Option<CapturedStatement> {
+    crate::institution_window::captured(&app, args.id)
+}
+
+/// Saves the caught statement exactly as previewed, whole or not at all.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_captured(app: tauri::AppHandle, args: SaveCapturedArgs) -> Result<ImportOutcome> {
+    let expect = (args.expect_imported as usize, args.expect_duplicates as usize);
+    crate::institution_window::save_captured(&app, args.id, expect, args.straight_in).await
+}
+
+/// Lets the caught statement go, unsaved.
+#[tauri::command(rename_all = "snake_case")]
+pub fn discard_captured(app: tauri::AppHandle, args: ConnectionArgs) -> bool {
+    crate::institution_window::discard_captured(&app, args.id)
+}
+
+/// Whether a window connection's caught statements are saved without a preview.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_capture_straight_in(session: State<'_, Session>, args: StraightInArgs) -> Result<ConnectionRow> {
+    let mut gims = session.writer().await?;
+    gims.set_capture_straight_in(args.id, args.straight_in)?;
+    existing_connection(&gims, args.id)
+}
+
 /// What the demo's sandbox phone received (connectors/sandbox/PROTOCOL.md), oldest first.
 #[derive(Debug, Deserialize, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -710,6 +742,7 @@ mod tests {
             next_refresh_at: None,
             start_date: None,
             hidden: false,
+            capture_straight_in: false,
         }
     }
 }

@@ -16,8 +16,11 @@
 //!   them for the app's lifetime otherwise: the e2e saw the next login page get the last
 //!   session's cookie without it), and deleting the connection deletes the folder.
 //! * **Statement capture.** A download is written into that folder (never the Downloads folder),
-//!   imported into the connection by the core (`Gims::import_captured`: one of the institution's
-//!   formats, all or nothing, recorded as the user's login), then deleted; the window closes.
+//!   read, deleted, and the window closes. The core previews it as the connection's import
+//!   (`Gims::import_captured`: one of the institution's formats; nothing written) and the main
+//!   window shows that preview; the file waits here, in memory, until the user saves it (all or
+//!   nothing, exactly as previewed, recorded as the user's login) or cancels. A connection whose
+//!   user chose "straight in" is saved at once instead.
 //! * **Recipes.** Once the address says the user is logged in, the plan's steps are walked: open
 //!   an address, choose a value, click an element. Each is a fixed script with the step's data as
 //!   JSON literals; the only thing that comes back is whether it found its element. A step that
@@ -29,6 +32,7 @@
 
 use gims::api::{StatementFile, WindowSession, WindowStep};
 use gims::error::{GimsError, Result};
+use gims::import::{ImportMode, ImportOutcome};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,6 +57,9 @@ pub enum InstitutionWindowEvent {
     Blocked { connection_id: i64, url: String },
     /// A downloaded statement was imported into the connection; the window closed.
     Imported { connection_id: i64, file_name: String, imported: u32, duplicates: u32 },
+    /// A downloaded statement was previewed and waits for the user (`captured_statement`); the
+    /// window closed, nothing is saved yet.
+    Captured { connection_id: i64, file_name: String, imported: u32, duplicates: u32 },
     /// A downloaded file was not imported (nothing saved); the window stays open.
     Refused { connection_id: i64, file_name: String, error: GimsError },
     /// The user closed the window before a statement was captured.
@@ -66,7 +73,28 @@ pub struct InstitutionWindows {
     /// The addresses each connection's window refused (the newest few), which the user may open
     /// in the system browser from the notice that named them, even after the window closed.
     refused: Mutex<HashMap<i64, Vec<String>>>,
+    /// A captured statement waiting for the user's 取り込む or キャンセル, by connection.
+    held: Mutex<HashMap<i64, Held>>,
 }
+
+struct Held {
+    file: StatementFile,
+    host: String,
+    preview: ImportOutcome,
+}
+
+/// A captured statement as the main window shows it before it is saved.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CapturedStatement {
+    pub connection_id: i64,
+    pub file_name: String,
+    /// What saving it would do, row by row (the core's preview; nothing is written).
+    pub preview: ImportOutcome,
+}
+
+/// Rows a captured statement's preview describes one by one (as the import screen's).
+const PREVIEW_ROWS: usize = 500;
 
 /// How many refused addresses are kept per connection.
 const REFUSED_KEPT: usize = 20;
@@ -434,36 +462,96 @@ fn shown_name(file: &Path) -> String {
     name.split_once('-').map(|(_, rest)| rest.to_string()).unwrap_or(name)
 }
 
+/// A finished download: saved at once if the user chose so for this connection, else previewed
+/// and held for the main window. Either way the window closes; a file that is no statement of
+/// the institution's is refused (nothing saved) and the window stays open.
 async fn capture(app: &AppHandle, id: i64, file: &Path, host: &str) {
     let file_name = shown_name(file);
     let read = std::fs::read(file);
     let _ = std::fs::remove_file(file);
-    let imported = match read {
-        Ok(bytes) => {
-            let statement = StatementFile { name: file_name.clone(), bytes };
-            match app.state::<Session>().writer().await {
-                Ok(mut gims) => gims.import_captured(id, &statement, host),
-                Err(error) => Err(error),
-            }
-        }
+    let done = match read {
+        Ok(bytes) => capture_bytes(app, id, StatementFile { name: file_name.clone(), bytes }, host).await,
         Err(e) => Err(GimsError::invalid("file", format!("the download {file_name} could not be read: {e}"))),
     };
-    let event = match imported {
-        Ok(outcome) => {
+    let event = match done {
+        Ok((saved, outcome)) => {
             app.state::<InstitutionWindows>().with(id, |state| state.captured = true);
             if let Some(window) = app.get_webview_window(&label(id)) {
                 let _ = window.close();
             }
-            InstitutionWindowEvent::Imported {
-                connection_id: id,
-                file_name,
-                imported: outcome.imported as u32,
-                duplicates: outcome.duplicates as u32,
+            let (imported, duplicates) = (outcome.imported as u32, outcome.duplicates as u32);
+            match saved {
+                true => InstitutionWindowEvent::Imported { connection_id: id, file_name, imported, duplicates },
+                false => InstitutionWindowEvent::Captured { connection_id: id, file_name, imported, duplicates },
             }
         }
         Err(error) => InstitutionWindowEvent::Refused { connection_id: id, file_name, error },
     };
     let _ = app.emit_to("main", EVENT, event);
+}
+
+/// Saves the statement (`true`) or previews and holds it (`false`).
+async fn capture_bytes(app: &AppHandle, id: i64, file: StatementFile, host: &str) -> Result<(bool, ImportOutcome)> {
+    let session = app.state::<Session>();
+    let mut gims = session.writer().await?;
+    if gims.existing_connection(id)?.capture_straight_in {
+        return Ok((true, gims.import_captured(id, &file, host, ImportMode::SAVE)?));
+    }
+    let preview = gims.import_captured(id, &file, host, ImportMode::preview(PREVIEW_ROWS))?;
+    drop(gims);
+    let held = Held { file, host: host.to_string(), preview: preview.clone() };
+    app.state::<InstitutionWindows>().held.lock().expect("held statements").insert(id, held);
+    Ok((false, preview))
+}
+
+/// The statement connection `id`'s window caught and the user has not saved or cancelled yet.
+pub fn captured<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> Option<CapturedStatement> {
+    let held = app.state::<InstitutionWindows>();
+    let held = held.held.lock().expect("held statements");
+    held.get(&id).map(|held| CapturedStatement {
+        connection_id: id,
+        file_name: held.file.name.clone(),
+        preview: held.preview.clone(),
+    })
+}
+
+/// Saves the held statement of connection `id` exactly as previewed (`expect`: the counts the
+/// user saw), whole or not at all; `straight_in`: from now on, save this connection's captured
+/// statements without a preview. The statement is let go once saved; refused, it stays held.
+pub async fn save_captured(
+    app: &AppHandle,
+    id: i64,
+    expect: (usize, usize),
+    straight_in: bool,
+) -> Result<ImportOutcome> {
+    let session = app.state::<Session>();
+    let mut gims = session.writer().await?;
+    let windows = app.state::<InstitutionWindows>();
+    let taken = windows.held.lock().expect("held statements").remove(&id);
+    let Some(held) = taken else {
+        return Err(GimsError::invalid(
+            "connection",
+            "no downloaded statement is waiting for this connection (it was saved or cancelled)",
+        ));
+    };
+    let mode = ImportMode { expect: Some(expect), ..ImportMode::SAVE };
+    match gims.import_captured(id, &held.file, &held.host, mode) {
+        Ok(saved) => {
+            if straight_in {
+                gims.set_capture_straight_in(id, true)?;
+            }
+            Ok(saved)
+        }
+        Err(error) => {
+            windows.held.lock().expect("held statements").entry(id).or_insert(held);
+            Err(error)
+        }
+    }
+}
+
+/// Lets the held statement of connection `id` go, unsaved. Whether one was held.
+pub fn discard_captured<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> bool {
+    app.state::<InstitutionWindows>().held.lock().expect("held statements").remove(&id).is_some()
 }
 
 fn closed(app: &AppHandle, id: i64) {

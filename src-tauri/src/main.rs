@@ -112,6 +112,10 @@ fn main() {
             commands::import_file,
             commands::open_institution_window,
             commands::open_blocked_link,
+            commands::captured_statement,
+            commands::save_captured,
+            commands::discard_captured,
+            commands::set_capture_straight_in,
             // the household ledger
             commands::report_year,
             commands::report_budget,

@@ -537,7 +537,7 @@ pub struct DeleteView {
 }
 
 impl Gims {
-    pub(super) fn existing_connection(&self, id: i64) -> Result<ConnectionRow> {
+    pub fn existing_connection(&self, id: i64) -> Result<ConnectionRow> {
         self.ledger.connection(id)?.ok_or_else(|| {
             GimsError::invalid("connection", format!("there is no connection {id} (see `gims connections`)"))
         })

@@ -167,6 +167,7 @@ mod tests {
             next_refresh_at: due.map(str::to_string),
             start_date: None,
             hidden: false,
+            capture_straight_in: false,
         }
     }
 

@@ -8,6 +8,7 @@
 use super::{Gims, StatementFile};
 use crate::error::{ErrorCode, GimsError, Result};
 use crate::import::{ImportMode, ImportOutcome};
+use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
 use gims_connectors::{AuthKind, RecipeStep, institution};
 use serde::Serialize;
@@ -108,10 +109,18 @@ impl Gims {
     /// all or nothing, and it counts as a refresh (last fetched, status, next due, and an access
     /// log line for the user's own login at `host`, all in the import's transaction). A file of
     /// another format is refused with the formats GIMS reads for it; nothing is saved.
-    pub fn import_captured(&mut self, id: i64, file: &StatementFile, host: &str) -> Result<ImportOutcome> {
+    /// `mode` previews it (the same decisions, nothing written, no access-log line) or saves it,
+    /// refused whole if it would no longer come out as previewed.
+    pub fn import_captured(
+        &mut self,
+        id: i64,
+        file: &StatementFile,
+        host: &str,
+        mode: ImportMode,
+    ) -> Result<ImportOutcome> {
         let connection = self.existing_connection(id)?;
         let formats = formats_of(&connection.institution_id).unwrap_or_default();
-        self.import_into_connection(file, id, None, ImportMode::SAVE, Some(host)).map_err(|error| {
+        self.import_into_connection(file, id, None, mode, Some(host)).map_err(|error| {
             let not_a_statement = error.code == ErrorCode::ImportUnrecognisedFormat
                 || (error.code == ErrorCode::InputInvalid && error.message.starts_with("file: "));
             if !not_a_statement {
@@ -129,5 +138,22 @@ impl Gims {
                 ),
             )
         })
+    }
+
+    /// Whether a statement caught in connection `id`'s window is saved straight in (`true`) or
+    /// previewed first (`false`, the default), as the user chose for that connection.
+    pub fn set_capture_straight_in(&mut self, id: i64, straight_in: bool) -> Result<ConnectionRow> {
+        let connection = self.existing_connection(id)?;
+        if institution(&connection.institution_id).is_none_or(|info| info.auth != AuthKind::Window) {
+            return Err(GimsError::invalid(
+                "connection",
+                format!(
+                    "{} is not refreshed in the institution window: it has no captured statements",
+                    connection.display_name
+                ),
+            ));
+        }
+        self.ledger.set_capture_straight_in(id, straight_in)?;
+        self.existing_connection(id)
     }
 }

@@ -5,6 +5,7 @@
 //! data deleted with it.
 
 use super::{ConnectInput, Gims, RefreshTargets, StatementFile, WindowStep, init};
+use crate::import::ImportMode;
 use crate::refresh::Engine;
 use crate::refresh::events::EventSink;
 use crate::vault::Unlock;
@@ -114,8 +115,19 @@ async fn a_window_bank_is_refreshed_by_the_users_login_and_its_download_is_impor
     let (name, bytes) = download_as_the_user(&base, "mado").await;
     let host = plan.hosts[0].clone();
     let file = StatementFile { name: name.clone(), bytes };
-    let outcome = gims.import_captured(id, &file, &host).unwrap();
-    assert!(outcome.imported > 5, "{outcome:?}");
+    // Previewed first (the default): the same decisions, nothing written, no login recorded.
+    let before = gims.existing_connection(id).unwrap();
+    assert!(!before.capture_straight_in);
+    let preview = gims.import_captured(id, &file, &host, ImportMode::preview(500)).unwrap();
+    assert!(preview.imported > 5 && !preview.rows.is_empty(), "{preview:?}");
+    assert_eq!(gims.status().unwrap().transactions, 0);
+    assert!(gims.access_log(Some(id)).unwrap().is_empty());
+    let after = gims.existing_connection(id).unwrap();
+    assert_eq!((after.status, after.last_fetched_at), (before.status, None), "the preview is no fetch");
+    // Saved as previewed.
+    let expect = Some((preview.imported, preview.duplicates));
+    let outcome = gims.import_captured(id, &file, &host, ImportMode { expect, ..ImportMode::SAVE }).unwrap();
+    assert_eq!(outcome.imported, preview.imported);
     let row = gims.existing_connection(id).unwrap();
     assert_eq!(row.status, "ok");
     assert!(row.last_fetched_at.is_some() && row.next_refresh_at.is_some());
@@ -127,14 +139,22 @@ async fn a_window_bank_is_refreshed_by_the_users_login_and_its_download_is_impor
     );
 
     // The same statement again: nothing twice, one more login in the log.
-    let again = gims.import_captured(id, &file, &host).unwrap();
+    // A preview that no longer holds (the rows are in now) is refused whole.
+    let stale = gims.import_captured(id, &file, &host, ImportMode { expect, ..ImportMode::SAVE }).unwrap_err();
+    assert!(stale.message.contains("changed"), "{}", stale.message);
+    assert_eq!(gims.access_log(Some(id)).unwrap().len(), 1);
+
+    // The user chose to have this connection's statements saved straight in.
+    assert!(gims.set_capture_straight_in(id, true).unwrap().capture_straight_in);
+    assert!(gims.existing_connection(id).unwrap().capture_straight_in);
+    let again = gims.import_captured(id, &file, &host, ImportMode::SAVE).unwrap();
     assert_eq!((again.imported, again.duplicates), (0, outcome.imported));
     assert_eq!(gims.access_log(Some(id)).unwrap().len(), 2);
 
     // A page saved instead of a statement: refused whole, naming the formats; nothing recorded.
     let transactions = gims.status().unwrap().transactions;
     let page = StatementFile { name: "statements.html".into(), bytes: b"<html><body>ok</body></html>".to_vec() };
-    let error = gims.import_captured(id, &page, &host).unwrap_err();
+    let error = gims.import_captured(id, &page, &host, ImportMode::SAVE).unwrap_err();
     assert!(
         error.message.contains("statements.html") && error.message.contains("rakuten-bank, ofx"),
         "{}",
@@ -186,4 +206,23 @@ async fn only_a_window_institution_has_a_window() {
     let plan = gims.window_session(rakuten, None).unwrap();
     assert!(plan.start_url.starts_with("https://fes.rakuten-bank.co.jp/"), "{}", plan.start_url);
     assert_eq!(plan.hosts, ["fes.rakuten-bank.co.jp"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_window_connection_chooses_how_its_caught_statements_are_saved() {
+    let Bank { _dir, mut gims, _sandbox, .. } = start().await;
+    let input = ConnectInput {
+        institution: "moneyforward-export".into(),
+        name: None,
+        memo: None,
+        start_date: None,
+        credentials: Default::default(),
+    };
+    let by_file = gims.connect(input).unwrap().id;
+    let error = gims.set_capture_straight_in(by_file, true).unwrap_err();
+    assert!(error.message.contains("not refreshed in the institution window"), "{}", error.message);
+    assert!(!gims.existing_connection(by_file).unwrap().capture_straight_in);
+    let by_window = connect(&mut gims);
+    assert!(gims.set_capture_straight_in(by_window, true).unwrap().capture_straight_in);
+    assert!(!gims.set_capture_straight_in(by_window, false).unwrap().capture_straight_in);
 }

@@ -17,7 +17,7 @@ use gims_connectors::AccountKind;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportOutcome {
     pub format: &'static str,
@@ -39,7 +39,7 @@ pub struct ImportOutcome {
     pub rows_total: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PossibleDuplicate {
     /// In a preview, the id the row would have had (nothing was saved).
@@ -53,14 +53,14 @@ pub struct PossibleDuplicate {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SkippedView {
     pub line: usize,
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportedAccount {
     /// In a preview of a new account, the id it would have had (nothing was saved).
@@ -90,7 +90,7 @@ pub enum RowStatus {
     PossibleDuplicate,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRowView {
     /// 1-based physical line of the file.

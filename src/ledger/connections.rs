@@ -24,6 +24,8 @@ pub struct ConnectionRow {
     pub start_date: Option<String>,
     /// Hidden with all its accounts: out of the default group's totals, data kept.
     pub hidden: bool,
+    /// A window connection's captured statement is saved without a preview (the user's choice).
+    pub capture_straight_in: bool,
 }
 
 pub struct NewConnection<'a> {
@@ -53,7 +55,8 @@ pub struct AccessLogRow {
 }
 
 const SELECT_CONNECTIONS: &str = "SELECT id, institution_id, display_name, memo, status, status_action, status_url,
-    status_message, last_fetched_at, last_attempt_at, next_refresh_at, start_date, hidden FROM connections";
+    status_message, last_fetched_at, last_attempt_at, next_refresh_at, start_date, hidden,
+    capture_straight_in FROM connections";
 
 fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
     Ok(ConnectionRow {
@@ -70,10 +73,16 @@ fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
         next_refresh_at: row.get(10)?,
         start_date: row.get(11)?,
         hidden: row.get(12)?,
+        capture_straight_in: row.get(13)?,
     })
 }
 
 impl Ledger {
+    pub fn set_capture_straight_in(&mut self, id: i64, straight_in: bool) -> Result<()> {
+        self.conn.execute("UPDATE connections SET capture_straight_in = ?2 WHERE id = ?1", params![id, straight_in])?;
+        Ok(())
+    }
+
     pub fn add_connection(&mut self, new: &NewConnection<'_>, now: &str) -> Result<ConnectionRow> {
         self.conn.execute(
             "INSERT INTO connections (institution_id, display_name, memo, start_date, status, status_action, status_message, created_at)

@@ -1337,7 +1337,23 @@ async function logInAtTheWindowBank() {
   await keysInto(login, { text: LOGIN }, "Tab", { text: PASSWORD }, "Return");
 }
 
-step("institution window: a bank reached by the user's own login; the recipe walks to the download, the statement is imported", async () => {
+/** The statement the window caught, shown before it is saved; 取り込む saves it as shown. */
+async function importCaughtStatement(screenshotName, straightIn) {
+  await waitUntil("the caught statement's preview", async () => /^#import\/captured\/\d+$/.test(await script("return location.hash")), 60_000);
+  await waitFor("#import-preview", 30_000);
+  const shown = await script("const d = document.querySelector('#import-preview').dataset; return [Number(d.imported), Number(d.duplicates)]");
+  if (await script("return document.querySelector('#import-straight-in').checked")) throw new Error("saving without a preview is ticked by default");
+  await screenshot(screenshotName);
+  if (straightIn) await click("#import-straight-in");
+  await click("#import-confirm");
+  await waitFor("#import-done", 30_000);
+  // Had the preview saved anything, the save would find those rows there and refuse.
+  const saved = await script("const d = document.querySelector('#import-done').dataset; return [Number(d.imported), Number(d.duplicates)]");
+  if (saved[0] !== shown[0] || saved[1] !== shown[1]) throw new Error(`previewed ${shown}, saved ${saved}`);
+  return saved;
+}
+
+step("institution window: a bank reached by the user's own login; the recipe walks to the download, the statement is previewed, then imported", async () => {
   const partnerBefore = await partnerLoads();
   const pagesBefore = (await windowBankLoginPages()).served;
   await go("#link", "#institution-search");
@@ -1359,10 +1375,12 @@ step("institution window: a bank reached by the user's own login; the recipe wal
   await screenshotDisplay("52-institution-window-otp");
   await keysInto(otpPage, "Tab", "Return");
 
-  // Logged in: GIMS walks to 明細ダウンロード, the file downloads, is imported, the window closes.
-  const imported = await waitUntil("the statement imported", () => noticeMatching("明細[1-9]\\d*件を取り込みました"), 60_000);
-  log(imported);
+  // Logged in: GIMS walks to 明細ダウンロード, the file downloads, the window closes, and the main
+  // window shows what it holds; nothing is saved until 取り込む (ticking "without asking next time").
   await windowGone();
+  const [imported] = await importCaughtStatement("53a-window-statement-preview", true);
+  if (imported < 1) throw new Error("the caught statement added nothing");
+  log(`the caught statement: ${imported} rows imported`);
   if (!(await noticeMatching("localhost:\\d+/_sandbox/partner"))) throw new Error("the partner frame on another host was not reported as refused");
   if ((await partnerLoads()) !== partnerBefore) throw new Error("the partner frame on another host was loaded inside the institution window");
   await noSessionCarriedOver(pagesBefore);
@@ -1411,7 +1429,14 @@ step("institution window: the next refresh keeps the trusted device (no code), a
   await screenshot("55-access-log-window");
 });
 
-step("institution window: a recipe step that no longer matches stops, says which, and the statement downloaded by hand is imported", async () => {
+step("institution window: a recipe step that no longer matches stops, says which, and the statement downloaded by hand is previewed and imported", async () => {
+  // The user wants to see statements before they are saved again (the connection's settings).
+  await go("#accounts", "#accounts-title");
+  await click(`${windowRow} .settings-link`);
+  await waitFor("#settings-straight-in");
+  if (!(await script("return document.querySelector('#settings-straight-in').checked"))) throw new Error("the choice made at the preview was not kept");
+  await click("#settings-straight-in");
+  await waitUntil("the choice saved", () => noticeMatching("設定を保存しました"));
   await setFault("sandbox-window-bank", "page_changed");
   try {
     await go("#accounts", "#accounts-title");
@@ -1424,8 +1449,9 @@ step("institution window: a recipe step that no longer matches stops, says which
     const page = await institutionWindow("window-bank/statements ");
     await screenshotDisplay("56-institution-window-by-hand");
     await keysInto(page, "Tab", "Tab", "Tab", "Tab", "Tab", "Return");
-    await waitUntil("the statement downloaded by hand imported", () => noticeMatching("明細\\d+件を取り込みました"), 60_000);
     await windowGone();
+    const [, duplicates] = await importCaughtStatement("56b-window-statement-by-hand-preview", false);
+    if (duplicates < 1) throw new Error("the statement downloaded by hand found none of the rows already imported");
   } finally {
     await setFault("sandbox-window-bank", null);
   }

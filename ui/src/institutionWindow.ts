@@ -32,7 +32,8 @@ function stepWords(step: WindowStep): string {
   }
 }
 
-/** Says what happened in an institution window; `imported` runs after a statement was saved. */
+/** Says what happened in an institution window; `imported` runs after a statement was saved.
+ * A statement waiting for the user's check opens its preview (`#import/captured/ID`). */
 export function onInstitutionWindowEvent(event: InstitutionWindowEvent, imported: () => void): void {
   const name = store.connectionName(event.connection_id);
   switch (event.kind) {
@@ -42,6 +43,10 @@ export function onInstitutionWindowEvent(event: InstitutionWindowEvent, imported
         "ok",
       );
       imported();
+      break;
+    case "captured":
+      notify(t("window.captured", { name, file: event.file_name, imported: event.imported }), "info");
+      location.hash = `#import/captured/${event.connection_id}`;
       break;
     case "refused":
       notify(`${t("window.refused", { name })} ${errorText(event.error)}`, "error");

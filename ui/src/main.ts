@@ -53,10 +53,11 @@ function settingsId(): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** `#import` (from 口座), or `#import/connection/ID` (a file connection's file): a page under 口座. */
-function importTarget(): { connection: number | null } | null {
-  const match = /^#import(?:\/connection\/(\d+))?$/.exec(location.hash);
-  return match ? { connection: match[1] ? Number(match[1]) : null } : null;
+/** `#import` (from 口座), `#import/connection/ID` (a file connection's file) or
+ * `#import/captured/ID` (the statement connection ID's institution window caught): under 口座. */
+function importTarget(): { connection: number | null; captured: boolean } | null {
+  const match = /^#import(?:\/(connection|captured)\/(\d+))?$/.exec(location.hash);
+  return match ? { connection: match[2] ? Number(match[2]) : null, captured: match[1] === "captured" } : null;
 }
 
 function other() {
@@ -155,7 +156,7 @@ function route() {
     id !== null
       ? settingsScreen(id)
       : importing !== null
-        ? importScreen(importing.connection)
+        ? importScreen(importing.connection, importing.captured)
         : (other() ?? place() ?? PLACES[0]).screen();
   replaceChildren(main, current.element);
   renderHeader();

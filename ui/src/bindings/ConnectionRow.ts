@@ -12,4 +12,8 @@ action_url: string | null, message: string, last_fetched_at: string | null, last
 /**
  * Hidden with all its accounts: out of the default group's totals, data kept.
  */
-hidden: boolean, };
+hidden: boolean, 
+/**
+ * A window connection's captured statement is saved without a preview (the user's choice).
+ */
+capture_straight_in: boolean, };

@@ -5,4 +5,4 @@ import type { WindowStep } from "./WindowStep";
 /**
  * What happened in an institution window, for the main window.
  */
-export type InstitutionWindowEvent = { "kind": "step_missing", connection_id: number, step: number, what: WindowStep, } | { "kind": "blocked", connection_id: number, url: string, } | { "kind": "imported", connection_id: number, file_name: string, imported: number, duplicates: number, } | { "kind": "refused", connection_id: number, file_name: string, error: GimsError, } | { "kind": "closed", connection_id: number, };
+export type InstitutionWindowEvent = { "kind": "step_missing", connection_id: number, step: number, what: WindowStep, } | { "kind": "blocked", connection_id: number, url: string, } | { "kind": "imported", connection_id: number, file_name: string, imported: number, duplicates: number, } | { "kind": "captured", connection_id: number, file_name: string, imported: number, duplicates: number, } | { "kind": "refused", connection_id: number, file_name: string, error: GimsError, } | { "kind": "closed", connection_id: number, };

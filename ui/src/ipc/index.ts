@@ -12,6 +12,7 @@ import type {
   AppInfo,
   AssetReport,
   BlockedLinkArgs,
+  CapturedStatement,
   CategoryRow,
   ChallengeArgs,
   ConnectArgs,
@@ -30,6 +31,8 @@ import type {
   ImportFileArgs,
   ImportOutcome,
   PreviewImportArgs,
+  SaveCapturedArgs,
+  StraightInArgs,
   FirstPaintArgs,
   HideConnectionArgs,
   GimsError,
@@ -288,6 +291,20 @@ export const ipc = {
   openInstitutionWindow: (id: number) => call<WindowSession, ConnectionArgs>("open_institution_window", { id }),
   /** Opens in the system browser an address that connection's window refused (the core checks it did). */
   openBlockedLink: (id: number, url: string) => call<void, BlockedLinkArgs>("open_blocked_link", { id, url }),
+  /** The statement the connection's window caught, previewed, not saved yet (or null). */
+  capturedStatement: (id: number) => call<CapturedStatement | null, ConnectionArgs>("captured_statement", { id }),
+  /** Saves the caught statement as previewed, whole or not at all; `straightIn`: the next ones without a preview. */
+  saveCaptured: (id: number, previewed: ImportOutcome, straightIn: boolean) =>
+    call<ImportOutcome, SaveCapturedArgs>("save_captured", {
+      id,
+      expect_imported: previewed.imported,
+      expect_duplicates: previewed.duplicates,
+      straight_in: straightIn,
+    }),
+  /** Lets the caught statement go, unsaved. */
+  discardCaptured: (id: number) => call<boolean, ConnectionArgs>("discard_captured", { id }),
+  setCaptureStraightIn: (id: number, straightIn: boolean) =>
+    call<ConnectionRow, StraightInArgs>("set_capture_straight_in", { id, straight_in: straightIn }),
   onInstitutionWindow: (handler: (event: InstitutionWindowEvent) => void): Promise<UnlistenFn> =>
     listen<InstitutionWindowEvent>("institution-window", (message) => handler(message.payload)),
 };

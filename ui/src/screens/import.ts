@@ -1,4 +1,6 @@
-// 明細ファイルの取り込み (`#import`, `#import/connection/ID` from a file connection): a statement
+// 明細ファイルの取り込み (`#import`, `#import/connection/ID` from a file connection, and
+// `#import/captured/ID`: the statement a connection's institution window caught, held by the
+// shell until the user decides): a statement
 // file dropped on the zone or picked with the file input is read here and sent to the core,
 // which previews it (the real save, rolled back: nothing is written) — the format, the target
 // accounts, the first rows each marked new / already imported / possibly typed by hand with the
@@ -14,7 +16,6 @@ import {
   type ImportOutcome,
   type ImportRowView,
   type ImportTargetChoice,
-  type StatementUpload,
 } from "../ipc";
 import { fedByFiles, store } from "../store";
 import { t, tKnown } from "../i18n";
@@ -53,9 +54,19 @@ function readAsBase64(file: File): Promise<string> {
   });
 }
 
-export function importScreen(connectionId: number | null = null): Screen {
+/** A previewed statement, and how to save or let go of it. */
+type Pending = {
+  fileName: string;
+  preview: ImportOutcome;
+  /** A connection's import is its fetch: saving it means something even with nothing new. */
+  forConnection: boolean;
+  save: () => Promise<ImportOutcome>;
+  discard: () => void;
+};
+
+export function importScreen(connectionId: number | null = null, captured = false): Screen {
   const root = h("section", { class: "screen import", "aria-labelledby": "import-title" });
-  const title = h("h1", { id: "import-title" }, t("import.title"));
+  const title = h("h1", { id: "import-title" }, t(captured ? "import.captured_title" : "import.title"));
   const intro = h("p", { class: "hint" }, t("import.intro"));
   const target = h("select", { id: "import-target", "aria-label": t("import.target") });
   const input = h("input", {
@@ -73,7 +84,9 @@ export function importScreen(connectionId: number | null = null): Screen {
   );
   const result = h("div", { class: "import-result", id: "import-result", "aria-live": "polite" });
   let accounts: AccountRow[] = [];
-  let pending: { file: StatementUpload; target: ImportTargetChoice; preview: ImportOutcome } | null = null;
+  let pending: Pending | null = null;
+  // Captured: the user's choice to save this connection's next statements without a preview.
+  const straightIn = h("input", { type: "checkbox", id: "import-straight-in" });
   let busy = false;
 
   const chosenTarget = (): ImportTargetChoice => {
@@ -126,7 +139,7 @@ export function importScreen(connectionId: number | null = null): Screen {
       ),
     );
 
-  const showPreview = (file: StatementUpload, preview: ImportOutcome) => {
+  const showPreview = ({ fileName, preview, forConnection }: Pending) => {
     const possible = preview.rows.filter((r) => r.status === "possible_duplicate").length;
     const confirm = h(
       "button",
@@ -135,7 +148,7 @@ export function importScreen(connectionId: number | null = null): Screen {
         id: "import-confirm",
         class: "button primary",
         // Nothing new: nothing to save — except a file connection's import, which is its fetch.
-        disabled: preview.imported === 0 && pending?.target.connection === undefined,
+        disabled: preview.imported === 0 && !forConnection,
         onclick: () => void confirmImport(),
       },
       t("import.confirm"),
@@ -151,7 +164,7 @@ export function importScreen(connectionId: number | null = null): Screen {
         "div",
         { class: "import-preview card", id: "import-preview", "data-imported": preview.imported, "data-duplicates": preview.duplicates },
         h("h2", {}, t("import.preview_title")),
-        h("p", { class: "import-file-name" }, t("import.file", { name: file.name })),
+        h("p", { class: "import-file-name" }, t("import.file", { name: fileName })),
         h("p", { id: "import-format", "data-format": preview.format }, t("import.format", { format: formatName(preview.format) })),
         h(
           "ul",
@@ -178,6 +191,9 @@ export function importScreen(connectionId: number | null = null): Screen {
         ),
         possible > 0 || preview.possible_duplicates.length > 0 ? h("p", { class: "hint" }, t("import.possible_hint")) : null,
         preview.imported === 0 ? h("p", { class: "hint", id: "import-nothing-new" }, t("import.nothing_new")) : null,
+        captured
+          ? h("div", { class: "field check" }, straightIn, h("label", { for: "import-straight-in" }, t("import.straight_in")))
+          : null,
         // Above the rows: what will be added is decided from the counts, without scrolling.
         h("div", { class: "form-actions import-actions" }, cancel, confirm),
         preview.rows.length < preview.rows_total
@@ -234,8 +250,14 @@ export function importScreen(connectionId: number | null = null): Screen {
       const file = { name: picked.name, base64: await readAsBase64(picked) };
       const chosen = chosenTarget();
       const preview = await ipc.previewImport(file, chosen);
-      pending = { file, target: chosen, preview };
-      showPreview(file, preview);
+      pending = {
+        fileName: file.name,
+        preview,
+        forConnection: chosen.connection !== undefined,
+        save: () => ipc.importFile(file, chosen, preview),
+        discard: () => {},
+      };
+      showPreview(pending);
     } catch (e) {
       showError(e instanceof Error ? { code: "internal", message: e.message } : (e as GimsError));
     } finally {
@@ -247,9 +269,8 @@ export function importScreen(connectionId: number | null = null): Screen {
   const confirmImport = async () => {
     if (busy || !pending) return;
     busy = true;
-    const { file, target: chosen, preview } = pending;
     try {
-      const saved = await ipc.importFile(file, chosen, preview);
+      const saved = await pending.save();
       pending = null;
       replaceChildren(
         result,
@@ -283,6 +304,7 @@ export function importScreen(connectionId: number | null = null): Screen {
   };
 
   const cancelImport = () => {
+    pending?.discard();
     pending = null;
     replaceChildren(result);
     notify(t("import.cancelled"), "info");
@@ -324,16 +346,38 @@ export function importScreen(connectionId: number | null = null): Screen {
     if (pending) cancelImport();
   });
 
-  fillTargets();
-  replaceChildren(
-    root,
-    title,
-    intro,
-    field("import-target", t("import.target"), target),
-    zone,
-    result,
-  );
-  void loadAccounts();
+  /** The statement connection `id`'s window caught, previewed by the core when it arrived. */
+  const showCaptured = async (id: number) => {
+    try {
+      await store.loadConnections();
+      const held = await ipc.capturedStatement(id);
+      if (!held) {
+        replaceChildren(result, h("p", { class: "hint", id: "import-captured-none" }, t("import.captured_none")));
+        return;
+      }
+      straightIn.checked = false;
+      pending = {
+        fileName: held.file_name,
+        preview: held.preview,
+        forConnection: true,
+        save: () => ipc.saveCaptured(id, held.preview, straightIn.checked),
+        discard: () => void ipc.discardCaptured(id).catch(() => {}),
+      };
+      showPreview(pending);
+    } catch (e) {
+      showError(e as GimsError);
+    }
+  };
+
+  if (captured && connectionId !== null) {
+    const name = store.connectionName(connectionId);
+    replaceChildren(root, title, h("p", { class: "hint" }, t("import.captured_intro", { name })), result);
+    void showCaptured(connectionId);
+  } else {
+    fillTargets();
+    replaceChildren(root, title, intro, field("import-target", t("import.target"), target), zone, result);
+    void loadAccounts();
+  }
   return {
     element: root,
     dispose: () => {

@@ -35,7 +35,9 @@ export function settingsScreen(id: number): Screen {
       generalForm(connection),
       // Linked by its statement files, or by the user's own login in the institution window: no
       // login stored to change or re-link; a file downloaded by hand can always be imported.
-      fedByFiles(institution) ? importSection(connection) : [loginForm(connection), relinkSection(connection)],
+      fedByFiles(institution)
+        ? importSection(connection, institution?.auth.kind === "window")
+        : [loginForm(connection), relinkSection(connection)],
       hideSection(connection, () => void load()),
       deleteSection(connection, fedByFiles(institution)),
     );
@@ -169,11 +171,33 @@ function loginForm(connection: ConnectionRow): HTMLElement {
   );
 }
 
-function importSection(connection: ConnectionRow): HTMLElement {
+/** A file downloaded by hand can always be imported; a window connection's caught statements
+ * are previewed before they are saved unless the user turns that off here. */
+function importSection(connection: ConnectionRow, byWindow: boolean): HTMLElement {
+  const problem = h("div", {});
+  const straightIn = h("input", { type: "checkbox", id: "settings-straight-in", checked: connection.capture_straight_in });
+  straightIn.addEventListener("change", async () => {
+    replaceChildren(problem);
+    try {
+      await ipc.setCaptureStraightIn(connection.id, straightIn.checked);
+      await store.loadConnections();
+      notify(t("settings.saved"), "ok");
+    } catch (e) {
+      straightIn.checked = !straightIn.checked;
+      replaceChildren(problem, errorBox(e as GimsError));
+    }
+  });
   return h(
     "section",
     { class: "settings-card settings-import" },
     h("h2", {}, t("import.title")),
+    byWindow
+      ? [
+          h("div", { class: "field check" }, straightIn, h("label", { for: "settings-straight-in" }, t("settings.straight_in"))),
+          h("p", { class: "hint" }, t("settings.straight_in_hint")),
+          problem,
+        ]
+      : null,
     h("p", { class: "hint" }, t("import.settings_hint")),
     h(
       "div",
