@@ -71,6 +71,9 @@ fn household(machine: &Machine) {
 /// `hledger -f FILE balance -O csv ARGS`, as account → yen.
 fn hledger_balances(journal: &Path, args: &[&str]) -> BTreeMap<String, i64> {
     let output = Command::new("hledger")
+        // The journal is UTF-8 (account names in Japanese); hledger reads files in the locale's
+        // encoding and refuses them under POSIX, the locale of a fresh login without LANG.
+        .env("LC_ALL", "C.UTF-8")
         .arg("-f")
         .arg(journal)
         .args(["balance", "-O", "csv"])
