@@ -27,6 +27,18 @@ pub fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) ->
             if seen <= *done {
                 continue;
             }
+            // The consent prompt's address follows it on its line: act once the line is whole
+            // (stderr can be read between the two writes on a busy machine).
+            let consent_url = match prompt {
+                CONSENT_PROMPT => {
+                    let tail = &stderr[stderr.rfind(CONSENT_PROMPT).unwrap() + CONSENT_PROMPT.len()..];
+                    match tail.split_once('\n') {
+                        Some((url, _)) => url.trim().to_string(),
+                        None => continue,
+                    }
+                }
+                _ => String::new(),
+            };
             *done = seen;
             match prompt {
                 OTP_PROMPT | CAPTCHA_PROMPT => {
@@ -36,11 +48,7 @@ pub fn play_user(session: &mut Session, sandbox: &SandboxServer, login: &str) ->
                     typed.push(code);
                 }
                 APPROVAL_PROMPT => sandbox.approve_on_phone(login),
-                _ => {
-                    let tail = &stderr[stderr.rfind(CONSENT_PROMPT).unwrap() + CONSENT_PROMPT.len()..];
-                    let url = tail.lines().next().unwrap().trim().to_string();
-                    sandbox.consent_in_browser(&url, login);
-                }
+                _ => sandbox.consent_in_browser(&consent_url, login),
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
