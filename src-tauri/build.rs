@@ -44,6 +44,9 @@ fn main() {
         "save_captured",
         "discard_captured",
         "set_capture_straight_in",
+        "remember_download_page",
+        "forget_download_page",
+        "walk_recipe",
         // the household ledger
         "report_year",
         "report_budget",

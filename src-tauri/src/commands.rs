@@ -642,6 +642,27 @@ pub fn discard_captured(app: tauri::AppHandle, args: ConnectionArgs) -> bool {
     crate::institution_window::discard_captured(&app, args.id)
 }
 
+/// "Next time from here": the page the connection's last download started on becomes where its
+/// window goes after the login (the shell kept it; the core checks it is the institution's).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn remember_download_page(app: tauri::AppHandle, args: ConnectionArgs) -> Result<ConnectionRow> {
+    crate::institution_window::remember_page(&app, args.id).await
+}
+
+/// Forgets the recorded page: the window walks the catalog's steps again.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn forget_download_page(session: State<'_, Session>, args: ConnectionArgs) -> Result<ConnectionRow> {
+    let mut gims = session.writer().await?;
+    gims.forget_download_page(args.id)?;
+    existing_connection(&gims, args.id)
+}
+
+/// Walks the connection's recipe now in its open window (the user says they are logged in).
+#[tauri::command(rename_all = "snake_case")]
+pub fn walk_recipe(app: tauri::AppHandle, args: ConnectionArgs) -> Result<()> {
+    crate::institution_window::walk_now(&app, args.id)
+}
+
 /// Whether a window connection's caught statements are saved without a preview.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_capture_straight_in(session: State<'_, Session>, args: StraightInArgs) -> Result<ConnectionRow> {
@@ -743,6 +764,7 @@ mod tests {
             start_date: None,
             hidden: false,
             capture_straight_in: false,
+            download_page: None,
         }
     }
 }

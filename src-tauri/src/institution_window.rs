@@ -27,6 +27,12 @@
 //!   finds nothing stops the walk and says which step; the user finishes by hand and the capture
 //!   still works.
 //!
+//! * **Recording.** The page where a download started is kept; when it is not where the recipe
+//!   goes (or the walk stopped on a missing step), the main window offers "next time from here"
+//!   (`remember_page`), and the core replaces the catalog's steps with that page. A plan that
+//!   cannot tell when the user is logged in (real banks: no public source says) walks when the user
+//!   asks (`walk_now`), from the main window.
+//!
 //! WebKitGTK lets one web context only be driven by WebDriver (the main window's), so the
 //! end-to-end test drives this window as a user does, with X keyboard events.
 
@@ -55,11 +61,12 @@ pub enum InstitutionWindowEvent {
     StepMissing { connection_id: i64, step: u32, what: WindowStep },
     /// The page tried to go to an address outside the institution's hosts; nothing was loaded.
     Blocked { connection_id: i64, url: String },
-    /// A downloaded statement was imported into the connection; the window closed.
-    Imported { connection_id: i64, file_name: String, imported: u32, duplicates: u32 },
+    /// A downloaded statement was imported into the connection; the window closed. `offer_page`:
+    /// the page the download started on, when the recipe does not go there ("next time from here").
+    Imported { connection_id: i64, file_name: String, imported: u32, duplicates: u32, offer_page: Option<String> },
     /// A downloaded statement was previewed and waits for the user (`captured_statement`); the
     /// window closed, nothing is saved yet.
-    Captured { connection_id: i64, file_name: String, imported: u32, duplicates: u32 },
+    Captured { connection_id: i64, file_name: String, imported: u32, duplicates: u32, offer_page: Option<String> },
     /// A downloaded file was not imported (nothing saved); the window stays open.
     Refused { connection_id: i64, file_name: String, error: GimsError },
     /// The user closed the window before a statement was captured.
@@ -75,6 +82,9 @@ pub struct InstitutionWindows {
     refused: Mutex<HashMap<i64, Vec<String>>>,
     /// A captured statement waiting for the user's 取り込む or キャンセル, by connection.
     held: Mutex<HashMap<i64, Held>>,
+    /// The page each connection's last download started on, when the recipe does not go there:
+    /// what "next time from here" records (never an address the main window names).
+    offered_pages: Mutex<HashMap<i64, String>>,
 }
 
 struct Held {
@@ -91,6 +101,8 @@ pub struct CapturedStatement {
     pub file_name: String,
     /// What saving it would do, row by row (the core's preview; nothing is written).
     pub preview: ImportOutcome,
+    /// The page the download started on, when the recipe does not go there.
+    pub offer_page: Option<String>,
 }
 
 /// Rows a captured statement's preview describes one by one (as the import screen's).
@@ -197,7 +209,10 @@ pub async fn open(app: &AppHandle, id: i64) -> Result<WindowSession> {
                     NewWindowResponse::Deny
                 }
             })
-            .on_download(move |webview, event| on_download(webview.app_handle(), id, event))
+            .on_download(move |webview, event| {
+                let page = webview.url().ok();
+                on_download(webview.app_handle(), id, page, event)
+            })
             .on_page_load(move |window, payload| {
                 if payload.event() == PageLoadEvent::Finished {
                     page_loaded(&window, id, payload.url());
@@ -408,10 +423,17 @@ fn step_missing(app: &AppHandle, id: i64, step: u32, what: WindowStep) {
 }
 
 /// Downloads go into the connection's folder under a name of their own, and are imported.
-fn on_download(app: &AppHandle, id: i64, event: DownloadEvent<'_>) -> bool {
+fn on_download(app: &AppHandle, id: i64, page: Option<Url>, event: DownloadEvent<'_>) -> bool {
     let windows = app.state::<InstitutionWindows>();
     match event {
         DownloadEvent::Requested { destination, .. } => {
+            let offer = windows.with(id, |state| page.filter(|page| offers_page(state, page))).flatten();
+            let mut offered = windows.offered_pages.lock().expect("offered pages");
+            match offer {
+                Some(page) => offered.insert(id, page.to_string()),
+                None => offered.remove(&id),
+            };
+            drop(offered);
             let suggested = destination
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
@@ -449,6 +471,19 @@ fn on_download(app: &AppHandle, id: i64, event: DownloadEvent<'_>) -> bool {
     }
 }
 
+/// Whether "next time from here" is worth offering for a download started on `page`: the walk
+/// stopped on a missing step, or the recipe opens no page, or another one.
+fn offers_page(state: &WindowState, page: &Url) -> bool {
+    if page.scheme() != "https" && page.scheme() != "http" {
+        return false;
+    }
+    let opened = state.session.steps.iter().find_map(|step| match step {
+        WindowStep::Open { url } => Some(url.as_str()),
+        _ => None,
+    });
+    state.stopped || opened != Some(page.as_str())
+}
+
 /// The name WebKit suggested, kept readable but without path separators or control characters.
 fn safe_name(name: &str) -> String {
     let cleaned: String =
@@ -480,9 +515,14 @@ async fn capture(app: &AppHandle, id: i64, file: &Path, host: &str) {
                 let _ = window.close();
             }
             let (imported, duplicates) = (outcome.imported as u32, outcome.duplicates as u32);
+            let offer_page = offered_page(app, id);
             match saved {
-                true => InstitutionWindowEvent::Imported { connection_id: id, file_name, imported, duplicates },
-                false => InstitutionWindowEvent::Captured { connection_id: id, file_name, imported, duplicates },
+                true => {
+                    InstitutionWindowEvent::Imported { connection_id: id, file_name, imported, duplicates, offer_page }
+                }
+                false => {
+                    InstitutionWindowEvent::Captured { connection_id: id, file_name, imported, duplicates, offer_page }
+                }
             }
         }
         Err(error) => InstitutionWindowEvent::Refused { connection_id: id, file_name, error },
@@ -508,11 +548,51 @@ async fn capture_bytes(app: &AppHandle, id: i64, file: StatementFile, host: &str
 pub fn captured<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> Option<CapturedStatement> {
     let held = app.state::<InstitutionWindows>();
     let held = held.held.lock().expect("held statements");
-    held.get(&id).map(|held| CapturedStatement {
+    let captured = held.get(&id).map(|held| CapturedStatement {
         connection_id: id,
         file_name: held.file.name.clone(),
         preview: held.preview.clone(),
-    })
+        offer_page: None,
+    });
+    drop(held);
+    captured.map(|captured| CapturedStatement { offer_page: offered_page(app, id), ..captured })
+}
+
+fn offered_page<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> Option<String> {
+    app.state::<InstitutionWindows>().offered_pages.lock().expect("offered pages").get(&id).cloned()
+}
+
+/// "Next time from here": records the page connection `id`'s last download started on (kept
+/// here, never named by the main window) as where its window goes after the login.
+pub async fn remember_page(app: &AppHandle, id: i64) -> Result<gims::ledger::ConnectionRow> {
+    let Some(page) = offered_page(app, id) else {
+        return Err(GimsError::invalid("connection", "no download page of this connection is waiting to be recorded"));
+    };
+    let session = app.state::<Session>();
+    let row = session.writer().await?.remember_download_page(id, &page, session.engine.sandbox_url.as_deref())?;
+    app.state::<InstitutionWindows>().offered_pages.lock().expect("offered pages").remove(&id);
+    Ok(row)
+}
+
+/// Walks connection `id`'s recipe now, in its open window: for a plan that cannot tell when the
+/// user is logged in, the user says so from the main window.
+pub fn walk_now(app: &AppHandle, id: i64) -> Result<()> {
+    let window = app
+        .get_webview_window(&label(id))
+        .ok_or_else(|| GimsError::invalid("connection", "its institution window is not open"))?;
+    let start = app.state::<InstitutionWindows>().with(id, |state| {
+        let start = !state.walking && !state.captured && !state.session.steps.is_empty();
+        if start {
+            state.walking = true;
+            state.stopped = false;
+            state.next_step = 0;
+        }
+        start
+    });
+    if start == Some(true) {
+        walk(&window, id);
+    }
+    Ok(())
 }
 
 /// Saves the held statement of connection `id` exactly as previewed (`expect`: the counts the
@@ -586,6 +666,7 @@ mod tests {
             logged_in: None,
             steps: Vec::new(),
             formats: vec!["rakuten-bank".into()],
+            recorded: false,
         }
     }
 

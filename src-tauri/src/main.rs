@@ -116,6 +116,9 @@ fn main() {
             commands::save_captured,
             commands::discard_captured,
             commands::set_capture_straight_in,
+            commands::remember_download_page,
+            commands::forget_download_page,
+            commands::walk_recipe,
             // the household ledger
             commands::report_year,
             commands::report_budget,

@@ -168,6 +168,7 @@ mod tests {
             start_date: None,
             hidden: false,
             capture_straight_in: false,
+            download_page: None,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::error::{ErrorCode, GimsError, Result};
 use crate::import::{ImportMode, ImportOutcome};
 use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
-use gims_connectors::{AuthKind, RecipeStep, institution};
+use gims_connectors::{AuthKind, InstitutionInfo, RecipeStep, WindowPlan, institution};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -30,6 +30,9 @@ pub struct WindowSession {
     pub logged_in: Option<String>,
     /// The way to the statement download, walked once the user is logged in.
     pub steps: Vec<WindowStep>,
+    /// The steps are the user's own recording ("next time from here": open the page where they
+    /// downloaded the statement last), not the catalog's.
+    pub recorded: bool,
     /// The import formats a captured file may be in.
     pub formats: Vec<String>,
 }
@@ -45,11 +48,91 @@ pub enum WindowStep {
     AwaitDownload,
 }
 
+/// A window connection's catalog entry and plan, with the sandbox's base URL (a sandbox plan's
+/// addresses are paths under it) and the hosts its window may load.
+struct ResolvedPlan {
+    info: &'static InstitutionInfo,
+    plan: &'static WindowPlan,
+    base: Option<String>,
+    hosts: Vec<String>,
+}
+
 impl Gims {
     /// The window of connection `id`: its institution must be reached by window. `sandbox_url`
     /// is the engine's (a sandbox institution's plan holds paths under it).
     pub fn window_session(&self, id: i64, sandbox_url: Option<&str>) -> Result<WindowSession> {
         let connection = self.existing_connection(id)?;
+        let ResolvedPlan { info, plan, base, hosts } = self.window_plan(&connection, sandbox_url)?;
+        let url = |address: &str| match &base {
+            Some(base) => format!("{base}{address}"),
+            None => address.to_string(),
+        };
+        let steps = match &connection.download_page {
+            // The user's recording: the page where they downloaded by hand, then their download.
+            Some(page) => vec![WindowStep::Open { url: url(page) }, WindowStep::AwaitDownload],
+            None => plan
+                .steps
+                .iter()
+                .map(|step| match *step {
+                    RecipeStep::Open { url: address } => WindowStep::Open { url: url(address) },
+                    RecipeStep::Click { selector, text } => {
+                        WindowStep::Click { selector: selector.map(str::to_string), text: text.map(str::to_string) }
+                    }
+                    RecipeStep::Choose { selector, value } => {
+                        WindowStep::Choose { selector: selector.to_string(), value: value.to_string() }
+                    }
+                    RecipeStep::AwaitDownload => WindowStep::AwaitDownload,
+                })
+                .collect(),
+        };
+        Ok(WindowSession {
+            connection_id: id,
+            institution_id: info.id.to_string(),
+            institution_name: info.name.to_string(),
+            start_url: url(plan.start_url),
+            hosts,
+            logged_in: plan.logged_in.map(url),
+            steps,
+            recorded: connection.download_page.is_some(),
+            formats: formats_of(info.id).unwrap_or_default().iter().map(|f| f.to_string()).collect(),
+        })
+    }
+
+    /// Records `page` (where the user downloaded connection `id`'s statement by hand) as the page
+    /// its window opens after the next login, in place of the catalog's steps. It must be on the
+    /// institution's hosts (https; a sandbox bank's, under the sandbox).
+    pub fn remember_download_page(&mut self, id: i64, page: &str, sandbox_url: Option<&str>) -> Result<ConnectionRow> {
+        let connection = self.existing_connection(id)?;
+        let ResolvedPlan { base, hosts, .. } = self.window_plan(&connection, sandbox_url)?;
+        let off_site = || {
+            GimsError::invalid(
+                "page",
+                format!("{page} is not a page of {}'s own site; nothing was recorded", connection.display_name),
+            )
+        };
+        let stored = match &base {
+            // A sandbox bank's page is kept as its path: the sandbox's port changes between runs.
+            Some(base) => page.strip_prefix(base.as_str()).filter(|path| path.starts_with('/')).ok_or_else(off_site)?,
+            None => {
+                let host = page.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+                if !host.is_some_and(|host| hosts.iter().any(|known| known == host)) {
+                    return Err(off_site());
+                }
+                page
+            }
+        };
+        self.ledger.set_download_page(id, Some(stored))?;
+        self.existing_connection(id)
+    }
+
+    /// Forgets the user's recording: the window walks the catalog's steps again.
+    pub fn forget_download_page(&mut self, id: i64) -> Result<ConnectionRow> {
+        self.existing_connection(id)?;
+        self.ledger.set_download_page(id, None)?;
+        self.existing_connection(id)
+    }
+
+    fn window_plan(&self, connection: &ConnectionRow, sandbox_url: Option<&str>) -> Result<ResolvedPlan> {
         let info = institution(&connection.institution_id)
             .ok_or_else(|| GimsError::invalid("connection", "this GIMS has no catalog entry for it any more"))?;
         let plan = match (info.auth, info.window) {
@@ -69,34 +152,7 @@ impl Gims {
         } else {
             (None, plan.hosts.iter().map(|h| h.to_string()).collect())
         };
-        let url = |address: &str| match &base {
-            Some(base) => format!("{base}{address}"),
-            None => address.to_string(),
-        };
-        let steps = plan
-            .steps
-            .iter()
-            .map(|step| match *step {
-                RecipeStep::Open { url: address } => WindowStep::Open { url: url(address) },
-                RecipeStep::Click { selector, text } => {
-                    WindowStep::Click { selector: selector.map(str::to_string), text: text.map(str::to_string) }
-                }
-                RecipeStep::Choose { selector, value } => {
-                    WindowStep::Choose { selector: selector.to_string(), value: value.to_string() }
-                }
-                RecipeStep::AwaitDownload => WindowStep::AwaitDownload,
-            })
-            .collect();
-        Ok(WindowSession {
-            connection_id: id,
-            institution_id: info.id.to_string(),
-            institution_name: info.name.to_string(),
-            start_url: url(plan.start_url),
-            hosts,
-            logged_in: plan.logged_in.map(url),
-            steps,
-            formats: formats_of(info.id).unwrap_or_default().iter().map(|f| f.to_string()).collect(),
-        })
+        Ok(ResolvedPlan { info, plan, base, hosts })
     }
 
     /// The connection's browser data folder (cookies, the bank's trusted-device mark), inside

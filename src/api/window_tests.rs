@@ -226,3 +226,56 @@ async fn only_a_window_connection_chooses_how_its_caught_statements_are_saved() 
     assert!(gims.set_capture_straight_in(by_window, true).unwrap().capture_straight_in);
     assert!(!gims.set_capture_straight_in(by_window, false).unwrap().capture_straight_in);
 }
+
+/// "Next time from here": the page where the user downloaded by hand replaces the catalog's
+/// steps (opened after the login, then the user's download), only if it is the institution's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_download_page_replaces_the_recipe_and_must_be_the_institutions_own() {
+    let Bank { _dir, mut gims, _sandbox, base, .. } = start().await;
+    let id = connect(&mut gims);
+    let sandbox = Some(base.as_str());
+    let catalog = gims.window_session(id, sandbox).unwrap();
+    assert!(!catalog.recorded && catalog.steps.len() > 2);
+
+    let page = format!("{base}/{BANK}/statements?account=1");
+    let row = gims.remember_download_page(id, &page, sandbox).unwrap();
+    assert_eq!(row.download_page.as_deref(), Some("/statements?account=1"), "a sandbox page is kept as its path");
+    let recorded = gims.window_session(id, sandbox).unwrap();
+    assert!(recorded.recorded);
+    assert_eq!(recorded.steps, [WindowStep::Open { url: page.clone() }, WindowStep::AwaitDownload]);
+    assert_eq!((recorded.start_url, recorded.logged_in), (catalog.start_url.clone(), catalog.logged_in.clone()));
+
+    for elsewhere in [
+        "https://evil.example/statements".to_string(),
+        format!("{base}/sandbox-bank/statements"),
+        format!("{base}/{BANK}-evil/statements"),
+        format!("{base}/{BANK}"),
+    ] {
+        let error = gims.remember_download_page(id, &elsewhere, sandbox).unwrap_err();
+        assert!(error.message.contains("not a page of"), "{elsewhere}: {}", error.message);
+    }
+    assert_eq!(gims.existing_connection(id).unwrap().download_page.as_deref(), Some("/statements?account=1"));
+
+    assert!(gims.forget_download_page(id).unwrap().download_page.is_none());
+    assert_eq!(gims.window_session(id, sandbox).unwrap(), catalog);
+
+    // A real bank's page: https on one of its hosts, kept whole.
+    let input = ConnectInput {
+        institution: "rakuten-bank".into(),
+        name: None,
+        memo: None,
+        start_date: None,
+        credentials: Default::default(),
+    };
+    let real = gims.connect(input).unwrap().id;
+    let page = "https://fes.rakuten-bank.co.jp/MS/main/gns?COMMAND=MEISAI";
+    assert_eq!(gims.remember_download_page(real, page, None).unwrap().download_page.as_deref(), Some(page));
+    assert_eq!(gims.window_session(real, None).unwrap().steps[0], WindowStep::Open { url: page.into() });
+    for elsewhere in [
+        "http://fes.rakuten-bank.co.jp/MS/main/gns",
+        "https://fes.rakuten-bank.co.jp.evil.example/MS",
+        "https://evil.example/?fes.rakuten-bank.co.jp",
+    ] {
+        assert!(gims.remember_download_page(real, elsewhere, None).is_err(), "{elsewhere}");
+    }
+}

@@ -26,6 +26,9 @@ pub struct ConnectionRow {
     pub hidden: bool,
     /// A window connection's captured statement is saved without a preview (the user's choice).
     pub capture_straight_in: bool,
+    /// A window connection's statement page as the user recorded it ("next time from here"):
+    /// the window opens it after the login instead of the catalog's steps.
+    pub download_page: Option<String>,
 }
 
 pub struct NewConnection<'a> {
@@ -56,7 +59,7 @@ pub struct AccessLogRow {
 
 const SELECT_CONNECTIONS: &str = "SELECT id, institution_id, display_name, memo, status, status_action, status_url,
     status_message, last_fetched_at, last_attempt_at, next_refresh_at, start_date, hidden,
-    capture_straight_in FROM connections";
+    capture_straight_in, download_page FROM connections";
 
 fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
     Ok(ConnectionRow {
@@ -74,12 +77,18 @@ fn connection_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
         start_date: row.get(11)?,
         hidden: row.get(12)?,
         capture_straight_in: row.get(13)?,
+        download_page: row.get(14)?,
     })
 }
 
 impl Ledger {
     pub fn set_capture_straight_in(&mut self, id: i64, straight_in: bool) -> Result<()> {
         self.conn.execute("UPDATE connections SET capture_straight_in = ?2 WHERE id = ?1", params![id, straight_in])?;
+        Ok(())
+    }
+
+    pub fn set_download_page(&mut self, id: i64, page: Option<&str>) -> Result<()> {
+        self.conn.execute("UPDATE connections SET download_page = ?2 WHERE id = ?1", params![id, page])?;
         Ok(())
     }
 

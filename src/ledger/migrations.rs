@@ -11,7 +11,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_import_mappings", include_str!("schema/0004_import_mappings.sql")),
     ("0005_reported_balances", include_str!("schema/0005_reported_balances.sql")),
     ("0006_file_connection_accounts", include_str!("schema/0006_file_connection_accounts.sql")),
-    ("0007_capture_straight_in", include_str!("schema/0007_capture_straight_in.sql")),
+    ("0007_window_choices", include_str!("schema/0007_window_choices.sql")),
 ];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

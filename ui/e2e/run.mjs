@@ -599,8 +599,16 @@ step("a manual transaction whose memo is markup shows as text; category and tota
   await noAlertAndNoInjectedImage();
   const row = `tr[data-transaction-id="${memoRow}"]`;
   // Edit its category through the dialog.
-  await click(`${row} .category-button`);
-  await waitFor("#tx-edit-dialog[open] #tx-edit-category");
+  // The list redraws its rows as the sandbox's refreshes arrive: a click can land on the row
+  // drawn there a moment later. The dialog must be this row's, or it is closed and clicked again.
+  await waitUntil("this row's edit dialog", async () => {
+    await click(`${row} .category-button`);
+    await waitFor("#tx-edit-dialog[open] #tx-edit-category");
+    if ((await liveText("#tx-edit-dialog .edit-what"))?.includes("XSSテスト")) return true;
+    log("the click opened another row's dialog; closing it and clicking again");
+    await script("document.querySelector('#tx-edit-dialog').close(); return true");
+    return false;
+  });
   await script(
     "const s = document.querySelector('#tx-edit-category'); s.value = [...s.options].find(o => o.value.startsWith('食費/')).value; return true",
   );
@@ -1452,9 +1460,39 @@ step("institution window: a recipe step that no longer matches stops, says which
     await windowGone();
     const [, duplicates] = await importCaughtStatement("56b-window-statement-by-hand-preview", false);
     if (duplicates < 1) throw new Error("the statement downloaded by hand found none of the rows already imported");
+    // "Next time from here": the page the statement was downloaded on by hand is recorded.
+    await click("#import-remember-page");
+    const remembered = await waitUntil("the page recorded", () => noticeMatching("次回はログイン後に .*/sandbox-window-bank/statements を開きます"));
+    log(remembered);
+  } catch (error) {
+    await setFault("sandbox-window-bank", null);
+    throw error;
+  }
+});
+
+step("institution window: the recorded page is opened after the login (no step missing), and the recording can be forgotten", async () => {
+  try {
+    // Earlier notices go: only what this refresh says counts.
+    await script("document.querySelectorAll('#notices .notice').forEach((n) => n.remove()); return true");
+    await go("#accounts", "#accounts-title");
+    await click(`${windowRow} .refresh-button`);
+    await logInAtTheWindowBank();
+    const page = await institutionWindow("window-bank/statements ");
+    await sleep(1500);
+    if (await noticeMatching("手順")) throw new Error(`the recorded way still missed a step: ${await noticeMatching("手順")}`);
+    await keysInto(page, "Tab", "Tab", "Tab", "Tab", "Tab", "Return");
+    await windowGone();
+    await importCaughtStatement("57-window-recorded-page-preview", false);
+    if (await findAll("#import-remember-page").then((found) => found.length)) throw new Error("the recorded page was offered again");
   } finally {
     await setFault("sandbox-window-bank", null);
   }
+  await go("#accounts", "#accounts-title");
+  await click(`${windowRow} .settings-link`);
+  await waitFor("#settings-download-page");
+  await screenshot("58-window-settings-recorded-page");
+  await click("#settings-forget-page");
+  await waitUntil("the recording forgotten", () => noticeMatching("記録を消しました"));
 });
 
 step("busy: the bank says try again tomorrow; its row says when, its button waits, nothing is sent", async () => {

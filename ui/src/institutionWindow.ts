@@ -7,14 +7,46 @@ import type { ConnectionRow, InstitutionWindowEvent, WindowStep } from "./bindin
 import { t } from "./i18n";
 import { ipc } from "./ipc";
 import { store } from "./store";
-import { errorText, notify, notifyError } from "./ui/notices";
+import { dismissSticky, errorText, notify, notifyError } from "./ui/notices";
+
+const walkNotice = (id: number) => `walk-${id}`;
 
 export async function openInstitutionWindow(connection: ConnectionRow): Promise<void> {
   try {
-    await ipc.openInstitutionWindow(connection.id);
+    const session = await ipc.openInstitutionWindow(connection.id);
     notify(t("window.opened", { name: connection.display_name }), "info");
+    // A plan that cannot tell when the user is logged in walks when they say so.
+    if (session.logged_in === null && session.steps.length > 0) {
+      dismissSticky(walkNotice(connection.id));
+      notify(
+        `${connection.display_name}: ${t("window.walk")}`,
+        "info",
+        {
+          label: t("window.walk_now"),
+          id: `walk-recipe-${connection.id}`,
+          run: () => {
+            dismissSticky(walkNotice(connection.id));
+            void ipc.walkRecipe(connection.id).catch(notifyError);
+          },
+        },
+        walkNotice(connection.id),
+      );
+    }
   } catch (e) {
     notifyError(e);
+  }
+}
+
+/** "Next time from here": the page the shell kept becomes the window's way to the statement. */
+export async function rememberDownloadPage(id: number, page: string): Promise<boolean> {
+  try {
+    const row = await ipc.rememberDownloadPage(id);
+    await store.loadConnections();
+    notify(t("window.remembered", { name: row.display_name, page }), "ok");
+    return true;
+  } catch (e) {
+    notifyError(e);
+    return false;
   }
 }
 
@@ -36,11 +68,17 @@ function stepWords(step: WindowStep): string {
  * A statement waiting for the user's check opens its preview (`#import/captured/ID`). */
 export function onInstitutionWindowEvent(event: InstitutionWindowEvent, imported: () => void): void {
   const name = store.connectionName(event.connection_id);
+  if (event.kind !== "blocked" && event.kind !== "step_missing" && event.kind !== "refused") {
+    dismissSticky(walkNotice(event.connection_id));
+  }
   switch (event.kind) {
     case "imported":
       notify(
         t("window.imported", { name, file: event.file_name, imported: event.imported, duplicates: event.duplicates }),
         "ok",
+        event.offer_page
+          ? { label: t("window.remember"), run: () => void rememberDownloadPage(event.connection_id, event.offer_page!) }
+          : undefined,
       );
       imported();
       break;

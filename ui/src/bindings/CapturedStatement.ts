@@ -8,4 +8,8 @@ export type CapturedStatement = { connection_id: number, file_name: string,
 /**
  * What saving it would do, row by row (the core's preview; nothing is written).
  */
-preview: ImportOutcome, };
+preview: ImportOutcome, 
+/**
+ * The page the download started on, when the recipe does not go there.
+ */
+offer_page: string | null, };

@@ -16,4 +16,9 @@ hidden: boolean,
 /**
  * A window connection's captured statement is saved without a preview (the user's choice).
  */
-capture_straight_in: boolean, };
+capture_straight_in: boolean, 
+/**
+ * A window connection's statement page as the user recorded it ("next time from here"):
+ * the window opens it after the login instead of the catalog's steps.
+ */
+download_page: string | null, };

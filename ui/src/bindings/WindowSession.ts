@@ -23,6 +23,11 @@ logged_in: string | null,
  */
 steps: Array<WindowStep>, 
 /**
+ * The steps are the user's own recording ("next time from here": open the page where they
+ * downloaded the statement last), not the catalog's.
+ */
+recorded: boolean, 
+/**
  * The import formats a captured file may be in.
  */
 formats: Array<string>, };

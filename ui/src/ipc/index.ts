@@ -303,6 +303,11 @@ export const ipc = {
     }),
   /** Lets the caught statement go, unsaved. */
   discardCaptured: (id: number) => call<boolean, ConnectionArgs>("discard_captured", { id }),
+  /** "Next time from here": the page the last download started on (kept by the shell) becomes the window's way to the statement. */
+  rememberDownloadPage: (id: number) => call<ConnectionRow, ConnectionArgs>("remember_download_page", { id }),
+  forgetDownloadPage: (id: number) => call<ConnectionRow, ConnectionArgs>("forget_download_page", { id }),
+  /** Walks the recipe now in the open window (the user is logged in). */
+  walkRecipe: (id: number) => call<void, ConnectionArgs>("walk_recipe", { id }),
   setCaptureStraightIn: (id: number, straightIn: boolean) =>
     call<ConnectionRow, StraightInArgs>("set_capture_straight_in", { id, straight_in: straightIn }),
   onInstitutionWindow: (handler: (event: InstitutionWindowEvent) => void): Promise<UnlistenFn> =>

@@ -25,6 +25,7 @@ import { groupDigits, money } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
+import { rememberDownloadPage } from "../institutionWindow";
 
 /** The core refuses more (`MAX_SENT_STATEMENT_BYTES`); checked here too, before reading. */
 const MAX_MIB = 64;
@@ -346,6 +347,27 @@ export function importScreen(connectionId: number | null = null, captured = fals
     if (pending) cancelImport();
   });
 
+  const recording = h("div", { class: "import-recording" });
+
+  /** "Next time from here", offered when the download started on a page the recipe does not go to. */
+  const offerRecording = (id: number, page: string) => {
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "button",
+        id: "import-remember-page",
+        onclick: async () => {
+          button.disabled = true;
+          if (await rememberDownloadPage(id, page)) replaceChildren(recording);
+          else button.disabled = false;
+        },
+      },
+      t("window.remember"),
+    );
+    replaceChildren(recording, h("div", { class: "form-actions" }, h("span", { class: "hint import-page" }, page), button));
+  };
+
   /** The statement connection `id`'s window caught, previewed by the core when it arrived. */
   const showCaptured = async (id: number) => {
     try {
@@ -364,6 +386,7 @@ export function importScreen(connectionId: number | null = null, captured = fals
         discard: () => void ipc.discardCaptured(id).catch(() => {}),
       };
       showPreview(pending);
+      if (held.offer_page) offerRecording(id, held.offer_page);
     } catch (e) {
       showError(e as GimsError);
     }
@@ -371,7 +394,7 @@ export function importScreen(connectionId: number | null = null, captured = fals
 
   if (captured && connectionId !== null) {
     const name = store.connectionName(connectionId);
-    replaceChildren(root, title, h("p", { class: "hint" }, t("import.captured_intro", { name })), result);
+    replaceChildren(root, title, h("p", { class: "hint" }, t("import.captured_intro", { name })), recording, result);
     void showCaptured(connectionId);
   } else {
     fillTargets();

@@ -195,6 +195,7 @@ function importSection(connection: ConnectionRow, byWindow: boolean): HTMLElemen
       ? [
           h("div", { class: "field check" }, straightIn, h("label", { for: "settings-straight-in" }, t("settings.straight_in"))),
           h("p", { class: "hint" }, t("settings.straight_in_hint")),
+          connection.download_page ? recordedPage(connection, problem) : null,
           problem,
         ]
       : null,
@@ -205,6 +206,33 @@ function importSection(connection: ConnectionRow, byWindow: boolean): HTMLElemen
       h("a", { class: "button", id: "settings-import", href: `#import/connection/${connection.id}` }, t("import.link")),
     ),
   );
+}
+
+/** The statement page the user recorded ("next time from here"), and the way to forget it. */
+function recordedPage(connection: ConnectionRow, problem: HTMLElement): HTMLElement {
+  const line = h("div", { class: "form-actions", id: "settings-download-page" });
+  const forget = h(
+    "button",
+    {
+      type: "button",
+      class: "button subtle",
+      id: "settings-forget-page",
+      onclick: async () => {
+        replaceChildren(problem);
+        try {
+          await ipc.forgetDownloadPage(connection.id);
+          await store.loadConnections();
+          replaceChildren(line);
+          notify(t("settings.page_forgotten"), "ok");
+        } catch (e) {
+          replaceChildren(problem, errorBox(e as GimsError));
+        }
+      },
+    },
+    t("settings.forget_page"),
+  );
+  replaceChildren(line, h("span", { class: "hint" }, t("settings.download_page", { page: connection.download_page ?? "" })), forget);
+  return line;
 }
 
 function relinkSection(connection: ConnectionRow): HTMLElement {

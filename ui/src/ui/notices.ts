@@ -12,17 +12,32 @@ void everyCodeHasAHeadline;
 
 export type Tone = "ok" | "info" | "warn" | "error";
 
-export function notify(message: string, tone: Tone = "info", action?: { label: string; run: () => void }): void {
+/** `sticky`: the notice stays until `dismissSticky(sticky)` (what it offers stays possible until then). */
+export function notify(
+  message: string,
+  tone: Tone = "info",
+  action?: { label: string; run: () => void; id?: string },
+  sticky?: string,
+): void {
   const region = document.getElementById("notices");
   if (!region) return;
   const button = action
-    ? h("button", { type: "button", class: "link-button notice-action", onclick: () => action.run() }, action.label)
+    ? h("button", { type: "button", class: "link-button notice-action", id: action.id ?? null, onclick: () => action.run() }, action.label)
     : null;
-  const notice = h("div", { class: `notice notice-${tone}`, role: tone === "error" ? "alert" : "status" }, message, button);
+  const notice = h(
+    "div",
+    { class: `notice notice-${tone}`, role: tone === "error" ? "alert" : "status", "data-sticky": sticky ?? null },
+    message,
+    button,
+  );
   region.appendChild(notice);
-  // A few at a time: older ones make way rather than cover the screen.
-  while (region.children.length > 3) region.firstElementChild?.remove();
-  setTimeout(() => notice.remove(), tone === "error" || tone === "warn" ? 12000 : 4000);
+  // A few at a time: older ones make way rather than cover the screen (a sticky one stays).
+  while (region.querySelectorAll(".notice:not([data-sticky])").length > 3) region.querySelector(".notice:not([data-sticky])")?.remove();
+  if (!sticky) setTimeout(() => notice.remove(), tone === "error" || tone === "warn" ? 12000 : 4000);
+}
+
+export function dismissSticky(sticky: string): void {
+  document.querySelectorAll(`#notices .notice[data-sticky="${CSS.escape(sticky)}"]`).forEach((notice) => notice.remove());
 }
 
 /** What went wrong in the user's language (by the core's error code), or null for a code the window does not know. */
