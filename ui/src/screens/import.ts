@@ -365,7 +365,7 @@ export function importScreen(connectionId: number | null = null, captured = fals
       },
       t("window.remember"),
     );
-    replaceChildren(recording, h("div", { class: "form-actions" }, h("span", { class: "hint import-page" }, page), button));
+    replaceChildren(recording, h("div", { class: "recorded-page card" }, h("span", { class: "hint import-page" }, page), button));
   };
 
   /** The statement connection `id`'s window caught, previewed by the core when it arrived. */

@@ -210,7 +210,7 @@ function importSection(connection: ConnectionRow, byWindow: boolean): HTMLElemen
 
 /** The statement page the user recorded ("next time from here"), and the way to forget it. */
 function recordedPage(connection: ConnectionRow, problem: HTMLElement): HTMLElement {
-  const line = h("div", { class: "form-actions", id: "settings-download-page" });
+  const line = h("div", { class: "recorded-page", id: "settings-download-page" });
   const forget = h(
     "button",
     {
