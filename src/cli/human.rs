@@ -233,10 +233,23 @@ pub fn holdings(rows: &[gims::ledger::HoldingRow]) -> String {
     let mut out = String::new();
     for row in rows {
         let value = row.value.as_deref().map(|v| money(v, &row.currency)).unwrap_or_else(|| "valuation unknown".into());
+        // 評価損益 with its sign, and its share of the cost as a percentage.
+        let gain = match (&row.gain, &row.gain_ratio) {
+            (Some(gain), ratio) => {
+                let sign = if gain.starts_with('-') { "" } else { "+" };
+                let percent = ratio
+                    .as_deref()
+                    .and_then(|r| r.parse::<rust_decimal::Decimal>().ok())
+                    .map(|r| format!(" ({sign}{:.2}%)", r * rust_decimal::Decimal::ONE_HUNDRED))
+                    .unwrap_or_default();
+                format!("{sign}{}{percent}", money(gain, &row.currency))
+            }
+            (None, _) => "gain unknown".into(),
+        };
         let _ = writeln!(
             out,
-            "{:>5}  {:<32} {:>18}  {:>16}  as of {}",
-            row.account_id, row.asset, row.quantity, value, row.as_of
+            "{:>5}  {:<32} {:>18}  {:>16}  {:>24}  as of {}",
+            row.account_id, row.asset, row.quantity, value, gain, row.as_of
         );
     }
     out
@@ -355,4 +368,38 @@ pub fn export_left_out(outcome: &gims::export::ExportOutcome) -> String {
         let _ = writeln!(out, "  {} {} rows left out: {}", left_out.transactions, left_out.currency, left_out.reason);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use gims::ledger::HoldingRow;
+
+    fn fund(value: Option<&str>, cost: &str, gain: Option<&str>, ratio: Option<&str>) -> HoldingRow {
+        HoldingRow {
+            account_id: 3,
+            asset: "eMAXIS Slim 全世界株式".into(),
+            code: None,
+            quantity: "123456".into(),
+            price: None,
+            value: value.map(str::to_string),
+            cost: Some(cost.into()),
+            gain: gain.map(str::to_string),
+            gain_ratio: ratio.map(str::to_string),
+            currency: "JPY".into(),
+            as_of: "2026-12-07".into(),
+        }
+    }
+
+    #[test]
+    fn holdings_show_their_gain_with_its_sign_and_percentage_or_say_it_is_unknown() {
+        let text = super::holdings(&[
+            fund(Some("1234567"), "1000000", Some("234567"), Some("0.2346")),
+            fund(Some("950000"), "1000000", Some("-50000"), Some("-0.0500")),
+            fund(None, "1000000", None, None),
+        ]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("+¥234,567 (+23.46%)"), "{text}");
+        assert!(lines[1].contains("-¥50,000 (-5.00%)"), "{text}");
+        assert!(lines[2].contains("valuation unknown") && lines[2].contains("gain unknown"), "{text}");
+    }
 }

@@ -54,14 +54,21 @@ pub fn assert_ledger_equals_sandbox(
         assert_eq!(have, want, "{what}: transactions");
 
         let positions = machine.ok(&["holdings", "--account", &id]);
-        let mut have: Vec<(String, String)> = positions
+        // 評価損益 is the institution's valuation minus its cost, to the yen.
+        let mut have: Vec<(String, String, String)> = positions
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| (h["asset"].as_str().unwrap().into(), h["quantity"].as_str().unwrap().into()))
+            .map(|h| {
+                let text = |key: &str| h[key].as_str().unwrap().to_string();
+                (text("asset"), text("quantity"), text("gain"))
+            })
             .collect();
-        let mut want: Vec<(String, String)> =
-            expected.holdings.iter().map(|h| (h.name.clone(), h.quantity.clone())).collect();
+        let mut want: Vec<(String, String, String)> = expected
+            .holdings
+            .iter()
+            .map(|h| (h.name.clone(), h.quantity.clone(), (h.value - h.cost).to_string()))
+            .collect();
         have.sort();
         want.sort();
         assert_eq!(have, want, "{what}: holdings");
