@@ -226,6 +226,16 @@ pub fn refresh_reports(rows: &[gims::refresh::RefreshReport]) -> String {
     out
 }
 
+/// 評価損益 with its sign, and its share of the cost as a percentage: `+¥234,567 (+23.46%)`.
+fn gain_text(gain: &str, ratio: Option<&str>, currency: &str) -> String {
+    let sign = if gain.starts_with('-') { "" } else { "+" };
+    let percent = ratio
+        .and_then(|r| r.parse::<rust_decimal::Decimal>().ok())
+        .map(|r| format!(" ({sign}{:.2}%)", r * rust_decimal::Decimal::ONE_HUNDRED))
+        .unwrap_or_default();
+    format!("{sign}{}{percent}", money(gain, currency))
+}
+
 pub fn holdings(rows: &[gims::ledger::HoldingRow]) -> String {
     if rows.is_empty() {
         return "no holdings\n".into();
@@ -233,18 +243,9 @@ pub fn holdings(rows: &[gims::ledger::HoldingRow]) -> String {
     let mut out = String::new();
     for row in rows {
         let value = row.value.as_deref().map(|v| money(v, &row.currency)).unwrap_or_else(|| "valuation unknown".into());
-        // 評価損益 with its sign, and its share of the cost as a percentage.
-        let gain = match (&row.gain, &row.gain_ratio) {
-            (Some(gain), ratio) => {
-                let sign = if gain.starts_with('-') { "" } else { "+" };
-                let percent = ratio
-                    .as_deref()
-                    .and_then(|r| r.parse::<rust_decimal::Decimal>().ok())
-                    .map(|r| format!(" ({sign}{:.2}%)", r * rust_decimal::Decimal::ONE_HUNDRED))
-                    .unwrap_or_default();
-                format!("{sign}{}{percent}", money(gain, &row.currency))
-            }
-            (None, _) => "gain unknown".into(),
+        let gain = match &row.gain {
+            Some(gain) => gain_text(gain, row.gain_ratio.as_deref(), &row.currency),
+            None => "gain unknown".into(),
         };
         let _ = writeln!(
             out,
@@ -301,6 +302,20 @@ pub fn asset_report(report: &gims::report::AssetReport) -> String {
             account.account_id,
             money(&account.balance, &account.currency)
         );
+    }
+    let gains = &report.gains;
+    if let Some(total) = &gains.total {
+        let _ = writeln!(
+            out,
+            "  holdings valued {} for a cost of {}: gain {}",
+            money(&total.value, &report.currency),
+            money(&total.cost, &report.currency),
+            gain_text(&total.gain, total.gain_ratio.as_deref(), &report.currency)
+        );
+    }
+    if gains.left_out > 0 {
+        let _ =
+            writeln!(out, "  {} holding(s) without a price, a cost or a yen value are not in the gain", gains.left_out);
     }
     out
 }

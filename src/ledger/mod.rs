@@ -17,7 +17,7 @@ pub mod transfers;
 pub use accounts::{AccountRow, NewManualAccount};
 pub use connections::{AccessLogRow, ConnectionEdit, ConnectionRow, DeletedCounts, NewConnection, StatusUpdate};
 pub use groups::{GroupRow, Member, Scope};
-pub use holdings::HoldingRow;
+pub use holdings::{HoldingRow, gain_of};
 pub use migrations::LATEST_SCHEMA_VERSION;
 pub use refresh_save::{SaveOutcome, SaveRequest};
 pub(crate) use transactions::insert_noting_duplicates_in as insert_transactions_noting_duplicates_in;

@@ -27,6 +27,8 @@ pub struct AssetReport {
     pub classes: Vec<AssetClassLine>,
     /// Accounts in other currencies: shown, not converted.
     pub unvalued: Vec<UnvaluedAccount>,
+    /// 評価損益 of the holdings, per account, per class and in total.
+    pub gains: super::Gains,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -119,6 +121,7 @@ pub fn assets(ledger: &Ledger, date: &str, scope: &Scope) -> Result<AssetReport>
         liabilities: decimal(-liabilities, "JPY"),
         classes: class_lines(&by_class),
         unvalued,
+        gains: super::gains(ledger, &day.to_string(), scope)?,
     })
 }
 

@@ -10,12 +10,14 @@
 
 mod assets;
 mod budget;
+mod gains;
 
 pub use assets::{
     AssetClassLine, AssetReport, ExpiringLine, HistoryPoint, HistoryReport, UnvaluedAccount, asset_class, assets,
     expiring, history,
 };
 pub use budget::{BudgetLine, BudgetReport, budget};
+pub use gains::{AccountGain, ClassGain, GainFigures, Gains, gains};
 
 use crate::error::{GimsError, Result};
 use crate::ledger::Ledger;

@@ -263,3 +263,66 @@ fn a_month_is_checked() {
     let empty = monthly(&ledger, "2026-02", &Scope::Visible).unwrap();
     assert_eq!((empty.income.as_str(), empty.expense.as_str(), empty.net.as_str()), ("0", "0", "0"));
 }
+
+/// 評価損益 per account, per class and in total, against figures worked out by hand: each account's
+/// latest holdings on or before the date, a holding without a price or in dollars left out (not
+/// ¥0), a hidden account out of the default group.
+#[test]
+fn gains_are_summed_from_each_accounts_latest_holdings_by_hand() {
+    let (_dir, mut ledger) = test_ledger();
+    let mut account = |name: &str, kind: AccountKind| {
+        let new = NewManualAccount { name: name.into(), kind, opening_balance: Amount::from_minor(0, Currency::jpy()) };
+        ledger.add_manual_account(&new, "2026-01-01T00:00:00Z").unwrap().id
+    };
+    let (funds, coins, hidden) = (
+        account("証券", AccountKind::Securities),
+        account("取引所", AccountKind::Crypto),
+        account("隠し", AccountKind::Securities),
+    );
+    ledger.set_hidden(Member::Account(hidden), true).unwrap();
+    let hold = |account: i64, asset: &str, value: Option<i64>, cost: Option<i64>, currency: &str, as_of: &str| {
+        ledger
+            .conn
+            .execute(
+                "INSERT INTO holdings (account_id, asset, quantity, value, cost, currency, as_of) VALUES (?1, ?2, '1', ?3, ?4, ?5, ?6)",
+                rusqlite::params![account, asset, value, cost, currency, as_of],
+            )
+            .unwrap();
+    };
+    hold(funds, "older", Some(900), Some(1_000), "JPY", "2026-10-01");
+    hold(funds, "全世界株式", Some(1_234_567), Some(1_000_000), "JPY", "2026-10-30");
+    hold(funds, "国内債券", Some(950_000), Some(1_000_000), "JPY", "2026-10-30");
+    hold(funds, "価格不明の投信", None, Some(500_000), "JPY", "2026-10-30");
+    hold(coins, "BTC", Some(1_500_000), Some(2_000_000), "JPY", "2026-10-29");
+    hold(coins, "AAPL", Some(100_000), Some(80_000), "USD", "2026-10-29");
+    hold(coins, "later", Some(1), Some(1), "JPY", "2026-11-05");
+    hold(hidden, "へそくり投信", Some(100), Some(50), "JPY", "2026-10-30");
+
+    let figures = |value: &str, cost: &str, gain: &str, ratio: &str| GainFigures {
+        value: value.into(),
+        cost: cost.into(),
+        gain: gain.into(),
+        gain_ratio: Some(ratio.into()),
+    };
+    let gains = assets(&ledger, "2026-10-31", &Scope::Visible).unwrap().gains;
+    // 証券: 1,234,567 + 950,000 for 2,000,000: +184,567, 0.0922835 → 0.0923.
+    // 取引所: 1,500,000 for 2,000,000: −500,000, −0.25.
+    // Together: 3,684,567 for 4,000,000: −315,433, −0.07885825 → −0.0789.
+    assert_eq!(
+        gains,
+        Gains {
+            total: Some(figures("3684567", "4000000", "-315433", "-0.0789")),
+            classes: vec![
+                ClassGain { class: "crypto", figures: figures("1500000", "2000000", "-500000", "-0.2500") },
+                ClassGain { class: "securities", figures: figures("2184567", "2000000", "184567", "0.0923") },
+            ],
+            accounts: vec![
+                AccountGain { account_id: funds, figures: figures("2184567", "2000000", "184567", "0.0923") },
+                AccountGain { account_id: coins, figures: figures("1500000", "2000000", "-500000", "-0.2500") },
+            ],
+            left_out: 2,
+        }
+    );
+    // Before any holding: nothing to sum, nothing made up.
+    assert_eq!(assets(&ledger, "2026-09-30", &Scope::Visible).unwrap().gains, Gains::default());
+}

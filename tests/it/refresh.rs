@@ -72,6 +72,24 @@ pub fn assert_ledger_equals_sandbox(
         have.sort();
         want.sort();
         assert_eq!(have, want, "{what}: holdings");
+
+        // The account's 評価損益 in the asset report: the sum of its holdings' valuations and costs.
+        if !expected.holdings.is_empty() {
+            let gains = &machine.ok(&["report", "assets"])["gains"];
+            let line = gains["accounts"].as_array().unwrap().iter().find(|line| line["account_id"] == account["id"]);
+            let figures = &line.unwrap_or_else(|| panic!("{what}: no gain line in {gains}"))["figures"];
+            let (value, cost): (i64, i64) =
+                expected.holdings.iter().fold((0, 0), |(v, c), h| (v + h.value, c + h.cost));
+            assert_eq!(
+                (figures["value"].as_str(), figures["cost"].as_str(), figures["gain"].as_str()),
+                (
+                    Some(value.to_string().as_str()),
+                    Some(cost.to_string().as_str()),
+                    Some((value - cost).to_string().as_str())
+                ),
+                "{what}: gain"
+            );
+        }
     }
 }
 
