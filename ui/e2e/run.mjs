@@ -58,10 +58,15 @@ if (!process.env.GIMS_E2E_WORK) {
     xdg[name] = join(work, dir);
     mkdirSync(xdg[name], { mode: 0o700 });
   }
+  // Window titles are UTF-8 (the bank's name, 🔒). Under POSIX, the locale of a login without
+  // LANG, GTK cannot write such a title into WM_NAME, the property xdotool finds windows by (a
+  // window manager reads _NET_WM_NAME, which GTK always writes): the run uses a UTF-8 locale.
+  const locale = process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || "";
+  const utf8 = /utf-?8/i.test(locale) ? {} : { LC_ALL: "C.UTF-8" };
   const withKeychain = resolve(here, "../../scripts/with-keychain");
   const result = spawnSync(withKeychain, [process.execPath, fileURLToPath(import.meta.url), ...args], {
     stdio: "inherit",
-    env: { ...process.env, ...xdg, GIMS_E2E_WORK: work, GIMS_FORCE_PRIVATE_KEYCHAIN: "1" },
+    env: { ...process.env, ...xdg, ...utf8, GIMS_E2E_WORK: work, GIMS_FORCE_PRIVATE_KEYCHAIN: "1" },
   });
   if (!process.env.GIMS_E2E_KEEP) rmSync(work, { recursive: true, force: true });
   else console.log(`[e2e] kept ${work} (app and driver logs, vault)`);
@@ -377,6 +382,10 @@ step("home: net worth and composition, this month, asset history (the core's rep
   for (const id of ["#month-income", "#month-expense", "#month-net"]) {
     if (!/¥\d/.test(await textOf(id))) throw new Error(`${id} is not yen`);
   }
+  // The bank's investment trusts: their 評価損益 as the core summed it, signed, with its percentage.
+  const gainText = await textOf("#home-gain");
+  if (!/^保有商品の評価損益 [+−]?¥\d{1,3}(,\d{3})*（[+−]?\d+\.\d{2}%）$/.test(gainText)) throw new Error(`the holdings' gain reads ${gainText}`);
+  log(gainText);
   await waitFor("#asset-history .history-chart rect.history-bar");
   // A year of history from the first look: the bank's own 残高推移 gives every past month end a
   // balance, so every month has a bar and none is a made-up ¥0 or "no data".

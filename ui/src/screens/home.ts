@@ -7,7 +7,7 @@ import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type Status
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { groupDigits, money, monthFigures } from "../ui/money";
+import { gain, groupDigits, money, monthFigures } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
 import { historyChart, type HistoryPoint } from "../ui/chart";
@@ -75,6 +75,7 @@ export function homeScreen(): Screen {
           h("p", { class: "big-figure", id: "net-worth" }, money(assets.total, assets.currency)),
           h("p", { class: "hint" }, t("home.as_of", { date: fullDate(assets.date) })),
           composition(assets),
+          holdingsGain(assets),
         ),
         h(
           "section",
@@ -121,6 +122,19 @@ export function homeScreen(): Screen {
 }
 
 /** The asset classes the core reported, each with a bar drawn to its share of the assets. */
+/** The holdings' 評価損益 as the core summed it, and how many holdings it could not count. */
+function holdingsGain(assets: AssetReport): HTMLElement | null {
+  const { total, left_out } = assets.gains;
+  if (!total && left_out === 0) return null;
+  return h(
+    "p",
+    { class: "holdings-gain", id: "home-gain" },
+    h("span", {}, `${t("home.gain")} `),
+    total ? gain(total.gain, total.gain_ratio, assets.currency) : null,
+    left_out > 0 ? h("span", { class: "hint" }, ` ${t("home.gain_left_out", { n: left_out })}`) : null,
+  );
+}
+
 function composition(assets: AssetReport): HTMLElement {
   if (assets.classes.length === 0) return h("p", { class: "hint" }, t("home.no_assets"));
   // Drawing only: the longest bar is the largest class; the figures shown are the core's.

@@ -29,6 +29,27 @@ export function money(amount: string, currency: string): HTMLElement {
   return h("span", { class: isNegative(amount) ? "money money-out" : "money" }, formatMoney(amount, currency));
 }
 
+/** A ratio the core sent as a decimal fraction ("0.0923", "-0.0789") as a signed percentage,
+ * "+9.23%" / "−7.89%": the decimal point moved two places in the text, no arithmetic on it. */
+export function percent(ratio: string): string {
+  const trimmed = ratio.trim();
+  const negative = trimmed.startsWith("-");
+  const [whole, fraction = ""] = trimmed.replace(/^[-+]/, "").split(".");
+  const digits = `${whole}${fraction.padEnd(2, "0")}`;
+  const point = whole.length + 2;
+  const integer = digits.slice(0, point).replace(/^0+(?=\d)/, "");
+  const rest = digits.slice(point);
+  const body = `${integer}${rest ? `.${rest}` : ""}%`;
+  const zero = /^[0.]*$/.test(`${integer}${rest}`);
+  return zero ? body : `${negative ? MINUS : "+"}${body}`;
+}
+
+/** 評価損益: the gain with its sign and, when known, its share of the cost; red for a loss. */
+export function gain(amount: string, ratio: string | null, currency: string): HTMLElement {
+  const text = `${isNegative(amount) ? "" : "+"}${formatMoney(amount, currency)}${ratio !== null ? `（${percent(ratio)}）` : ""}`;
+  return h("span", { class: isNegative(amount) ? "money money-out gain" : "money money-gain gain" }, text);
+}
+
 /** Spending is reported as a positive sum; shown as money out it carries the minus sign. */
 export function negated(amount: string): string {
   const trimmed = amount.trim();
