@@ -37,8 +37,13 @@ async fn start() -> Bank {
 }
 
 fn connect(gims: &mut Gims) -> i64 {
+    link(gims, BANK)
+}
+
+/// Links `institution` as a user does for one GIMS keeps no login of.
+fn link(gims: &mut Gims, institution: &str) -> i64 {
     let input = ConnectInput {
-        institution: BANK.into(),
+        institution: institution.into(),
         name: None,
         memo: None,
         start_date: None,
@@ -185,24 +190,10 @@ async fn deleting_a_window_connection_deletes_its_browser_data() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_a_window_institution_has_a_window() {
     let Bank { _dir, mut gims, engine, .. } = start().await;
-    let input = ConnectInput {
-        institution: "suica".into(),
-        name: None,
-        memo: None,
-        start_date: None,
-        credentials: Default::default(),
-    };
-    let suica = gims.connect(input).unwrap().id;
+    let suica = link(&mut gims, "suica");
     let error = gims.window_session(suica, engine.sandbox_url.as_deref()).unwrap_err();
     assert!(error.message.contains("not refreshed in the institution window"), "{}", error.message);
-    let real = ConnectInput {
-        institution: "rakuten-bank".into(),
-        name: None,
-        memo: None,
-        start_date: None,
-        credentials: Default::default(),
-    };
-    let rakuten = gims.connect(real).unwrap().id;
+    let rakuten = link(&mut gims, "rakuten-bank");
     let plan = gims.window_session(rakuten, None).unwrap();
     assert!(plan.start_url.starts_with("https://fes.rakuten-bank.co.jp/"), "{}", plan.start_url);
     assert_eq!(plan.hosts, ["fes.rakuten-bank.co.jp"]);
@@ -211,14 +202,7 @@ async fn only_a_window_institution_has_a_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_a_window_connection_chooses_how_its_caught_statements_are_saved() {
     let Bank { _dir, mut gims, _sandbox, .. } = start().await;
-    let input = ConnectInput {
-        institution: "moneyforward-export".into(),
-        name: None,
-        memo: None,
-        start_date: None,
-        credentials: Default::default(),
-    };
-    let by_file = gims.connect(input).unwrap().id;
+    let by_file = link(&mut gims, "moneyforward-export");
     let error = gims.set_capture_straight_in(by_file, true).unwrap_err();
     assert!(error.message.contains("not refreshed in the institution window"), "{}", error.message);
     assert!(!gims.existing_connection(by_file).unwrap().capture_straight_in);
@@ -260,14 +244,7 @@ async fn a_recorded_download_page_replaces_the_recipe_and_must_be_the_institutio
     assert_eq!(gims.window_session(id, sandbox).unwrap(), catalog);
 
     // A real bank's page: https on one of its hosts, kept whole.
-    let input = ConnectInput {
-        institution: "rakuten-bank".into(),
-        name: None,
-        memo: None,
-        start_date: None,
-        credentials: Default::default(),
-    };
-    let real = gims.connect(input).unwrap().id;
+    let real = link(&mut gims, "rakuten-bank");
     let page = "https://fes.rakuten-bank.co.jp/MS/main/gns?COMMAND=MEISAI";
     assert_eq!(gims.remember_download_page(real, page, None).unwrap().download_page.as_deref(), Some(page));
     assert_eq!(gims.window_session(real, None).unwrap().steps[0], WindowStep::Open { url: page.into() });

@@ -123,14 +123,28 @@ struct InstitutionQuery {
     institution: Option<String>,
 }
 
+impl InstitutionQuery {
+    /// The sandbox institution `?institution=ID` names, or the 404 that says there is none.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the HTTP response itself, returned straight to axum; boxing buys nothing"
+    )]
+    fn institution(&self) -> Result<&'static institutions::Institution, Response> {
+        self.institution.as_deref().and_then(institutions::find).ok_or_else(|| {
+            error(
+                StatusCode::NOT_FOUND,
+                "unknown_institution",
+                format!("no sandbox institution {:?}", self.institution),
+            )
+        })
+    }
+}
+
 /// GET /_sandbox/requests?institution=ID → `{"count": N}`.
 async fn requests(State(shared): State<Arc<Shared>>, Query(query): Query<InstitutionQuery>) -> Response {
-    let Some(institution) = query.institution.as_deref().and_then(institutions::find) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "unknown_institution",
-            format!("no sandbox institution {:?}", query.institution),
-        );
+    let institution = match query.institution() {
+        Ok(institution) => institution,
+        Err(response) => return response,
     };
     let count = shared.world().requests.get(institution.id).copied().unwrap_or(0);
     Json(json!({ "count": count })).into_response()
@@ -154,12 +168,9 @@ async fn partner_requests(State(shared): State<Arc<Shared>>) -> Response {
 /// login pages served, and how many of their requests still carried a session cookie from an
 /// earlier visit (a browser that starts each login afresh sends none).
 async fn login_pages(State(shared): State<Arc<Shared>>, Query(query): Query<InstitutionQuery>) -> Response {
-    let Some(institution) = query.institution.as_deref().and_then(institutions::find) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "unknown_institution",
-            format!("no sandbox institution {:?}", query.institution),
-        );
+    let institution = match query.institution() {
+        Ok(institution) => institution,
+        Err(response) => return response,
     };
     let (served, with_session_cookie) = shared.world().login_pages.get(institution.id).copied().unwrap_or_default();
     Json(json!({ "served": served, "with_session_cookie": with_session_cookie })).into_response()
