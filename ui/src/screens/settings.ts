@@ -199,7 +199,7 @@ function importSection(connection: ConnectionRow, byWindow: boolean): HTMLElemen
           problem,
         ]
       : null,
-    h("p", { class: "hint" }, t("import.settings_hint")),
+    h("p", { class: "hint" }, t(byWindow ? "import.settings_hint_window" : "import.settings_hint")),
     h(
       "div",
       { class: "form-actions" },
