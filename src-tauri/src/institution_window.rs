@@ -118,6 +118,14 @@ impl InstitutionWindows {
         self.open.lock().expect("window states").get_mut(&id).map(f)
     }
 
+    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Held>> {
+        self.held.lock().expect("held statements")
+    }
+
+    fn offered_pages(&self) -> std::sync::MutexGuard<'_, HashMap<i64, String>> {
+        self.offered_pages.lock().expect("offered pages")
+    }
+
     /// Keeps `url` among the newest addresses connection `id`'s window refused.
     fn remember_refused(&self, id: i64, url: &Url) {
         let mut refused = self.refused.lock().expect("refused addresses");
@@ -176,7 +184,7 @@ pub async fn open(app: &AppHandle, id: i64) -> Result<WindowSession> {
     windows.open.lock().expect("window states").insert(
         id,
         WindowState {
-            host: host_key(&start),
+            host: gims::api::host_key(&start),
             session: plan.clone(),
             downloads,
             next_step: 0,
@@ -263,33 +271,9 @@ fn forget_session_cookies(window: &WebviewWindow) {
     }
 }
 
-/// `host` or `host:port`, as the plan lists hosts.
-fn host_key(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Whether `url` may load in the window: `about:blank`, or an address on one of the plan's
-/// hosts (`https` for a real institution; the loopback sandbox serves `http`).
-pub fn allowed(plan: &WindowSession, url: &Url) -> bool {
-    match url.scheme() {
-        "about" => url.as_str() == "about:blank",
-        "https" => plan.hosts.contains(&host_key(url)),
-        "http" => {
-            plan.hosts.contains(&host_key(url)) && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
-        }
-        // A file the page built itself, from one of its own hosts.
-        "blob" => Url::parse(url.path()).is_ok_and(|inner| allowed(plan, &inner)),
-        _ => false,
-    }
-}
-
 fn allow_navigation(app: &AppHandle, id: i64, url: &Url) -> bool {
     let windows = app.state::<InstitutionWindows>();
-    match windows.with(id, |state| allowed(&state.session, url)) {
+    match windows.with(id, |state| state.session.allows(url)) {
         None => return false,
         Some(true) => return true,
         Some(false) => windows.remember_refused(id, url),
@@ -427,26 +411,23 @@ fn on_download(app: &AppHandle, id: i64, page: Option<Url>, event: DownloadEvent
     let windows = app.state::<InstitutionWindows>();
     match event {
         DownloadEvent::Requested { destination, .. } => {
-            let offer = windows.with(id, |state| page.filter(|page| offers_page(state, page))).flatten();
-            let mut offered = windows.offered_pages.lock().expect("offered pages");
-            match offer {
-                Some(page) => offered.insert(id, page.to_string()),
-                None => offered.remove(&id),
-            };
-            drop(offered);
             let suggested = destination
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
                 .filter(|name| !name.is_empty())
                 .unwrap_or_else(|| "statement".into());
-            let target = windows.with(id, |state| {
+            let taken = windows.with(id, |state| {
                 state.downloads_started += 1;
                 let target = state.downloads.join(format!("{}-{}", state.downloads_started, safe_name(&suggested)));
                 state.pending.push(target.clone());
-                target
+                (target, page.filter(|page| offers_page(state, page)))
             });
             // A download with no open window of ours is not taken.
-            let Some(target) = target else { return false };
+            let Some((target, offer)) = taken else { return false };
+            match offer {
+                Some(page) => windows.offered_pages().insert(id, page.to_string()),
+                None => windows.offered_pages().remove(&id),
+            };
             *destination = target;
             true
         }
@@ -540,26 +521,23 @@ async fn capture_bytes(app: &AppHandle, id: i64, file: StatementFile, host: &str
     let preview = gims.import_captured(id, &file, host, ImportMode::preview(PREVIEW_ROWS))?;
     drop(gims);
     let held = Held { file, host: host.to_string(), preview: preview.clone() };
-    app.state::<InstitutionWindows>().held.lock().expect("held statements").insert(id, held);
+    app.state::<InstitutionWindows>().held().insert(id, held);
     Ok((false, preview))
 }
 
 /// The statement connection `id`'s window caught and the user has not saved or cancelled yet.
 pub fn captured<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> Option<CapturedStatement> {
-    let held = app.state::<InstitutionWindows>();
-    let held = held.held.lock().expect("held statements");
-    let captured = held.get(&id).map(|held| CapturedStatement {
+    let offer_page = offered_page(app, id);
+    app.state::<InstitutionWindows>().held().get(&id).map(|held| CapturedStatement {
         connection_id: id,
         file_name: held.file.name.clone(),
         preview: held.preview.clone(),
-        offer_page: None,
-    });
-    drop(held);
-    captured.map(|captured| CapturedStatement { offer_page: offered_page(app, id), ..captured })
+        offer_page,
+    })
 }
 
 fn offered_page<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> Option<String> {
-    app.state::<InstitutionWindows>().offered_pages.lock().expect("offered pages").get(&id).cloned()
+    app.state::<InstitutionWindows>().offered_pages().get(&id).cloned()
 }
 
 /// "Next time from here": records the page connection `id`'s last download started on (kept
@@ -570,7 +548,7 @@ pub async fn remember_page(app: &AppHandle, id: i64) -> Result<gims::ledger::Con
     };
     let session = app.state::<Session>();
     let row = session.writer().await?.remember_download_page(id, &page, session.engine.sandbox_url.as_deref())?;
-    app.state::<InstitutionWindows>().offered_pages.lock().expect("offered pages").remove(&id);
+    app.state::<InstitutionWindows>().offered_pages().remove(&id);
     Ok(row)
 }
 
@@ -607,7 +585,7 @@ pub async fn save_captured(
     let session = app.state::<Session>();
     let mut gims = session.writer().await?;
     let windows = app.state::<InstitutionWindows>();
-    let taken = windows.held.lock().expect("held statements").remove(&id);
+    let taken = windows.held().remove(&id);
     let Some(held) = taken else {
         return Err(GimsError::invalid(
             "connection",
@@ -623,7 +601,7 @@ pub async fn save_captured(
             Ok(saved)
         }
         Err(error) => {
-            windows.held.lock().expect("held statements").entry(id).or_insert(held);
+            windows.held().entry(id).or_insert(held);
             Err(error)
         }
     }
@@ -631,7 +609,7 @@ pub async fn save_captured(
 
 /// Lets the held statement of connection `id` go, unsaved. Whether one was held.
 pub fn discard_captured<R: tauri::Runtime>(app: &AppHandle<R>, id: i64) -> bool {
-    app.state::<InstitutionWindows>().held.lock().expect("held statements").remove(&id).is_some()
+    app.state::<InstitutionWindows>().held().remove(&id).is_some()
 }
 
 fn closed(app: &AppHandle, id: i64) {
@@ -673,7 +651,7 @@ mod tests {
     #[test]
     fn only_the_plans_hosts_load_and_plain_http_only_on_loopback() {
         let real = plan(&["fes.rakuten-bank.co.jp"]);
-        let ok = |plan: &WindowSession, url: &str| allowed(plan, &Url::parse(url).unwrap());
+        let ok = |plan: &WindowSession, url: &str| plan.allows(&Url::parse(url).unwrap());
         assert!(ok(&real, "https://fes.rakuten-bank.co.jp/MS/main/RbS?x=1"));
         assert!(ok(&real, "about:blank"));
         assert!(!ok(&real, "http://fes.rakuten-bank.co.jp/"), "a real bank is https only");

@@ -19,7 +19,7 @@ pub use connections::{
 };
 pub use household::{CategoryEntry, MergeView, RuleAdded, RuleInput, StarterRulesAdded};
 pub use settings::Settings;
-pub use window::{WindowSession, WindowStep};
+pub use window::{WindowSession, WindowStep, host_key};
 
 use crate::error::{ErrorCode, GimsError, Result};
 use crate::ledger::{

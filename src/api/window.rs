@@ -11,6 +11,7 @@ use crate::import::{ImportMode, ImportOutcome};
 use crate::ledger::ConnectionRow;
 use gims_connectors::institutions::files::formats_of;
 use gims_connectors::{AuthKind, InstitutionInfo, RecipeStep, WindowPlan, institution};
+use reqwest::Url;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -35,6 +36,36 @@ pub struct WindowSession {
     pub recorded: bool,
     /// The import formats a captured file may be in.
     pub formats: Vec<String>,
+}
+
+impl WindowSession {
+    /// Whether `url` may load in the window (see [`on_hosts`]).
+    pub fn allows(&self, url: &Url) -> bool {
+        on_hosts(&self.hosts, url)
+    }
+}
+
+/// Whether `url` is `about:blank` or an address on one of `hosts` (`https` for a real
+/// institution; the loopback sandbox serves `http`): what an institution window may load, and
+/// the only pages a recording may name.
+fn on_hosts(hosts: &[String], url: &Url) -> bool {
+    match url.scheme() {
+        "about" => url.as_str() == "about:blank",
+        "https" => hosts.contains(&host_key(url)),
+        "http" => hosts.contains(&host_key(url)) && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        // A file the page built itself, from one of its own hosts.
+        "blob" => Url::parse(url.path()).is_ok_and(|inner| on_hosts(hosts, &inner)),
+        _ => false,
+    }
+}
+
+/// `host` or `host:port`, as a plan lists hosts.
+pub fn host_key(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// A recipe step with its address resolved.
@@ -104,22 +135,19 @@ impl Gims {
     pub fn remember_download_page(&mut self, id: i64, page: &str, sandbox_url: Option<&str>) -> Result<ConnectionRow> {
         let connection = self.existing_connection(id)?;
         let ResolvedPlan { base, hosts, .. } = self.window_plan(&connection, sandbox_url)?;
-        let off_site = || {
-            GimsError::invalid(
+        let on_site =
+            Url::parse(page).is_ok_and(|url| matches!(url.scheme(), "https" | "http") && on_hosts(&hosts, &url));
+        // A sandbox bank's page is kept as its path under the bank (the sandbox's port changes
+        // between runs, and the other sandbox institutions share its host).
+        let stored = match &base {
+            Some(base) => page.strip_prefix(base.as_str()).filter(|path| path.starts_with('/')),
+            None => Some(page),
+        };
+        let Some(stored) = stored.filter(|_| on_site) else {
+            return Err(GimsError::invalid(
                 "page",
                 format!("{page} is not a page of {}'s own site; nothing was recorded", connection.display_name),
-            )
-        };
-        let stored = match &base {
-            // A sandbox bank's page is kept as its path: the sandbox's port changes between runs.
-            Some(base) => page.strip_prefix(base.as_str()).filter(|path| path.starts_with('/')).ok_or_else(off_site)?,
-            None => {
-                let host = page.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
-                if !host.is_some_and(|host| hosts.iter().any(|known| known == host)) {
-                    return Err(off_site());
-                }
-                page
-            }
+            ));
         };
         self.ledger.set_download_page(id, Some(stored))?;
         self.existing_connection(id)

@@ -171,20 +171,30 @@ function loginForm(connection: ConnectionRow): HTMLElement {
   );
 }
 
+/** One change to the connection: the core does it, the list is reloaded and `saved` said; or the
+ * core's error goes in `problem`. Whether it was done. */
+async function change(problem: HTMLElement, run: () => Promise<unknown>, saved: string): Promise<boolean> {
+  replaceChildren(problem);
+  try {
+    await run();
+    await store.loadConnections();
+    notify(saved, "ok");
+    return true;
+  } catch (e) {
+    replaceChildren(problem, errorBox(e as GimsError));
+    return false;
+  }
+}
+
 /** A file downloaded by hand can always be imported; a window connection's caught statements
  * are previewed before they are saved unless the user turns that off here. */
 function importSection(connection: ConnectionRow, byWindow: boolean): HTMLElement {
   const problem = h("div", {});
   const straightIn = h("input", { type: "checkbox", id: "settings-straight-in", checked: connection.capture_straight_in });
   straightIn.addEventListener("change", async () => {
-    replaceChildren(problem);
-    try {
-      await ipc.setCaptureStraightIn(connection.id, straightIn.checked);
-      await store.loadConnections();
-      notify(t("settings.saved"), "ok");
-    } catch (e) {
-      straightIn.checked = !straightIn.checked;
-      replaceChildren(problem, errorBox(e as GimsError));
+    const chosen = straightIn.checked;
+    if (!(await change(problem, () => ipc.setCaptureStraightIn(connection.id, chosen), t("settings.saved")))) {
+      straightIn.checked = !chosen;
     }
   });
   return h(
@@ -218,14 +228,8 @@ function recordedPage(connection: ConnectionRow, problem: HTMLElement): HTMLElem
       class: "button subtle",
       id: "settings-forget-page",
       onclick: async () => {
-        replaceChildren(problem);
-        try {
-          await ipc.forgetDownloadPage(connection.id);
-          await store.loadConnections();
+        if (await change(problem, () => ipc.forgetDownloadPage(connection.id), t("settings.page_forgotten"))) {
           replaceChildren(line);
-          notify(t("settings.page_forgotten"), "ok");
-        } catch (e) {
-          replaceChildren(problem, errorBox(e as GimsError));
         }
       },
     },
@@ -268,15 +272,8 @@ function hideSection(connection: ConnectionRow, reload: () => void): HTMLElement
       class: "button",
       id: "settings-hide",
       onclick: async () => {
-        replaceChildren(problem);
-        try {
-          await ipc.setConnectionHidden(connection.id, !connection.hidden);
-          await store.loadConnections();
-          notify(t(connection.hidden ? "settings.shown" : "settings.hidden"), "ok");
-          reload();
-        } catch (e) {
-          replaceChildren(problem, errorBox(e as GimsError));
-        }
+        const saved = t(connection.hidden ? "settings.shown" : "settings.hidden");
+        if (await change(problem, () => ipc.setConnectionHidden(connection.id, !connection.hidden), saved)) reload();
       },
     },
     t(connection.hidden ? "settings.show" : "settings.hide"),
