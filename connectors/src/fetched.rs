@@ -57,7 +57,11 @@ pub struct FetchedHolding {
     pub code: Option<String>,
     /// Exactly as reported (`12345.6789` 口, `0.00012345` BTC).
     pub quantity: Decimal,
+    /// The price of one unit (quantity × price = value).
     pub price: Option<Decimal>,
+    /// The quantity the institution quotes its price for: 1 (a share, a coin) or 10,000 (a
+    /// fund's 基準価額 per 1万口). Only how the price is shown; `price` is per unit all the same.
+    pub price_per: u32,
     /// Valuation in `currency`; `None` when unknown (a ticker that could not be reached).
     pub value: Option<Decimal>,
     pub cost: Option<Decimal>,

@@ -65,6 +65,23 @@ impl Gims {
         report::history(&self.ledger, &from, &to, interval, &scope)
     }
 
+    /// One account's balance history in its own currency: `from` defaults to its first recorded
+    /// day, `to` to today; `interval` `day`, `month` or `auto`.
+    pub fn account_history(
+        &self,
+        account: i64,
+        from: Option<&str>,
+        to: Option<&str>,
+        interval: &str,
+    ) -> Result<report::AccountHistory> {
+        let from = from.map(|text| parse_date("from", text)).transpose()?;
+        let to = match to {
+            Some(text) => parse_date("to", text)?,
+            None => today(),
+        };
+        report::account_history(&self.ledger, account, from.as_deref(), &to, interval)
+    }
+
     /// Points and e-money expiring within `days` days.
     pub fn report_expiring(&self, days: u32, group: Option<&str>) -> Result<Vec<report::ExpiringLine>> {
         let scope = self.ledger.scope(group)?;

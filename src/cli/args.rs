@@ -294,6 +294,20 @@ pub enum ReportCommand {
         #[arg(long)]
         group: Option<String>,
     },
+    /// One account's balance history (口座の残高推移), in its own currency.
+    AccountHistory {
+        /// The account's id (`gims accounts`).
+        account: i64,
+        /// YYYY-MM-DD (default: the account's first recorded balance).
+        #[arg(long)]
+        from: Option<String>,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        to: Option<String>,
+        /// day, month, or auto (day by day up to about 13 months, else month ends).
+        #[arg(long, default_value = "auto")]
+        interval: String,
+    },
     /// Points and e-money expiring soon.
     Expiring {
         #[arg(long, default_value_t = 60)]

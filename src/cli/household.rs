@@ -12,7 +12,7 @@ use gims::error::Result;
 use gims::ledger::GroupRow;
 use gims::ledger::rules::{Prediction, RuleRow};
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
-use gims::report::{BudgetReport, HistoryReport, YearReport};
+use gims::report::{AccountHistory, BudgetReport, HistoryReport, YearReport};
 use std::fmt::Write;
 
 pub fn report(cli: &Cli, gims: &mut Gims, command: &ReportCommand) -> Result<()> {
@@ -20,6 +20,9 @@ pub fn report(cli: &Cli, gims: &mut Gims, command: &ReportCommand) -> Result<()>
         ReportCommand::Year { year, group } => emit(cli, &gims.report_year(*year, group.as_deref())?, year_report),
         ReportCommand::History { from, to, interval, group } => {
             emit(cli, &gims.report_history(from.as_deref(), to.as_deref(), interval, group.as_deref())?, history_report)
+        }
+        ReportCommand::AccountHistory { account, from, to, interval } => {
+            emit(cli, &gims.account_history(*account, from.as_deref(), to.as_deref(), interval)?, account_history)
         }
         ReportCommand::Expiring { days, group } => emit(cli, &gims.report_expiring(*days, group.as_deref())?, |rows| {
             let mut out = String::new();
@@ -298,6 +301,15 @@ fn history_report(report: &HistoryReport) -> String {
             point.total.as_ref().map_or_else(|| "—".to_owned(), |total| money(total, &report.currency)),
             if point.total.is_some() { classes.join(", ") } else { "no data".to_owned() }
         );
+    }
+    out
+}
+
+fn account_history(history: &AccountHistory) -> String {
+    let mut out = format!("{} (#{}), {} to {}\n", history.account, history.account_id, history.from, history.to);
+    for point in &history.points {
+        let balance = point.balance.as_ref().map_or_else(|| "no data".to_owned(), |b| money(b, &history.currency));
+        let _ = writeln!(out, "{}  {:>16}", point.date.replace('-', "/"), balance);
     }
     out
 }

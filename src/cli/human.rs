@@ -396,6 +396,8 @@ mod tests {
             code: None,
             quantity: "123456".into(),
             price: None,
+            price_per: 10_000,
+            quoted_price: None,
             value: value.map(str::to_string),
             cost: Some(cost.into()),
             gain: gain.map(str::to_string),

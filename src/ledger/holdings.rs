@@ -8,13 +8,19 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HoldingRow {
     pub account_id: i64,
     pub asset: String,
     pub code: Option<String>,
     /// Exactly as the institution reported it.
     pub quantity: String,
+    /// The price of one unit, exactly as stored (quantity × price = value).
     pub price: Option<String>,
+    /// The quantity the institution quotes its price for: 1, or 10,000 for a fund (per 1万口).
+    pub price_per: i64,
+    /// The price as the institution shows it: `price` × `price_per` (a fund's 基準価額 per 1万口).
+    pub quoted_price: Option<String>,
     /// Valuation in `currency` (decimal string); `None` when unknown.
     pub value: Option<String>,
     pub cost: Option<String>,
@@ -38,11 +44,18 @@ pub fn gain_of(value: Option<i64>, cost: Option<i64>) -> Option<(i64, Option<Dec
     Some((gain, ratio))
 }
 
+/// A unit price times the quantity it is quoted for, exactly: ("2.45", 10000) → "24500".
+fn quoted(unit: &str, per: i64) -> Option<String> {
+    let unit: Decimal = unit.parse().ok()?;
+    Some(unit.checked_mul(Decimal::from(per))?.normalize().to_string())
+}
+
 impl Ledger {
     /// Each account's holdings from its latest day of holdings.
     pub fn holdings(&self, account_id: Option<i64>) -> Result<Vec<HoldingRow>> {
         let mut statement = self.conn.prepare(
-            "SELECT h.account_id, h.asset, h.asset_code, h.quantity, h.price, h.value, h.cost, h.currency, h.as_of
+            "SELECT h.account_id, h.asset, h.asset_code, h.quantity, h.price, h.value, h.cost, h.currency, h.as_of,
+                    h.price_per
              FROM holdings h
              WHERE (?1 IS NULL OR h.account_id = ?1)
                AND h.as_of = (SELECT max(as_of) FROM holdings latest WHERE latest.account_id = h.account_id)
@@ -58,12 +71,16 @@ impl Ledger {
                     Err(_) => m.to_string(),
                 })
             };
+            let price: Option<String> = row.get(4)?;
+            let price_per: i64 = row.get(9)?;
             Ok(HoldingRow {
                 account_id: row.get(0)?,
                 asset: row.get(1)?,
                 code: row.get(2)?,
                 quantity: row.get(3)?,
-                price: row.get(4)?,
+                quoted_price: price.as_deref().and_then(|unit| quoted(unit, price_per)),
+                price,
+                price_per,
                 value: money(value),
                 cost: money(cost),
                 gain: money(gain.map(|(gain, _)| gain)),
@@ -103,6 +120,43 @@ mod tests {
         // No price (価格不明) or no cost: no gain at all, not a gain of −cost.
         assert_eq!(gain_of(None, Some(1_000)), None);
         assert_eq!(gain_of(Some(1_000), None), None);
+    }
+
+    #[test]
+    fn a_fund_priced_per_ten_thousand_units_is_shown_as_quoted_and_gains_on_its_value() {
+        let (_dir, mut ledger) = crate::ledger::test_ledger();
+        let new = crate::ledger::NewManualAccount {
+            name: "投信".into(),
+            kind: gims_connectors::AccountKind::Securities,
+            opening_balance: Amount::from_minor(0, Currency::jpy()),
+        };
+        let account = ledger.add_manual_account(&new, "2026-01-01T00:00:00Z").unwrap().id;
+        // 200,000口 at 24,500円 per 1万口 (2.45 a unit) is ¥490,000, bought for ¥400,000:
+        // +¥90,000, 90000 / 400000 = 0.2250. A share at ¥2,845.5 is quoted as it is.
+        for (asset, quantity, price, per, value, cost) in [
+            ("全世界株式", "200000", "2.45", 10_000, 490_000, 400_000),
+            ("ソフトバンク", "100", "2845.5", 1, 284_550, 300_000),
+        ] {
+            ledger
+                .conn
+                .execute(
+                    "INSERT INTO holdings (account_id, asset, quantity, price, price_per, value, cost, currency, as_of)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'JPY', '2026-11-30')",
+                    rusqlite::params![account, asset, quantity, price, per, value, cost],
+                )
+                .unwrap();
+        }
+        let rows = ledger.holdings(Some(account)).unwrap();
+        let shown = |r: &HoldingRow| {
+            format!("{} {:?}/{} {:?} {:?}", r.asset, r.quoted_price, r.price_per, r.gain, r.gain_ratio)
+        };
+        assert_eq!(
+            rows.iter().map(shown).collect::<Vec<_>>(),
+            [
+                r#"全世界株式 Some("24500")/10000 Some("90000") Some("0.2250")"#,
+                r#"ソフトバンク Some("2845.5")/1 Some("-15450") Some("-0.0515")"#,
+            ]
+        );
     }
 
     #[test]

@@ -230,14 +230,15 @@ fn replace_holdings(
                 .transpose()
         };
         tx.execute(
-            "INSERT INTO holdings (account_id, asset, asset_code, quantity, price, value, cost, currency, as_of, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO holdings (account_id, asset, asset_code, quantity, price, price_per, value, cost, currency, as_of, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 account_id,
                 holding.asset,
                 holding.code,
                 holding.quantity.to_string(),
                 holding.price.map(|p| p.to_string()),
+                holding.price_per,
                 minor(holding.value)?,
                 minor(holding.cost)?,
                 currency.code(),

@@ -6,7 +6,7 @@
 use super::decimal;
 use crate::error::{GimsError, Result};
 use crate::ledger::Ledger;
-use crate::ledger::groups::{Scope, scope_accounts};
+use crate::ledger::groups::{Scope, ScopeAccounts, scope_accounts};
 use gims_connectors::AccountKind;
 use rusqlite::params;
 use serde::Serialize;
@@ -95,7 +95,7 @@ const CLASS_ORDER: &[&str] = &["deposits", "securities", "crypto", "points", "em
 /// What the user owned (and owed) at the end of `date` (`YYYY-MM-DD`).
 pub fn assets(ledger: &Ledger, date: &str, scope: &Scope) -> Result<AssetReport> {
     let day = parse(date)?;
-    let valuation = Valuation::load(ledger, scope, &[day])?;
+    let valuation = Valuation::load(ledger, &scope_accounts(&ledger.conn, scope)?, true, &[day])?;
     let balances = valuation.at(day);
     let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
     let mut unvalued = Vec::new();
@@ -131,32 +131,8 @@ pub fn history(ledger: &Ledger, from: &str, to: &str, interval: &str, scope: &Sc
     if from > to {
         return Err(GimsError::invalid("from", format!("{from} is after {to}")));
     }
-    let (interval, points) = match interval.trim() {
-        "day" | "daily" => {
-            if (to - from).whole_days() > 3700 {
-                return Err(GimsError::invalid("interval", "daily history covers at most ten years; use month"));
-            }
-            let mut days = Vec::new();
-            let mut day = from;
-            while day <= to {
-                days.push(day);
-                day += Duration::days(1);
-            }
-            ("day", days)
-        }
-        "month" | "monthly" => {
-            let mut ends = Vec::new();
-            let mut day = month_end(from);
-            while day < to {
-                ends.push(day);
-                day = month_end(day + Duration::days(1));
-            }
-            ends.push(to);
-            ("month", ends)
-        }
-        other => return Err(GimsError::invalid("interval", format!("`{other}` is not day or month"))),
-    };
-    let valuation = Valuation::load(ledger, scope, &points)?;
+    let (interval, points) = points_of(from, to, interval)?;
+    let valuation = Valuation::load(ledger, &scope_accounts(&ledger.conn, scope)?, true, &points)?;
     let points = points
         .into_iter()
         .map(|day| {
@@ -209,7 +185,36 @@ fn class_lines(by_class: &BTreeMap<&'static str, i64>) -> Vec<AssetClassLine> {
         .collect()
 }
 
-fn parse(text: &str) -> Result<Date> {
+/// The days a history values: every day from `from` to `to`, or each month end and `to` itself.
+pub(super) fn points_of(from: Date, to: Date, interval: &str) -> Result<(&'static str, Vec<Date>)> {
+    Ok(match interval.trim() {
+        "day" | "daily" => {
+            if (to - from).whole_days() > 3700 {
+                return Err(GimsError::invalid("interval", "daily history covers at most ten years; use month"));
+            }
+            let mut days = Vec::new();
+            let mut day = from;
+            while day <= to {
+                days.push(day);
+                day += Duration::days(1);
+            }
+            ("day", days)
+        }
+        "month" | "monthly" => {
+            let mut ends = Vec::new();
+            let mut day = month_end(from);
+            while day < to {
+                ends.push(day);
+                day = month_end(day + Duration::days(1));
+            }
+            ends.push(to);
+            ("month", ends)
+        }
+        other => return Err(GimsError::invalid("interval", format!("`{other}` is not day or month"))),
+    })
+}
+
+pub(super) fn parse(text: &str) -> Result<Date> {
     let normalised = crate::api::parse_date("date", text)?;
     crate::refresh::endpoint::parse_iso_date(&normalised)
         .ok_or_else(|| GimsError::internal("a checked date did not parse"))
@@ -220,10 +225,10 @@ fn month_end(day: Date) -> Date {
         .expect("a month's last day exists")
 }
 
-struct ValuedAccount {
-    id: i64,
+pub(super) struct ValuedAccount {
+    pub(super) id: i64,
     class: &'static str,
-    currency: String,
+    pub(super) currency: String,
     /// Manual accounts: the opening balance, monthly nets and daily nets; linked: snapshots.
     source: Source,
 }
@@ -245,25 +250,42 @@ enum Source {
     },
 }
 
+impl ValuedAccount {
+    /// The first day this account has a balance for (`None`: no balance recorded yet).
+    pub(super) fn first_day(&self) -> Option<&str> {
+        match &self.source {
+            Source::Manual { since, .. } => (since.as_str() != "9999").then_some(since.as_str()),
+            Source::Linked { snapshots } => snapshots.first().map(|(as_of, _)| as_of.as_str()),
+        }
+    }
+}
+
 /// Everything needed to value the scope's accounts on any day in a range, loaded in a few queries.
-struct Valuation {
-    accounts: Vec<ValuedAccount>,
+pub(super) struct Valuation {
+    pub(super) accounts: Vec<ValuedAccount>,
 }
 
 impl Valuation {
-    /// `points`: the days to value, ascending.
-    fn load(ledger: &Ledger, scope: &Scope, points: &[Date]) -> Result<Valuation> {
+    /// `points`: the days to value, ascending. `included_only`: leave out the accounts the user
+    /// keeps out of the totals (a report's sums); one account's own history keeps them.
+    pub(super) fn load(
+        ledger: &Ledger,
+        scoped: &ScopeAccounts,
+        included_only: bool,
+        points: &[Date],
+    ) -> Result<Valuation> {
         let last = *points.last().ok_or_else(|| GimsError::internal("a valuation needs a day"))?;
-        let scoped = scope_accounts(&ledger.conn, scope)?;
         let conn = &ledger.conn;
         let mut statement = conn.prepare_cached(
             "SELECT id, kind, currency, connection_id IS NULL OR balance_from_transactions = 1, opening_balance,
                     min(substr(created_at, 1, 10), coalesce((SELECT min(t.date) FROM transactions t WHERE t.account_id = accounts.id), '9999'))
              FROM accounts
-             WHERE included = 1 AND id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+             WHERE (included = 1 OR ?2 = 0) AND id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         )?;
         let rows: Vec<(i64, String, String, bool, i64, String)> = statement
-            .query_map([scoped.json()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .query_map(params![scoped.json(), included_only], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
 
         let mut months: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
@@ -336,7 +358,7 @@ impl Valuation {
 
     /// Each account's balance at the end of `day`; `None` for an account with no data yet then
     /// (a linked one before its first snapshot, a manual one before it was added or first used).
-    fn at(&self, day: Date) -> Vec<Option<i64>> {
+    pub(super) fn at(&self, day: Date) -> Vec<Option<i64>> {
         let date = day.to_string();
         let month = &date[..7];
         let whole_month = day == month_end(day);

@@ -8,10 +8,12 @@
 //! from totals (計算対象外) and accounts excluded from totals count in neither. Totals are in yen;
 //! other currencies are listed apart, never converted at a made-up rate.
 
+mod account_history;
 mod assets;
 mod budget;
 mod gains;
 
+pub use account_history::{AccountHistory, BalancePoint, account_history};
 pub use assets::{
     AssetClassLine, AssetReport, ExpiringLine, HistoryPoint, HistoryReport, UnvaluedAccount, asset_class, assets,
     expiring, history,

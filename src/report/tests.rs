@@ -245,6 +245,28 @@ fn monthly_and_asset_figures_equal_independent_sums() {
         let net = 100_000 + at(0, &point.date) + at(1, &point.date);
         assert_eq!(point.total, Some(net.to_string()), "total on {}", point.date);
     }
+    // One account's own history, in its own currency, whether or not it counts in the totals:
+    // the dollar account and the account kept out of the totals, day by day and by month end.
+    for (i, opening, currency) in [(2, 10_000, "USD"), (3, 5_000, "JPY")] {
+        let days = account_history(&ledger, accounts[i], Some("2026-10-28"), "2026-11-03", "day").unwrap();
+        assert_eq!((days.currency.as_str(), days.points.len()), (currency, 7));
+        let whole = account_history(&ledger, accounts[i], None, "2026-11-20", "month").unwrap();
+        assert_eq!((whole.from.as_str(), whole.first_day.as_deref()), ("2026-01-01", Some("2026-01-01")));
+        assert_eq!(whole.points.len(), 11, "January to October's month ends, and the 20th");
+        for point in days.points.iter().chain(whole.points.iter()) {
+            assert_eq!(point.balance, Some(decimal(opening + at(i, &point.date), currency)), "#{i} on {}", point.date);
+        }
+    }
+    // Before the account existed a day has no balance (not 0); `auto` is daily within about a year.
+    let before = account_history(&ledger, accounts[0], Some("2025-12-30"), "2026-01-02", "auto").unwrap();
+    assert_eq!(before.interval, "day");
+    let balances: Vec<Option<&str>> = before.points.iter().map(|p| p.balance.as_deref()).collect();
+    assert_eq!(balances, [None, None, Some("100000"), Some("100000")]);
+    assert_eq!(
+        account_history(&ledger, accounts[0], Some("2020-01-01"), "2026-11-20", "auto").unwrap().interval,
+        "month"
+    );
+    assert!(account_history(&ledger, 9_999, None, "2026-11-20", "day").is_err(), "no such account");
     let hidden = history(&ledger, "2026-10-01", "2026-10-31", "month", &Scope::Group(group)).unwrap();
     assert_eq!(hidden.points[0].total, Some((100_000 + 7_000 + at(0, "2026-10-31") + at(4, "2026-10-31")).to_string()));
     assert_eq!(

@@ -135,6 +135,7 @@ pub fn accounts(
             code: Some(balance.currency.clone()),
             quantity,
             price,
+            price_per: 1,
             value: price.map(|p| p * quantity),
             cost: None,
             currency: "JPY".into(),

@@ -68,6 +68,11 @@ pub fn unit_price(text: &str) -> Option<Decimal> {
     }
 }
 
+/// The quantity a price is quoted for: 10,000 for `24,500円（1万口あたり）`, else 1.
+pub fn price_basis(text: &str) -> u32 {
+    if text.trim().ends_with("（1万口あたり）") { 10_000 } else { 1 }
+}
+
 /// `2026/11/28` (zero-padded or not).
 pub fn slash_date(text: &str) -> Option<Date> {
     calendar_date(text.trim(), '/')
@@ -131,6 +136,7 @@ mod tests {
         assert_eq!(unit_price("2,845.5円"), Some(d("2845.5")));
         assert_eq!(unit_price("24,500円（1万口あたり）"), Some(d("2.45")));
         assert_eq!(unit_price("24,500（1万口あたり）"), None);
+        assert_eq!((price_basis("24,500円（1万口あたり）"), price_basis("2,845.5円")), (10_000, 1));
     }
 
     #[test]

@@ -296,6 +296,7 @@ fn holding(row: ElementRef<'_>) -> Result<FetchedHolding, String> {
         code: (!code.is_empty()).then_some(code),
         quantity: number("td.quantity", formats::quantity)?,
         price: Some(number("td.price", formats::unit_price)?),
+        price_per: formats::price_basis(&cell(row, "td.price")?),
         value: Some(number("td.value", formats::yen)?),
         cost: Some(number("td.cost", formats::yen)?),
         currency: "JPY".into(),
