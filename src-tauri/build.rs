@@ -21,6 +21,8 @@ fn main() {
         "report_assets",
         "report_monthly",
         "report_history",
+        "account_history",
+        "holdings",
         "groups",
         "set_connection_hidden",
         "edit_connection",

@@ -18,13 +18,14 @@ mod tests {
     use gims::api::{DeleteView, InstitutionView, StatusView, WindowSession};
     use gims::error::GimsError;
     use gims::import::ImportOutcome;
+    use gims::ledger::HoldingRow;
     use gims::ledger::categories::CategoryRow;
     use gims::ledger::rules::{Prediction, RuleProposal, RuleRow};
     use gims::ledger::transfers::{TransferMark, TransferSuggestion};
     use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
     use gims::refresh::RefreshReport;
     use gims::refresh::events::EngineEvent;
-    use gims::report::{AssetReport, HistoryReport, MonthlyReport};
+    use gims::report::{AccountHistory, AssetReport, HistoryReport, MonthlyReport};
     use gims::report::{BudgetReport, ExpiringLine, YearReport};
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ mod tests {
             AssetReport,
             MonthlyReport,
             HistoryReport,
+            AccountHistory,
+            HoldingRow,
             GroupRow,
             DeletedCounts,
             DeleteView,
@@ -69,6 +72,8 @@ mod tests {
             ReportAssetsArgs,
             ReportMonthlyArgs,
             ReportHistoryArgs,
+            AccountHistoryArgs,
+            HoldingsArgs,
             HideConnectionArgs,
             InstitutionsArgs,
             ConnectArgs,

@@ -20,9 +20,9 @@ use gims::import::{ImportMode, ImportOutcome};
 use gims::ledger::categories::CategoryRow;
 use gims::ledger::rules::{Prediction, RuleProposal, RuleRow};
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
-use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
+use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, HoldingRow, TransactionRow};
 use gims::refresh::RefreshReport;
-use gims::report::{AssetReport, HistoryReport, MonthlyReport};
+use gims::report::{AccountHistory, AssetReport, HistoryReport, MonthlyReport};
 use gims::report::{BudgetReport, ExpiringLine, YearReport};
 use gims::vault::credentials::Credentials;
 use gims_connectors::{Reply, Secret};
@@ -79,6 +79,11 @@ command_args! {
     /// Asset history: `interval` `day` or `month`; `to` defaults to today in Japan and `from` to a
     /// year before it.
     ReportHistoryArgs { from: Option<String>, to: Option<String>, interval: String }
+    /// One account's balance history: `from` `None` from its first recorded day, `to` `None`
+    /// today in Japan; `interval` `day`, `month` or `auto`.
+    AccountHistoryArgs { account: i64, from: Option<String>, to: Option<String>, interval: String }
+    /// `None`: every account's holdings.
+    HoldingsArgs { account: Option<i64> }
     InstitutionsArgs { search: Option<String>, category: Option<String> }
     ConnectArgs {
         institution: String,
@@ -212,6 +217,18 @@ pub async fn report_assets(session: State<'_, Session>, args: ReportAssetsArgs) 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn report_history(session: State<'_, Session>, args: ReportHistoryArgs) -> Result<HistoryReport> {
     session.reports().await?.report_history(args.from.as_deref(), args.to.as_deref(), &args.interval, None)
+}
+
+/// One account's balance history in its own currency, computed by the core.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn account_history(session: State<'_, Session>, args: AccountHistoryArgs) -> Result<AccountHistory> {
+    session.reports().await?.account_history(args.account, args.from.as_deref(), args.to.as_deref(), &args.interval)
+}
+
+/// Each account's holdings from its latest refresh, with the core's 評価損益.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn holdings(session: State<'_, Session>, args: HoldingsArgs) -> Result<Vec<HoldingRow>> {
+    session.reader().await?.holdings(args.account)
 }
 
 /// A month's income and spending, computed by the core.

@@ -93,6 +93,8 @@ fn main() {
             commands::report_assets,
             commands::report_monthly,
             commands::report_history,
+            commands::account_history,
+            commands::holdings,
             commands::groups,
             commands::set_connection_hidden,
             commands::edit_connection,

@@ -1531,6 +1531,81 @@ step("busy: the bank says try again tomorrow; its row says when, its button wait
   await screenshot("30-accounts-busy");
 });
 
+step("資産: the sandbox securities' holdings with 評価損益, points with their expiry, an account's balance history chart", async () => {
+  for (const [institution, search] of [
+    ["sandbox-securities", "サンドボックス証券"],
+    ["sandbox-points", "サンドボックスポイント"],
+  ]) {
+    await linkSandbox(institution, search);
+    await waitFor(`li.connection[data-institution="${institution}"] .badge[data-status="ok"]`, 30_000);
+  }
+  await go("#assets", "#assets-title");
+  await waitFor("#assets-holdings .holding");
+  // Every holding the core sent is a row; each known gain is shown signed, as the core computed it.
+  const rows = await script(
+    "return [...document.querySelectorAll('#assets-holdings .holding')].map(r => ({ asset: r.dataset.asset, gain: r.querySelector('.holding-gain').textContent, value: r.querySelector('.value').textContent }))",
+  );
+  if (rows.length < 5 || !rows.every((r) => /^[+\u2212]¥[\d,]+（[+\u2212][\d.]+%）$/.test(r.gain))) {
+    throw new Error(`holdings: ${JSON.stringify(rows)}`);
+  }
+  // A fund's price as funds are quoted (基準価額 per 1万口), not the ¥2.45 of one unit.
+  const fundPrices = await script(
+    "return [...document.querySelectorAll('#assets-holdings .holding .price')].map(c => c.textContent).filter(t => t.includes('1万口あたり'))",
+  );
+  if (fundPrices.length === 0 || !fundPrices.every((p) => /^¥[\d,]+（1万口あたり）$/.test(p))) {
+    throw new Error(`fund prices: ${JSON.stringify(fundPrices)}`);
+  }
+  const securities = await script(
+    "const g = [...document.querySelectorAll('#assets-holdings .holdings-group')].find(g => g.querySelector('h3').textContent.includes('総合口座')); return g ? g.querySelector('.holdings-group-gain').textContent : null",
+  );
+  if (!securities || !/^[+\u2212]¥/.test(securities)) throw new Error(`the securities account's 評価損益: ${securities}`);
+  const classGain = await textOf('#assets-class-gains tr[data-class="securities"] .gain');
+  if (!/^[+\u2212]¥[\d,]+/.test(classGain)) throw new Error(`the class gain: ${classGain}`);
+  // Points: their balance and what expires, soonest first.
+  const expiries = await script("return [...document.querySelectorAll('#assets-points .expiry')].map(e => e.dataset.expires)");
+  if (expiries.length === 0 || expiries.join() !== [...expiries].sort().join()) throw new Error(`expiries: ${expiries}`);
+  await wd("POST", s("/window/rect"), { width: 1200, height: 800 }).catch(() => undefined);
+  await screenshot("60-assets-1200x800");
+
+  // An account's balance history: the line chart with its points, the range switch, the table.
+  const opened = await script(
+    "const a = [...document.querySelectorAll('#assets-accounts a.account-link')].find(a => a.querySelector('.account-link-name').textContent === '普通預金'); if (!a) return null; a.click(); return a.dataset.account",
+  );
+  if (!opened) throw new Error("no 普通預金 among the accounts");
+  await waitFor("#account-history-chart svg", 15_000);
+  const chart = () =>
+    script("const f = document.querySelector('#account-history-chart'); return f ? { points: Number(f.dataset.points), withData: Number(f.dataset.withData), rows: f.querySelectorAll('tbody tr').length, ticks: f.querySelectorAll('.line-chart-tick').length } : null");
+  const year = await chart();
+  if (!(year.points >= 360 && year.withData > 1 && year.rows === year.points && year.ticks >= 4)) {
+    throw new Error(`the year's chart: ${JSON.stringify(year)}`);
+  }
+  // The keyboard reads the last point, then the one before it: the exact figure, in the tooltip too.
+  const read = await script(
+    "const svg = document.querySelector('#account-history-chart svg'); svg.focus(); svg.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true })); const f = svg.closest('figure'); return { selected: f.dataset.selected, tip: f.querySelector('.line-chart-tooltip').textContent, live: f.querySelector('[aria-live]').textContent }",
+  );
+  if (!read.selected || !/¥[\d,]+/.test(read.tip) || !read.live.includes(read.tip.match(/¥[\d,]+/)[0])) {
+    throw new Error(`the keyboard's point: ${JSON.stringify(read)}`);
+  }
+  await screenshot("61-account-history-1200x800");
+  await click('#history-range [data-range="month"]');
+  await waitUntil("the month's chart", async () => {
+    const month = await chart();
+    return month && month.points >= 28 && month.points <= 32 && month.withData === month.points;
+  });
+  await click('#history-range [data-range="all"]');
+  await waitUntil("the whole history", async () => {
+    const all = await chart();
+    return all && all.points > 0 && all.points !== year.points;
+  });
+  await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
+  await screenshot("62-account-history-1024x640");
+  await click("#account-history-back");
+  await waitFor("#assets-holdings .holding");
+  await screenshot("63-assets-1024x640");
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+  await go("#accounts", "#accounts-title");
+});
+
 step("the smallest window stays usable; English", async () => {
   await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
   await screenshot("23-accounts-1024x640");
@@ -1541,6 +1616,17 @@ step("the smallest window stays usable; English", async () => {
   await go("#home", "#home-title");
   await waitFor("#composition");
   await screenshot("25-home-en");
+  await go("#assets", "#assets-title");
+  await waitFor("#assets-holdings .holding");
+  await wd("POST", s("/window/rect"), { width: 1200, height: 800 }).catch(() => undefined);
+  await screenshot("64-assets-en-1200x800");
+  await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
+  await screenshot("65-assets-en-1024x640");
+  await script("document.querySelector('#assets-accounts a.account-link').click(); return true");
+  await waitFor("#account-history-chart svg, #account-history-chart .hint", 15_000);
+  await screenshot("66-account-history-en-1024x640");
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+  await go("#home", "#home-title");
   await click("#language");
   await waitText("#home-title", (text) => text === "ホーム", "the Japanese title");
 });

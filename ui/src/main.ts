@@ -21,12 +21,15 @@ import { accessLogScreen } from "./screens/accessLog";
 import { importScreen } from "./screens/import";
 import { reportsScreen } from "./screens/reports";
 import { categoriesScreen } from "./screens/categories";
+import { assetsScreen } from "./screens/assets";
+import { accountHistoryScreen } from "./screens/accountHistory";
 import type { Screen } from "./screens/screen";
 
 const PLACES: { hash: string; label: Key; screen: () => Screen }[] = [
   { hash: "#home", label: "nav.home", screen: homeScreen },
   { hash: "#transactions", label: "nav.transactions", screen: transactionsScreen },
   { hash: "#reports", label: "nav.reports", screen: reportsScreen },
+  { hash: "#assets", label: "nav.assets", screen: assetsScreen },
   { hash: "#transfers", label: "nav.transfers", screen: transfersScreen },
   { hash: "#accounts", label: "nav.accounts", screen: accountsScreen },
   { hash: "#link", label: "nav.link", screen: linkScreen },
@@ -60,12 +63,19 @@ function importTarget(): { connection: number | null; captured: boolean } | null
   return match ? { connection: match[2] ? Number(match[2]) : null, captured: match[1] === "captured" } : null;
 }
 
+/** `#assets/account/ID` is an account's balance history, a page under 資産. */
+function historyId(): number | null {
+  const match = /^#assets\/account\/(\d+)$/.exec(location.hash);
+  return match ? Number(match[1]) : null;
+}
+
 function other() {
   return OTHER_PLACES.find((p) => p.hash === location.hash) ?? null;
 }
 
 function place() {
   if (settingsId() !== null || importTarget() !== null) return PLACES.find((p) => p.hash === "#accounts")!;
+  if (historyId() !== null) return PLACES.find((p) => p.hash === "#assets")!;
   return PLACES.find((p) => p.hash === location.hash) ?? (other() ? null : PLACES[0]);
 }
 
@@ -152,12 +162,15 @@ function route() {
   current?.dispose?.();
   const id = settingsId();
   const importing = importTarget();
+  const history = historyId();
   current =
     id !== null
       ? settingsScreen(id)
-      : importing !== null
-        ? importScreen(importing.connection, importing.captured)
-        : (other() ?? place() ?? PLACES[0]).screen();
+      : history !== null
+        ? accountHistoryScreen(history)
+        : importing !== null
+          ? importScreen(importing.connection, importing.captured)
+          : (other() ?? place() ?? PLACES[0]).screen();
   replaceChildren(main, current.element);
   renderHeader();
   renderDamageBanner();

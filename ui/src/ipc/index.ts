@@ -7,6 +7,8 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AccessLogArgs,
   AccessLogRow,
+  AccountHistory,
+  AccountHistoryArgs,
   AccountRow,
   AddTransactionArgs,
   AppInfo,
@@ -15,6 +17,8 @@ import type {
   CapturedStatement,
   CategoryRow,
   ChallengeArgs,
+  HoldingRow,
+  HoldingsArgs,
   ConnectArgs,
   ConnectForm,
   ConnectionArgs,
@@ -162,6 +166,11 @@ export const ipc = {
   /** Net worth at each month end (and today), by class: one call, from the core's per-month totals. */
   reportHistory: (interval: "day" | "month", from: string | null = null, to: string | null = null) =>
     call<HistoryReport, ReportHistoryArgs>("report_history", { from, to, interval }),
+  /** One account's balance in its own currency; `from` null: from its first recorded day. */
+  accountHistory: (account: number, interval: "day" | "month" | "auto", from: string | null = null) =>
+    call<AccountHistory, AccountHistoryArgs>("account_history", { account, from, to: null, interval }),
+  /** Each account's latest holdings with the core's 評価損益 (`account` null: every account). */
+  holdings: (account: number | null = null) => call<HoldingRow[], HoldingsArgs>("holdings", { account }),
   connections: () => call<ConnectionRow[]>("connections"),
   institutions: (search: string, category: string | null) =>
     call<InstitutionView[], InstitutionsArgs>("institutions", { search: orNull(search), category }),

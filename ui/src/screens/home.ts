@@ -5,9 +5,10 @@
 
 import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type StatusView } from "../ipc";
 import { store } from "../store";
-import { t, tKnown } from "../i18n";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { gain, groupDigits, money, monthFigures } from "../ui/money";
+import { groupDigits, money, monthFigures } from "../ui/money";
+import { composition, holdingsGain } from "../ui/assetFigures";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
 import { historyChart, type HistoryPoint } from "../ui/chart";
@@ -75,7 +76,7 @@ export function homeScreen(): Screen {
           h("p", { class: "big-figure", id: "net-worth" }, money(assets.total, assets.currency)),
           h("p", { class: "hint" }, t("home.as_of", { date: fullDate(assets.date) })),
           composition(assets),
-          holdingsGain(assets),
+          holdingsGain(assets, "home-gain"),
         ),
         h(
           "section",
@@ -119,54 +120,6 @@ export function homeScreen(): Screen {
       unsubscribe();
     },
   };
-}
-
-/** The asset classes the core reported, each with a bar drawn to its share of the assets. */
-/** The holdings' 評価損益 as the core summed it, and how many holdings it could not count. */
-function holdingsGain(assets: AssetReport): HTMLElement | null {
-  const { total, left_out } = assets.gains;
-  if (!total && left_out === 0) return null;
-  return h(
-    "p",
-    { class: "holdings-gain", id: "home-gain" },
-    h("span", {}, `${t("home.gain")} `),
-    total ? gain(total.gain, total.gain_ratio, assets.currency) : null,
-    left_out > 0 ? h("span", { class: "hint" }, ` ${t("home.gain_left_out", { n: left_out })}`) : null,
-  );
-}
-
-function composition(assets: AssetReport): HTMLElement {
-  if (assets.classes.length === 0) return h("p", { class: "hint" }, t("home.no_assets"));
-  // Drawing only: the longest bar is the largest class; the figures shown are the core's.
-  const largest = Math.max(...assets.classes.map((c) => Math.abs(Number(c.amount))), 1);
-  return h(
-    "table",
-    { class: "composition", id: "composition" },
-    h(
-      "tbody",
-      {},
-      assets.classes.map((line) =>
-        h(
-          "tr",
-          { "data-class": line.class },
-          h("th", { scope: "row" }, tKnown("class", line.class)),
-          h(
-            "td",
-            { class: "bar-cell", "aria-hidden": "true" },
-            bar(line.class, Math.abs(Number(line.amount)) / largest),
-          ),
-          h("td", { class: "amount" }, money(line.amount, assets.currency)),
-        ),
-      ),
-    ),
-  );
-}
-
-/** Set through CSSOM: the CSP forbids inline style attributes. */
-function bar(assetClass: string, share: number): HTMLElement {
-  const element = h("span", { class: `bar bar-${assetClass}` });
-  element.style.width = `${Math.round(share * 100)}%`;
-  return element;
 }
 
 function balances(accounts: AccountRow[]): HTMLElement[] {
