@@ -23,6 +23,8 @@ fn main() {
         "report_history",
         "account_history",
         "holdings",
+        "rates",
+        "set_rate",
         "groups",
         "set_connection_hidden",
         "edit_connection",

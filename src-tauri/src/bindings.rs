@@ -20,6 +20,7 @@ mod tests {
     use gims::import::ImportOutcome;
     use gims::ledger::HoldingRow;
     use gims::ledger::categories::CategoryRow;
+    use gims::ledger::rates::RateRow;
     use gims::ledger::rules::{Prediction, RuleProposal, RuleRow};
     use gims::ledger::transfers::{TransferMark, TransferSuggestion};
     use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, TransactionRow};
@@ -51,6 +52,7 @@ mod tests {
             HistoryReport,
             AccountHistory,
             HoldingRow,
+            RateRow,
             GroupRow,
             DeletedCounts,
             DeleteView,
@@ -74,6 +76,7 @@ mod tests {
             ReportHistoryArgs,
             AccountHistoryArgs,
             HoldingsArgs,
+            SetRateArgs,
             HideConnectionArgs,
             InstitutionsArgs,
             ConnectArgs,

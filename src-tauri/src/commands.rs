@@ -18,6 +18,7 @@ use gims::api::{ImportTarget, StatementFile, WindowSession};
 use gims::error::{GimsError, Result};
 use gims::import::{ImportMode, ImportOutcome};
 use gims::ledger::categories::CategoryRow;
+use gims::ledger::rates::RateRow;
 use gims::ledger::rules::{Prediction, RuleProposal, RuleRow};
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
 use gims::ledger::{AccessLogRow, AccountRow, ConnectionRow, DeletedCounts, GroupRow, HoldingRow, TransactionRow};
@@ -84,6 +85,8 @@ command_args! {
     AccountHistoryArgs { account: i64, from: Option<String>, to: Option<String>, interval: String }
     /// `None`: every account's holdings.
     HoldingsArgs { account: Option<i64> }
+    /// Yen for one unit of `currency` on `date` (`None`: today in Japan), as the user typed it.
+    SetRateArgs { currency: String, rate: String, date: Option<String> }
     InstitutionsArgs { search: Option<String>, category: Option<String> }
     ConnectArgs {
         institution: String,
@@ -229,6 +232,18 @@ pub async fn account_history(session: State<'_, Session>, args: AccountHistoryAr
 #[tauri::command(rename_all = "snake_case")]
 pub async fn holdings(session: State<'_, Session>, args: HoldingsArgs) -> Result<Vec<HoldingRow>> {
     session.reader().await?.holdings(args.account)
+}
+
+/// Each currency's latest rate of each source (typed, an exchange's ticker, an institution's).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn rates(session: State<'_, Session>) -> Result<Vec<RateRow>> {
+    session.reader().await?.rates()
+}
+
+/// The user's own rate for a currency: net worth counts that currency's accounts at it from then on.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_rate(session: State<'_, Session>, args: SetRateArgs) -> Result<RateRow> {
+    session.writer().await?.set_rate(&args.currency, &args.rate, args.date.as_deref())
 }
 
 /// A month's income and spending, computed by the core.

@@ -95,6 +95,8 @@ fn main() {
             commands::report_history,
             commands::account_history,
             commands::holdings,
+            commands::rates,
+            commands::set_rate,
             commands::groups,
             commands::set_connection_hidden,
             commands::edit_connection,

@@ -6,6 +6,7 @@ use gims::error::{GimsError, Result};
 use gims::refresh::Engine;
 use gims::refresh::events::{EngineEvent, EventSink};
 use gims::vault::{KeyStore, METADATA_FILE, SystemKeychain, Unlock};
+use gims_sandbox::exchanges::RunningExchanges;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ pub struct Session {
     /// the browser, and no other address.
     consent_pages: std::sync::Mutex<HashMap<u64, String>>,
     /// Kept so that the sandbox keeps serving; dropping it stops it.
-    _sandbox: Option<gims_sandbox::RunningSandbox>,
+    _sandbox: Option<(gims_sandbox::RunningSandbox, RunningExchanges)>,
 }
 
 /// The vault is opened three times: `Gims::refresh` holds `&mut Gims` for a whole run, challenge
@@ -66,10 +67,13 @@ impl Session {
         let mut sandbox_error = None;
         if demo {
             match start_sandbox().await {
-                Ok(running) => {
+                Ok((running, exchanges)) => {
                     engine.sandbox_url = Some(running.base_url.clone());
+                    // The demo's exchanges: a bitFlyer or bitbank linked in demo mode reaches its fake.
+                    engine.endpoints =
+                        exchanges.endpoints().map(|(id, url)| (id.to_string(), url.to_string())).collect();
                     announce_sandbox(&running.base_url);
-                    sandbox = Some(running);
+                    sandbox = Some((running, exchanges));
                 }
                 Err(error) => sandbox_error = Some(error),
             }
@@ -151,12 +155,17 @@ impl Session {
     }
 }
 
-async fn start_sandbox() -> Result<gims_sandbox::RunningSandbox> {
+/// The sandbox institutions and the exchanges' fakes, each on a free loopback port.
+async fn start_sandbox() -> Result<(gims_sandbox::RunningSandbox, RunningExchanges)> {
     let clock = Arc::new(gims_sandbox::SystemClock);
-    gims_sandbox::Sandbox::new(clock)
+    let failed =
+        |e: std::io::Error| GimsError::internal(format!("could not start the sandbox institutions on 127.0.0.1: {e}"));
+    let sandbox = gims_sandbox::Sandbox::new(clock)
         .serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
-        .map_err(|e| GimsError::internal(format!("could not start the sandbox institutions on 127.0.0.1: {e}")))
+        .map_err(failed)?;
+    let exchanges = RunningExchanges::serve_all().await.map_err(failed)?;
+    Ok((sandbox, exchanges))
 }
 
 /// Tells a person (stderr) and a test (`GIMS_SANDBOX_URL_FILE`) where the sandbox runs, so that

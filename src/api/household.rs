@@ -82,6 +82,25 @@ impl Gims {
         report::account_history(&self.ledger, account, from.as_deref(), &to, interval)
     }
 
+    /// Each currency's latest rate of each source.
+    pub fn rates(&self) -> Result<Vec<crate::ledger::rates::RateRow>> {
+        self.ledger.rates()
+    }
+
+    /// The user's rate for `currency` (yen for one unit) on `date` (default: today in Japan).
+    pub fn set_rate(
+        &mut self,
+        currency: &str,
+        rate: &str,
+        date: Option<&str>,
+    ) -> Result<crate::ledger::rates::RateRow> {
+        let date = match date {
+            Some(text) => parse_date("date", text)?,
+            None => today(),
+        };
+        self.ledger.set_rate(currency, rate, &date, &now())
+    }
+
     /// Points and e-money expiring within `days` days.
     pub fn report_expiring(&self, days: u32, group: Option<&str>) -> Result<Vec<report::ExpiringLine>> {
         let scope = self.ledger.scope(group)?;

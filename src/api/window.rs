@@ -173,7 +173,7 @@ impl Gims {
             }
         };
         let (base, hosts) = if info.is_sandbox() {
-            let base = crate::refresh::endpoint::resolve(info, sandbox_url)
+            let base = crate::refresh::endpoint::resolve(info, sandbox_url, &Default::default())
                 .map_err(|e| GimsError::invalid("connection", e.to_string()))?;
             let host = crate::refresh::endpoint::host_of(&base);
             (Some(base), vec![host])

@@ -133,6 +133,11 @@ pub enum Command {
     /// Add, rename, merge or hide a category; history is never lost.
     #[command(subcommand)]
     Category(CategoryCommand),
+    /// Rates that value other currencies in yen, each with its source and date.
+    Rates,
+    /// Set the rate of a currency in yen (`gims rate set USD 151.20`).
+    #[command(subcommand)]
+    Rate(RateCommand),
     /// Groups: named sets of connections and accounts that reports can be computed over.
     Groups,
     #[command(subcommand)]
@@ -360,6 +365,21 @@ impl MemberArgs {
             (None, None) => unreachable!("clap requires one of --connection and --account"),
         }
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RateCommand {
+    /// Yen for one unit of CURRENCY, on --date (default: today): net worth and asset history
+    /// value that currency's accounts at the latest rate on or before each day.
+    Set {
+        /// USD, EUR, BTC …
+        currency: String,
+        /// Yen for one unit (151.20).
+        rate: String,
+        /// YYYY-MM-DD the rate is for (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,14 +2,15 @@
 //! category predictions, categories and budgets. Each forwards to the core in a few lines.
 
 use super::args::{
-    BudgetCommand, CategorizeCommand, CategoryCommand, Cli, Command, GroupCommand, ReportCommand, RuleCommand,
-    TransfersCommand,
+    BudgetCommand, CategorizeCommand, CategoryCommand, Cli, Command, GroupCommand, RateCommand, ReportCommand,
+    RuleCommand, TransfersCommand,
 };
 use super::emit;
 use super::human::{category_path, money, pad, totals_line};
 use gims::api::{Gims, RuleInput};
 use gims::error::Result;
 use gims::ledger::GroupRow;
+use gims::ledger::rates::RateRow;
 use gims::ledger::rules::{Prediction, RuleRow};
 use gims::ledger::transfers::{TransferMark, TransferSuggestion};
 use gims::report::{AccountHistory, BudgetReport, HistoryReport, YearReport};
@@ -55,6 +56,15 @@ pub fn report(cli: &Cli, gims: &mut Gims, command: &ReportCommand) -> Result<()>
 
 pub fn execute(cli: &Cli, gims: &mut Gims, command: &Command) -> Result<()> {
     match command {
+        Command::Rates => emit(cli, &gims.rates()?, |rows| {
+            if rows.is_empty() {
+                return "no rates: set one with `gims rate set USD 151.20`\n".into();
+            }
+            rows.iter().map(rate_line).collect()
+        }),
+        Command::Rate(RateCommand::Set { currency, rate, date }) => {
+            emit(cli, &gims.set_rate(currency, rate, date.as_deref())?, rate_line)
+        }
         Command::Groups => emit(cli, &gims.groups()?, |rows| rows.iter().map(group_line).collect()),
         Command::Group(GroupCommand::Create { name }) => emit(cli, &gims.create_group(name)?, group_line),
         Command::Group(GroupCommand::Delete { name }) => emit(cli, &gims.delete_group(name)?, |row| {
@@ -303,6 +313,15 @@ fn history_report(report: &HistoryReport) -> String {
         );
     }
     out
+}
+
+fn rate_line(row: &RateRow) -> String {
+    let from = match (row.source.as_str(), &row.source_detail) {
+        ("user", _) => "typed by you".to_owned(),
+        (source, Some(detail)) => format!("{source} {detail}"),
+        (source, None) => source.to_owned(),
+    };
+    format!("1 {} = ¥{}  on {} ({from})\n", row.currency, row.rate, row.as_of.replace('-', "/"))
 }
 
 fn account_history(history: &AccountHistory) -> String {

@@ -295,12 +295,25 @@ pub fn asset_report(report: &gims::report::AssetReport) -> String {
     for line in &report.classes {
         let _ = writeln!(out, "  {:<12} {:>16}", line.class, money(&line.amount, &report.currency));
     }
+    for account in &report.converted {
+        let _ = writeln!(
+            out,
+            "  account {} holds {} = {} at ¥{} ({} {})",
+            account.account_id,
+            money(&account.balance, &account.currency),
+            money(&account.value, &report.currency),
+            account.rate.rate,
+            account.rate.source,
+            account.rate.as_of.replace('-', "/")
+        );
+    }
     for account in &report.unvalued {
         let _ = writeln!(
             out,
-            "  account {} holds {} (not converted)",
+            "  account {} holds {} (no rate: not in the total; `gims rate set {} …`)",
             account.account_id,
-            money(&account.balance, &account.currency)
+            money(&account.balance, &account.currency),
+            account.currency
         );
     }
     let gains = &report.gains;

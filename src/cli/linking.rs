@@ -177,7 +177,19 @@ pub fn sandbox_serve(cli: &Cli, port: u16) -> Result<()> {
     let runtime = runtime()?;
     runtime.block_on(async {
         let running = start_sandbox(port).await?;
-        emit(cli, &serde_json::json!({ "base_url": running.base_url }), |_| format!("{}\n", running.base_url))?;
+        // The exchanges' fakes too, each on its own port: `GIMS_ENDPOINT_<ID>` sends a connector there.
+        let exchanges = gims_sandbox::exchanges::RunningExchanges::serve_all()
+            .await
+            .map_err(|e| GimsError::internal(format!("could not serve the exchanges' fakes on 127.0.0.1: {e}")))?;
+        let endpoints: serde_json::Map<String, serde_json::Value> =
+            exchanges.endpoints().map(|(id, url)| (id.to_string(), url.into())).collect();
+        emit(cli, &serde_json::json!({ "base_url": running.base_url, "exchanges": endpoints }), |_| {
+            let mut out = format!("{}\n", running.base_url);
+            for (id, url) in exchanges.endpoints() {
+                out += &format!("GIMS_ENDPOINT_{}={url}\n", id.to_ascii_uppercase().replace('-', "_"));
+            }
+            out
+        })?;
         use std::io::Write;
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;

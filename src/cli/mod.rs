@@ -336,6 +336,8 @@ fn execute_on_vault(cli: &Cli, command: &Command, gims: &mut Gims) -> Result<()>
         Command::Category(_)
         | Command::Groups
         | Command::Group(_)
+        | Command::Rates
+        | Command::Rate(_)
         | Command::Hide(_)
         | Command::Unhide(_)
         | Command::Transfers(_)

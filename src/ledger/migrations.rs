@@ -13,6 +13,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_file_connection_accounts", include_str!("schema/0006_file_connection_accounts.sql")),
     ("0007_window_choices", include_str!("schema/0007_window_choices.sql")),
     ("0008_price_per", include_str!("schema/0008_price_per.sql")),
+    ("0009_rates", include_str!("schema/0009_rates.sql")),
 ];
 
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

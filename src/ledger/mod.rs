@@ -8,6 +8,7 @@ mod connections;
 pub mod groups;
 mod holdings;
 mod migrations;
+pub mod rates;
 mod refresh_save;
 pub mod rules;
 pub mod starter_rules;

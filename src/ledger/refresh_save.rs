@@ -85,6 +85,7 @@ impl Ledger {
                 .collect::<Result<Vec<_>>>()?;
             outcome.added += insert_in(&tx, &rows, TransactionSource::Refresh)?.inserted;
             replace_holdings(&tx, account_id, fetched, request)?;
+            record_rates(&tx, fetched, request)?;
             replace_expiries(&tx, account_id, fetched, &currency, request)?;
         }
         close_vanished_accounts(&tx, request, &seen_accounts)?;
@@ -209,6 +210,30 @@ fn snapshot_reported(
         params![account_id, as_of, balance, request.now, request.run_id, reported],
     )?;
     Ok(latest != Some((balance, reported.map(str::to_string))))
+}
+
+/// An account in a coin or another currency whose institution priced its own currency in yen (an
+/// exchange's ticker): that price is the day's rate, so that net worth can count the account.
+fn record_rates(tx: &rusqlite::Transaction<'_>, fetched: &FetchedAccount, request: &SaveRequest<'_>) -> Result<()> {
+    if fetched.currency == "JPY" {
+        return Ok(());
+    }
+    let priced = fetched.holdings.iter().find(|h| h.currency == "JPY" && h.code.as_deref() == Some(&fetched.currency));
+    let Some(price) =
+        priced.and_then(|holding| holding.price).filter(|price| price.is_sign_positive() && !price.is_zero())
+    else {
+        return Ok(());
+    };
+    let institution: String =
+        tx.query_row("SELECT institution_id FROM connections WHERE id = ?1", [request.connection_id], |r| r.get(0))?;
+    let row = super::rates::RateRow {
+        currency: fetched.currency.clone(),
+        rate: price.normalize().to_string(),
+        as_of: request.today.to_string(),
+        source: if fetched.kind == gims_connectors::AccountKind::Crypto { "exchange" } else { "institution" }.into(),
+        source_detail: Some(institution),
+    };
+    super::rates::record_rate_in(tx, &row, request.now)
 }
 
 fn replace_holdings(

@@ -4,11 +4,16 @@ use gims_connectors::{ConnectorError, InstitutionInfo};
 use std::time::Duration;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-/// `GIMS_ENDPOINT_<ID>` (upper case, `-` → `_`) replaces the institution's endpoint; sandbox
-/// institutions live under the sandbox's base URL (`GIMS_SANDBOX_URL`, or the demo's own).
-pub fn resolve(info: &InstitutionInfo, sandbox_url: Option<&str>) -> Result<String, ConnectorError> {
+/// `GIMS_ENDPOINT_<ID>` (upper case, `-` → `_`) replaces the institution's endpoint, then the
+/// engine's own `endpoints` (demo mode's exchanges); sandbox institutions live under the
+/// sandbox's base URL (`GIMS_SANDBOX_URL`, or the demo's own).
+pub fn resolve(
+    info: &InstitutionInfo,
+    sandbox_url: Option<&str>,
+    endpoints: &std::collections::HashMap<String, String>,
+) -> Result<String, ConnectorError> {
     let variable = format!("GIMS_ENDPOINT_{}", info.id.to_ascii_uppercase().replace('-', "_"));
-    if let Ok(url) = std::env::var(&variable) {
+    if let Some(url) = std::env::var(&variable).ok().or_else(|| endpoints.get(info.id).cloned()) {
         return Ok(url.trim_end_matches('/').to_string());
     }
     if info.is_sandbox() {

@@ -46,6 +46,9 @@ pub struct Engine {
     pub cancel: CancellationToken,
     /// Where the sandbox institutions are served (`GIMS_SANDBOX_URL`, or demo mode's own).
     pub sandbox_url: Option<String>,
+    /// Institutions served elsewhere than their own endpoint, by catalog id: in demo mode, the
+    /// exchanges' fakes on loopback (`GIMS_ENDPOINT_<ID>` still wins).
+    pub endpoints: std::collections::HashMap<String, String>,
     /// When unattended refreshes run.
     pub schedule: schedule::Schedule,
     /// The time, as the engine records it (a fixed clock in scheduler tests).
@@ -64,6 +67,7 @@ impl Engine {
             events,
             cancel: CancellationToken::new(),
             sandbox_url: std::env::var("GIMS_SANDBOX_URL").ok().filter(|url| !url.is_empty()),
+            endpoints: Default::default(),
             schedule: schedule::Schedule::default(),
             clock: Arc::new(time::OffsetDateTime::now_utc),
         }
@@ -151,7 +155,7 @@ pub async fn run_connector(engine: &Engine, input: RunInput<'_>) -> RunResult {
     let state = |state| engine.events.emit(EngineEvent::RunState { connection_id, state });
     let today = endpoint::today_at_institution(engine.now());
     let jar = Arc::new(reqwest::cookie::Jar::default());
-    let setup = endpoint::resolve(info, engine.sandbox_url.as_deref())
+    let setup = endpoint::resolve(info, engine.sandbox_url.as_deref(), &engine.endpoints)
         .and_then(|endpoint| endpoint::http_client(jar.clone()).map(|http| (endpoint, http)));
     let (endpoint, http) = match setup {
         Ok(setup) => setup,

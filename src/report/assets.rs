@@ -7,6 +7,7 @@ use super::decimal;
 use crate::error::{GimsError, Result};
 use crate::ledger::Ledger;
 use crate::ledger::groups::{Scope, ScopeAccounts, scope_accounts};
+use crate::ledger::rates::{RateRow, Rates, in_yen};
 use gims_connectors::AccountKind;
 use rusqlite::params;
 use serde::Serialize;
@@ -25,7 +26,10 @@ pub struct AssetReport {
     /// What is owed, as a positive amount.
     pub liabilities: String,
     pub classes: Vec<AssetClassLine>,
-    /// Accounts in other currencies: shown, not converted.
+    /// Accounts in other currencies valued in yen at a rate that says where it came from; they
+    /// are in the totals and the classes.
+    pub converted: Vec<ConvertedAccount>,
+    /// Accounts in other currencies with no rate on or before the date: shown, never added 1:1.
     pub unvalued: Vec<UnvaluedAccount>,
     /// 評価損益 of the holdings, per account, per class and in total.
     pub gains: super::Gains,
@@ -44,6 +48,18 @@ pub struct UnvaluedAccount {
     pub account_id: i64,
     pub currency: String,
     pub balance: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConvertedAccount {
+    pub account_id: i64,
+    pub currency: String,
+    /// In the account's currency.
+    pub balance: String,
+    /// In yen, rounded half to even.
+    pub value: String,
+    pub rate: RateRow,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,20 +112,31 @@ const CLASS_ORDER: &[&str] = &["deposits", "securities", "crypto", "points", "em
 pub fn assets(ledger: &Ledger, date: &str, scope: &Scope) -> Result<AssetReport> {
     let day = parse(date)?;
     let valuation = Valuation::load(ledger, &scope_accounts(&ledger.conn, scope)?, true, &[day])?;
+    let rates = Rates::load(&ledger.conn)?;
     let balances = valuation.at(day);
     let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
-    let mut unvalued = Vec::new();
+    let (mut converted, mut unvalued) = (Vec::new(), Vec::new());
+    let date = day.to_string();
     for (account, balance) in valuation.accounts.iter().zip(balances) {
         let Some(balance) = balance else { continue };
-        if account.currency != "JPY" {
-            unvalued.push(UnvaluedAccount {
+        match in_yen_on(&rates, account, balance, &date) {
+            Yen::Same => *by_class.entry(account.class).or_default() += balance,
+            Yen::Converted(value, rate) => {
+                *by_class.entry(account.class).or_default() += value;
+                converted.push(ConvertedAccount {
+                    account_id: account.id,
+                    currency: account.currency.clone(),
+                    balance: decimal(balance, &account.currency),
+                    value: decimal(value, "JPY"),
+                    rate: rate.clone(),
+                });
+            }
+            Yen::NoRate => unvalued.push(UnvaluedAccount {
                 account_id: account.id,
                 balance: decimal(balance, &account.currency),
                 currency: account.currency.clone(),
-            });
-            continue;
+            }),
         }
-        *by_class.entry(account.class).or_default() += balance;
     }
     let liabilities: i64 = by_class.get("liabilities").copied().unwrap_or(0);
     let total: i64 = by_class.values().sum();
@@ -120,6 +147,7 @@ pub fn assets(ledger: &Ledger, date: &str, scope: &Scope) -> Result<AssetReport>
         assets: decimal(total - liabilities, "JPY"),
         liabilities: decimal(-liabilities, "JPY"),
         classes: class_lines(&by_class),
+        converted,
         unvalued,
         gains: super::gains(ledger, &day.to_string(), scope)?,
     })
@@ -133,16 +161,23 @@ pub fn history(ledger: &Ledger, from: &str, to: &str, interval: &str, scope: &Sc
     }
     let (interval, points) = points_of(from, to, interval)?;
     let valuation = Valuation::load(ledger, &scope_accounts(&ledger.conn, scope)?, true, &points)?;
+    let rates = Rates::load(&ledger.conn)?;
     let points = points
         .into_iter()
         .map(|day| {
             let mut by_class: BTreeMap<&'static str, i64> = BTreeMap::new();
             let mut recorded = false;
+            let date = day.to_string();
             for (account, balance) in valuation.accounts.iter().zip(valuation.at(day)) {
-                if let (Some(balance), "JPY") = (balance, account.currency.as_str()) {
-                    *by_class.entry(account.class).or_default() += balance;
-                    recorded = true;
-                }
+                let Some(balance) = balance else { continue };
+                // A figure without a rate that day is not in the history (never added 1:1).
+                let yen = match in_yen_on(&rates, account, balance, &date) {
+                    Yen::Same => balance,
+                    Yen::Converted(value, _) => value,
+                    Yen::NoRate => continue,
+                };
+                *by_class.entry(account.class).or_default() += yen;
+                recorded = true;
             }
             HistoryPoint {
                 date: day.to_string(),
@@ -152,6 +187,27 @@ pub fn history(ledger: &Ledger, from: &str, to: &str, interval: &str, scope: &Sc
         })
         .collect();
     Ok(HistoryReport { from: from.to_string(), to: to.to_string(), interval, currency: "JPY".into(), points })
+}
+
+enum Yen<'a> {
+    /// A yen account.
+    Same,
+    /// Valued at this rate.
+    Converted(i64, &'a RateRow),
+    /// Another currency with no rate on or before the day.
+    NoRate,
+}
+
+fn in_yen_on<'a>(rates: &'a Rates, account: &ValuedAccount, balance: i64, date: &str) -> Yen<'a> {
+    if account.currency == "JPY" {
+        return Yen::Same;
+    }
+    match rates.on_or_before(&account.currency, date) {
+        Some((row, rate)) => {
+            in_yen(balance, &account.currency, rate).map_or(Yen::NoRate, |yen| Yen::Converted(yen, row))
+        }
+        None => Yen::NoRate,
+    }
 }
 
 /// Points and e-money expiring from `today` to `today + days`, soonest first.

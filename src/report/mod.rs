@@ -15,8 +15,8 @@ mod gains;
 
 pub use account_history::{AccountHistory, BalancePoint, account_history};
 pub use assets::{
-    AssetClassLine, AssetReport, ExpiringLine, HistoryPoint, HistoryReport, UnvaluedAccount, asset_class, assets,
-    expiring, history,
+    AssetClassLine, AssetReport, ConvertedAccount, ExpiringLine, HistoryPoint, HistoryReport, UnvaluedAccount,
+    asset_class, assets, expiring, history,
 };
 pub use budget::{BudgetLine, BudgetReport, budget};
 pub use gains::{AccountGain, ClassGain, GainFigures, Gains, gains};

@@ -348,3 +348,46 @@ fn gains_are_summed_from_each_accounts_latest_holdings_by_hand() {
     // Before any holding: nothing to sum, nothing made up.
     assert_eq!(assets(&ledger, "2026-09-30", &Scope::Visible).unwrap().gains, Gains::default());
 }
+
+/// An account in dollars or a coin counts in net worth at the latest rate on or before the day,
+/// and says which rate; before any rate it is listed apart and left out of the history — never
+/// added 1:1.
+#[test]
+fn other_currencies_count_at_their_rate_of_the_day_and_apart_without_one() {
+    let (_dir, mut ledger) = test_ledger();
+    let mut account = |name: &str, kind: AccountKind, currency: &str, opening: i64| {
+        let currency = Currency::parse(currency).unwrap();
+        let new = NewManualAccount { name: name.into(), kind, opening_balance: Amount::from_minor(opening, currency) };
+        ledger.add_manual_account(&new, "2026-10-01T00:00:00Z").unwrap().id
+    };
+    account("銀行", AccountKind::Bank, "JPY", 100_000);
+    let dollars = account("Chase", AccountKind::Bank, "USD", 123_456); // $1,234.56
+    let coins = account("BTC", AccountKind::Crypto, "BTC", 12_345_678); // 0.12345678 BTC
+    ledger.set_rate("USD", "150", "2026-10-10", "now").unwrap();
+    ledger.set_rate("USD", "151.20", "2026-10-20", "now").unwrap();
+
+    let report = assets(&ledger, "2026-10-31", &Scope::Visible).unwrap();
+    // $1,234.56 × 151.20 = ¥186,665.472 → ¥186,665; the coin has no rate: apart.
+    assert_eq!(report.converted.len(), 1);
+    let converted = &report.converted[0];
+    assert_eq!(
+        (converted.account_id, converted.balance.as_str(), converted.value.as_str()),
+        (dollars, "1234.56", "186665")
+    );
+    assert_eq!((converted.rate.rate.as_str(), converted.rate.as_of.as_str()), ("151.2", "2026-10-20"));
+    assert_eq!(converted.rate.source, "user");
+    assert_eq!(
+        report.unvalued,
+        [UnvaluedAccount { account_id: coins, currency: "BTC".into(), balance: "0.12345678".into() }]
+    );
+    assert_eq!(report.total, (100_000 + 186_665).to_string());
+    assert_eq!(report.classes[0], AssetClassLine { class: "deposits", amount: "286665".into() });
+
+    // Day by day: before the first rate only the yen; then at ¥150 ($1,234.56 → ¥185,184); then ¥151.20.
+    let days = history(&ledger, "2026-10-09", "2026-10-20", "day", &Scope::Visible).unwrap();
+    let total = |date: &str| days.points.iter().find(|p| p.date == date).unwrap().total.clone();
+    assert_eq!(total("2026-10-09"), Some("100000".into()));
+    assert_eq!(total("2026-10-10"), Some((100_000 + 185_184).to_string()));
+    assert_eq!(total("2026-10-19"), Some((100_000 + 185_184).to_string()));
+    assert_eq!(total("2026-10-20"), Some((100_000 + 186_665).to_string()));
+}

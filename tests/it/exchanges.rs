@@ -110,6 +110,16 @@ fn bitflyer_links_refreshes_exactly_and_adds_nothing_the_second_time() {
             ("BTC (locked)".into(), "6.12".into(), "15000000.0".into(), "91800000".into()),
         ]
     );
+    // The coins count in net worth at the exchange's own ticker of the refresh, which says so:
+    // 10.24 BTC × ¥15,000,000 = ¥153,600,000.
+    let report = machine.ok(&["report", "assets"]);
+    let converted = report["converted"].as_array().unwrap();
+    let coin = converted.iter().find(|c| c["currency"] == "BTC").unwrap_or_else(|| panic!("BTC not valued: {report}"));
+    assert_eq!(coin["value"], "153600000", "{coin}");
+    assert_eq!((&coin["rate"]["rate"], &coin["rate"]["source"]), (&json!("15000000"), &json!("exchange")));
+    assert_eq!(coin["rate"]["source_detail"], "bitflyer");
+    let rates = machine.ok(&["rates"]);
+    assert!(rates.as_array().unwrap().iter().any(|r| r["currency"] == "BTC" && r["source"] == "exchange"), "{rates}");
 
     let again = machine.ok(&["refresh", &id.to_string()]);
     assert_eq!(again[0]["outcome"], "ok", "{again}");

@@ -181,6 +181,50 @@ pub fn too_many(body: &str) -> Response {
     response
 }
 
+impl Exchange {
+    /// Every fake, for a demo that serves them all.
+    pub const ALL: [Exchange; 6] = [
+        Exchange::Bitflyer,
+        Exchange::Bitbank,
+        Exchange::Btcbox,
+        Exchange::Coincheck,
+        Exchange::GmoCoin,
+        Exchange::Simplefin,
+    ];
+
+    /// The catalog id of the institution this fakes.
+    pub fn institution_id(self) -> &'static str {
+        match self {
+            Exchange::Bitflyer => "bitflyer",
+            Exchange::Bitbank => "bitbank",
+            Exchange::Btcbox => "btcbox",
+            Exchange::Coincheck => "coincheck",
+            Exchange::GmoCoin => "gmo-coin",
+            Exchange::Simplefin => "simplefin",
+        }
+    }
+}
+
+/// Every fake serving on its own loopback port (the demo's exchanges): `(institution id, base URL)`.
+pub struct RunningExchanges {
+    fakes: Vec<(&'static str, RunningFake)>,
+}
+
+impl RunningExchanges {
+    pub async fn serve_all() -> std::io::Result<RunningExchanges> {
+        let mut fakes = Vec::new();
+        for exchange in Exchange::ALL {
+            fakes.push((exchange.institution_id(), FakeExchange::serve(exchange).await?));
+        }
+        Ok(RunningExchanges { fakes })
+    }
+
+    /// `(institution id, http://127.0.0.1:PORT)` of each fake.
+    pub fn endpoints(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.fakes.iter().map(|(id, fake)| (*id, fake.base_url.as_str()))
+    }
+}
+
 /// A fake, not yet listening.
 pub struct FakeExchange;
 
