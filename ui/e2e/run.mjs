@@ -373,6 +373,25 @@ step("OTP bank: link, the dialog asks, the code from the sandbox phone, transact
   await screenshot("07-transactions");
 });
 
+/** "-1234567" → "−¥1,234,567": a yen figure as the window writes it. */
+const yen = (amount) => {
+  const [whole, fraction] = amount.replace(/^-/, "").split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${amount.startsWith("-") ? "\u2212" : ""}¥${grouped}${fraction === undefined ? "" : `.${fraction}`}`;
+};
+/** A chart (ui/src/ui/chart.ts) as the user reads it: its points, its axis, its table's rows. */
+const chartShown = (css) =>
+  script(
+    "const f = document.querySelector(arguments[0]); return { points: Number(f.dataset.points), withData: Number(f.dataset.withData), series: Number(f.dataset.series), heads: [...f.querySelectorAll('thead th')].map((th) => th.textContent), rows: [...f.querySelectorAll('tbody tr')].map((r) => [r.dataset.date, ...[...r.querySelectorAll('td')].map((td) => td.textContent)]), noData: f.querySelectorAll('tbody .line-chart-none').length, bars: f.querySelectorAll('rect.line-chart-bar').length, ticks: [...f.querySelectorAll('.line-chart-tick')].map((t) => t.textContent) }",
+    [css],
+  );
+/** A key pressed on a chart (focused first): the selected point, the tooltip and the live region. */
+const chartKey = (css, key) =>
+  script(
+    "const svg = document.querySelector(arguments[0] + ' svg'); svg.focus(); svg.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[1], bubbles: true })); const f = svg.closest('figure'); return { selected: f.dataset.selected ?? null, tip: f.querySelector('.line-chart-tooltip').textContent, live: f.querySelector('[aria-live]').textContent }",
+    [css, key],
+  );
+
 step("home: net worth and composition, this month, asset history (the core's reports)", async () => {
   await go("#home", "#home-title");
   await waitFor(".balances");
@@ -386,18 +405,33 @@ step("home: net worth and composition, this month, asset history (the core's rep
   const gainText = await textOf("#home-gain");
   if (!/^保有商品の評価損益 [+−]?¥\d{1,3}(,\d{3})*（[+−]?\d+\.\d{2}%）$/.test(gainText)) throw new Error(`the holdings' gain reads ${gainText}`);
   log(gainText);
-  await waitFor("#asset-history .history-chart rect.history-bar");
+  await waitFor("#asset-history #asset-history-chart svg .line-chart-line");
   // A year of history from the first look: the bank's own 残高推移 gives every past month end a
-  // balance, so every month has a bar and none is a made-up ¥0 or "no data".
-  const bars = await findAll("#asset-history rect.history-bar");
-  const noData = await findAll("#asset-history .history-no-data");
-  if (bars.length !== 12 || noData.length !== 0) {
-    throw new Error(`the asset history shows ${bars.length} bars and ${noData.length} months without data (want 12 and 0)`);
+  // balance, so every point has a figure and none is a made-up ¥0 or "no data". The chart's
+  // table shows what the core sends for the same month ends, point for point.
+  const history = await chartShown("#asset-history-chart");
+  const core = await invoke("report_history", { args: { from: history.rows[0]?.[0] ?? null, to: null, interval: "month" } });
+  const expected = core.points.map((p) => [p.date, p.total === null ? "データなし" : yen(p.total)]);
+  const noDataHint = (await findAll("#history-no-data")).length;
+  if (history.points !== 12 || history.withData !== 12 || history.noData !== 0 || noDataHint !== 0) {
+    throw new Error(`the asset history shows ${history.points} points, ${history.withData} with data, ${history.noData} without (want 12, 12, 0; hint ${noDataHint})`);
   }
-  const firstBar = await script("return document.querySelector('#asset-history rect.history-bar title').textContent");
-  if (!/: ¥\d{1,3}(,\d{3})*$/.test(firstBar)) throw new Error(`the oldest month has no yen figure: ${firstBar}`);
-  log(`asset history: 12 month ends with data, the oldest ${firstBar}`);
+  if (JSON.stringify(history.rows) !== JSON.stringify(expected)) {
+    throw new Error(`the asset history's table ${JSON.stringify(history.rows)} is not the core's ${JSON.stringify(expected)}`);
+  }
+  if (history.ticks.filter((tick) => /^−?¥\d{1,3}(,\d{3})*$/.test(tick)).length < 4) throw new Error(`the y axis: ${history.ticks}`);
+  // The keyboard reads the oldest month end's exact figure, in the tooltip and aloud.
+  const oldest = await chartKey("#asset-history-chart", "Home");
+  if (oldest.selected !== expected[0][0] || !oldest.tip.includes(expected[0][1]) || !oldest.live.includes(expected[0][1])) {
+    throw new Error(`the oldest month end from the keyboard: ${JSON.stringify(oldest)}, want ${expected[0]}`);
+  }
+  log(`asset history: 12 month ends with data, the oldest ${oldest.live}`);
   await screenshot("08-home");
+  await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
+  await script("document.querySelector('#asset-history').scrollIntoView({ block: 'center' }); return true");
+  await screenshot("08b-home-history-1024x640");
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
+  await script("window.scrollTo(0, 0); return true");
 });
 
 step("CAPTCHA service: link, the image, another image, the answer; refresh, a wrong answer asks again", async () => {
@@ -822,8 +856,32 @@ step("reports: the month by category opens onto its 中項目, and a 中項目 s
   await click("#report-next");
   await waitText("#report-month", (text) => text === now, "back to this month");
   await waitFor("#year-table");
-  await script("document.querySelector('#year-title').scrollIntoView(); return true");
+  // The year's chart: a bar each for income and spending in every month the core reports, every
+  // figure the core's own, in the table (one column a series) and from the keyboard.
+  await waitFor("#year-chart svg rect.line-chart-bar");
+  const yearShown = await chartShown("#year-chart");
+  const yearCore = await invoke("report_year", { args: { year: Number(yearShown.rows[0]?.[0]?.slice(0, 4)), group: null } });
+  const yearRows = yearCore.months.map((m) => [m.month, yen(m.income), yen(m.expense)]);
+  if (yearShown.points !== 12 || yearCore.months.length !== 12 || yearShown.series !== 2 || yearShown.bars !== 24 || yearShown.noData !== 0) {
+    throw new Error(`the year's chart: ${JSON.stringify(yearShown)}`);
+  }
+  if (JSON.stringify(yearShown.heads) !== JSON.stringify(["月", "収入", "支出"]) || JSON.stringify(yearShown.rows) !== JSON.stringify(yearRows)) {
+    throw new Error(`the year's chart table ${JSON.stringify([yearShown.heads, yearShown.rows])} is not the core's ${JSON.stringify(yearRows)}`);
+  }
+  if (!yearShown.ticks.includes("¥0")) throw new Error(`the year's bars do not start at ¥0: ${yearShown.ticks}`);
+  // The keyboard: the month before the last, both figures, in the tooltip and aloud.
+  const yearRead = await chartKey("#year-chart", "ArrowLeft");
+  const [readMonth, readIncome, readExpense] = yearRows[10];
+  if (yearRead.selected !== readMonth || !yearRead.tip.includes(`収入 ${readIncome}`) || !yearRead.live.includes(`収入 ${readIncome}、支出 ${readExpense}`)) {
+    throw new Error(`the year's chart from the keyboard: ${JSON.stringify(yearRead)}, want ${yearRows[10]}`);
+  }
+  log(`year chart: ${yearRead.live}`);
+  await script("document.querySelector('#year-chart').scrollIntoView({ block: 'center' }); return true");
   await screenshot("33b-report-year");
+  await wd("POST", s("/window/rect"), { width: 1024, height: 640 }).catch(() => undefined);
+  await script("document.querySelector('#year-chart').scrollIntoView({ block: 'center' }); return true");
+  await screenshot("33c-report-year-1024x640");
+  await wd("POST", s("/window/rect"), { width: 1280, height: 800 }).catch(() => undefined);
 });
 
 step("budgets: a budget shows spent, left and progress; removing it empties the list", async () => {
@@ -1539,13 +1597,33 @@ step("資産: the sandbox securities' holdings with 評価損益, points with th
     await linkSandbox(institution, search);
     await waitFor(`li.connection[data-institution="${institution}"] .badge[data-status="ok"]`, 30_000);
   }
+  // bitFlyer by its API key: in demo mode the app's own fake exchange answers, as bitFlyer does.
+  await go("#link", "#institution-search");
+  await type("#institution-search", "bitFlyer");
+  await waitFor('button[data-institution="bitflyer"]');
+  await click('button[data-institution="bitflyer"]');
+  await waitFor("#link-demo-key");
+  await type("#credential-api_key", "gims-read-key");
+  await type("#credential-api_secret", "gims-read-secret");
+  typedSecrets.add("gims-read-secret");
+  await click("#link-submit");
+  await waitFor('li.connection[data-institution="bitflyer"] .badge[data-status="ok"]', 30_000);
   await go("#assets", "#assets-title");
   await waitFor("#assets-holdings .holding");
   // Every holding the core sent is a row; each known gain is shown signed, as the core computed it.
   const rows = await script(
-    "return [...document.querySelectorAll('#assets-holdings .holding')].map(r => ({ asset: r.dataset.asset, gain: r.querySelector('.holding-gain').textContent, value: r.querySelector('.value').textContent }))",
+    "return [...document.querySelectorAll('#assets-holdings .holding')].map(r => ({ asset: r.dataset.asset, gain: r.querySelector('.holding-gain').textContent, value: r.querySelector('.value').textContent, cost: r.querySelector('.cost').textContent }))",
   );
-  if (rows.length < 5 || !rows.every((r) => /^[+\u2212]¥[\d,]+（[+\u2212][\d.]+%）$/.test(r.gain))) {
+  // A holding with a cost shows its gain signed with its percentage; a coin the exchange gave
+  // no cost for shows its value and no gain (never a gain of the whole value).
+  const withCost = rows.filter((r) => r.cost !== "—");
+  const coinRows = rows.filter((r) => r.asset === "BTC" || r.asset === "ETH");
+  if (
+    withCost.length < 5 ||
+    !withCost.every((r) => /^[+\u2212]¥[\d,]+（[+\u2212][\d.]+%）$/.test(r.gain)) ||
+    coinRows.length !== 2 ||
+    !coinRows.every((r) => r.cost === "—" && r.gain === "—" && /^¥[\d,]+$/.test(r.value))
+  ) {
     throw new Error(`holdings: ${JSON.stringify(rows)}`);
   }
   // A fund's price as funds are quoted (基準価額 per 1万口), not the ¥2.45 of one unit.
@@ -1561,6 +1639,14 @@ step("資産: the sandbox securities' holdings with 評価損益, points with th
   if (!securities || !/^[+\u2212]¥/.test(securities)) throw new Error(`the securities account's 評価損益: ${securities}`);
   const classGain = await textOf('#assets-class-gains tr[data-class="securities"] .gain');
   if (!/^[+\u2212]¥[\d,]+/.test(classGain)) throw new Error(`the class gain: ${classGain}`);
+  // The coins: in net worth at the exchange's own ticker of the refresh, which the line names.
+  const coins = await script(
+    "return [...document.querySelectorAll('#assets-currencies .converted-list li')].map(li => ({ currency: li.dataset.currency, text: li.textContent }))",
+  );
+  const btc = coins.find((c) => c.currency === "BTC");
+  if (!btc || !/10\.240* BTC = ¥153,600,000/.test(btc.text) || !btc.text.includes("bitFlyer")) {
+    throw new Error(`the coins in yen: ${JSON.stringify(coins)}`);
+  }
   // Points: their balance and what expires, soonest first.
   const expiries = await script("return [...document.querySelectorAll('#assets-points .expiry')].map(e => e.dataset.expires)");
   if (expiries.length === 0 || expiries.join() !== [...expiries].sort().join()) throw new Error(`expiries: ${expiries}`);

@@ -19,6 +19,8 @@ import type {
   ChallengeArgs,
   HoldingRow,
   HoldingsArgs,
+  RateRow,
+  SetRateArgs,
   ConnectArgs,
   ConnectForm,
   ConnectionArgs,
@@ -171,6 +173,11 @@ export const ipc = {
     call<AccountHistory, AccountHistoryArgs>("account_history", { account, from, to: null, interval }),
   /** Each account's latest holdings with the core's 評価損益 (`account` null: every account). */
   holdings: (account: number | null = null) => call<HoldingRow[], HoldingsArgs>("holdings", { account }),
+  /** Each currency's latest rate of each source, as the core keeps them. */
+  rates: () => call<RateRow[]>("rates"),
+  /** The user's rate (yen for one unit) for `currency` on `date` (null: today in Japan). */
+  setRate: (currency: string, rate: string, date: string | null = null) =>
+    call<RateRow, SetRateArgs>("set_rate", { currency, rate, date }),
   connections: () => call<ConnectionRow[]>("connections"),
   institutions: (search: string, category: string | null) =>
     call<InstitutionView[], InstitutionsArgs>("institutions", { search: orNull(search), category }),

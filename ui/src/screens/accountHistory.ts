@@ -9,7 +9,7 @@ import { h, replaceChildren } from "../ui/dom";
 import { money } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
-import { lineChart } from "../ui/lineChart";
+import { lineChart } from "../ui/chart";
 import type { Screen } from "./screen";
 
 type Range = "month" | "year" | "all";

@@ -4,13 +4,14 @@
 // (the core's expiring list), and every account, each opening its balance history. The window adds
 // nothing up: every figure is a decimal string the core computed.
 
-import { ipc, type AccountRow, type AssetReport, type ExpiringLine, type HoldingRow } from "../ipc";
+import { ipc, type AccountRow, type AssetReport, type ExpiringLine, type HoldingRow, type RateRow } from "../ipc";
 import { store } from "../store";
 import { t, tKnown } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { formatMoney, gain, groupDigits, money } from "../ui/money";
 import { fullDate } from "../ui/time";
-import { errorBox } from "../ui/notices";
+import { errorBox, errorText, notify } from "../ui/notices";
+import { field } from "../ui/field";
 import { composition, holdingsGain } from "../ui/assetFigures";
 import type { Screen } from "./screen";
 
@@ -86,7 +87,7 @@ export function assetsScreen(): Screen {
       ),
       holdingsSection(holdings, report, names),
       pointsSection(accounts, expiring, soon),
-      unvaluedSection(report, names),
+      currenciesSection(report, names, () => void load()),
       accountsSection(accounts),
     );
   };
@@ -201,7 +202,7 @@ function holdingRow(row: HoldingRow): HTMLElement {
     h("td", { class: "amount quantity" }, row.quantity),
     h("td", { class: "amount price" }, row.quoted_price !== null ? quotedPrice(row) : unknown(t("assets.price_unknown"))),
     h("td", { class: "amount value" }, row.value !== null ? money(row.value, row.currency) : unknown(t("assets.price_unknown"))),
-    h("td", { class: "amount" }, row.cost !== null ? money(row.cost, row.currency) : unknown(t("assets.unknown"))),
+    h("td", { class: "amount cost" }, row.cost !== null ? money(row.cost, row.currency) : unknown(t("assets.unknown"))),
     h(
       "td",
       { class: "amount holding-gain" },
@@ -258,21 +259,86 @@ function pointsSection(accounts: AccountRow[], expiring: ExpiringLine[], soon: E
   );
 }
 
-/** Accounts in other currencies: shown in their own currency, never added to the yen totals. */
-function unvaluedSection(report: AssetReport, names: Map<number, string>): HTMLElement | null {
-  if (report.unvalued.length === 0) return null;
+/** Accounts in other currencies: those valued in yen with the rate and where it came from, and
+ * those without a rate, listed apart (never added 1:1) with a field to type one. */
+function currenciesSection(report: AssetReport, names: Map<number, string>, saved: () => void): HTMLElement | null {
+  if (report.converted.length === 0 && report.unvalued.length === 0) return null;
+  const name = (id: number) => names.get(id) ?? `#${id}`;
+  const missing = [...new Set(report.unvalued.map((line) => line.currency))];
   return h(
     "section",
-    { class: "assets-unvalued", id: "assets-unvalued", "aria-labelledby": "assets-unvalued-title" },
-    h("h2", { id: "assets-unvalued-title" }, t("assets.unvalued")),
-    h("p", { class: "hint" }, t("assets.unvalued_hint")),
-    h(
-      "ul",
-      {},
-      report.unvalued.map((line) =>
-        h("li", {}, `${names.get(line.account_id) ?? `#${line.account_id}`}: `, money(line.balance, line.currency)),
-      ),
-    ),
+    { class: "assets-currencies", id: "assets-currencies", "aria-labelledby": "assets-currencies-title" },
+    h("h2", { id: "assets-currencies-title" }, t("assets.currencies")),
+    report.converted.length === 0
+      ? null
+      : h(
+          "ul",
+          { class: "converted-list" },
+          report.converted.map((line) =>
+            h(
+              "li",
+              { "data-account": String(line.account_id), "data-currency": line.currency },
+              `${name(line.account_id)}: `,
+              money(line.balance, line.currency),
+              " = ",
+              money(line.value, report.currency),
+              h("span", { class: "hint rate-source" }, ` ${rateSource(line.rate)}`),
+            ),
+          ),
+        ),
+    report.unvalued.length === 0
+      ? null
+      : h(
+          "div",
+          { class: "unvalued", id: "assets-unvalued" },
+          h("p", { class: "hint" }, t("assets.unvalued_hint")),
+          h(
+            "ul",
+            {},
+            report.unvalued.map((line) =>
+              h("li", { "data-currency": line.currency }, `${name(line.account_id)}: `, money(line.balance, line.currency)),
+            ),
+          ),
+          missing.map((currency) => rateForm(currency, saved)),
+        ),
+  );
+}
+
+/** Where a rate came from, in words: typed by the user, an exchange's ticker, an institution's figure. */
+function rateSource(rate: RateRow): string {
+  const date = fullDate(rate.as_of);
+  const rateText = formatMoney(rate.rate, "JPY");
+  const source = rate.source_detail ? (store.institutions.get(rate.source_detail)?.name ?? rate.source_detail) : "";
+  if (rate.source === "user") return t("assets.rate_user", { currency: rate.currency, rate: rateText, date });
+  if (rate.source === "exchange") return t("assets.rate_exchange", { currency: rate.currency, rate: rateText, date, source });
+  return t("assets.rate_institution", { currency: rate.currency, rate: rateText, date, source });
+}
+
+/** One field: the yen for one unit of `currency`, saved by the core as the user's rate for today. */
+function rateForm(currency: string, saved: () => void): HTMLElement {
+  const id = `rate-${currency}`;
+  const input = h("input", { id, class: "rate-input", inputmode: "decimal", autocomplete: "off", placeholder: "151.20" });
+  const error = h("p", { class: "field-error", role: "alert" });
+  return h(
+    "form",
+    {
+      class: "rate-form",
+      "data-currency": currency,
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        error.textContent = "";
+        ipc
+          .setRate(currency, input.value, null)
+          .then(() => {
+            notify(t("assets.rate_saved", { currency }), "ok");
+            saved();
+          })
+          .catch((e) => (error.textContent = errorText(e)));
+      },
+    },
+    field(id, t("assets.rate_label", { currency }), input, t("assets.rate_hint")),
+    h("button", { type: "submit", class: "button" }, t("assets.rate_save")),
+    error,
   );
 }
 

@@ -1,7 +1,8 @@
 // ホーム: net worth and its composition by asset class (the core's asset report), this month's
 // income and spending (the core's monthly report), the asset history (the core's history report:
-// the last twelve month ends and today), and each account's balance. The window adds nothing up:
-// every figure is a decimal string the core computed; bar lengths are only drawn from them.
+// the last twelve month ends and today, as a line), and each account's balance. The window adds
+// nothing up: every figure is a decimal string the core computed; bar lengths and the line are
+// only drawn from them.
 
 import { ipc, type AccountRow, type AssetReport, type MonthlyReport, type StatusView } from "../ipc";
 import { store } from "../store";
@@ -11,7 +12,7 @@ import { groupDigits, money, monthFigures } from "../ui/money";
 import { composition, holdingsGain } from "../ui/assetFigures";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
-import { historyChart, type HistoryPoint } from "../ui/chart";
+import { lineChart } from "../ui/chart";
 import type { Screen } from "./screen";
 
 /** Month ends before this month; today is the last point. */
@@ -42,8 +43,23 @@ export function homeScreen(): Screen {
   const loadHistory = async () => {
     try {
       const report = await ipc.reportHistory("month", monthEnds(HISTORY_MONTHS)[0] ?? null);
-      const points: HistoryPoint[] = report.points.map((point) => ({ date: point.date, total: point.total }));
-      if (!disposed) replaceChildren(history, historyChart(points));
+      // A month end without a recorded balance is no data (a gap in the line), never ¥0.
+      const missing = report.points.filter((point) => point.total === null).length;
+      const chart = lineChart(
+        report.points.map((point) => ({ date: point.date, value: point.total })),
+        {
+          label: t("home.history_label"),
+          currency: report.currency,
+          id: "asset-history-chart",
+          interval: "month",
+          valueLabel: t("home.history_value"),
+          caption: [
+            h("p", { class: "hint" }, t("home.history_caption", { n: report.points.length })),
+            missing > 0 ? h("p", { class: "hint", id: "history-no-data" }, t("home.history_no_data_hint", { n: missing })) : null,
+          ],
+        },
+      );
+      if (!disposed) replaceChildren(history, chart);
     } catch (e) {
       replaceChildren(history, errorBox(e as { code: string; message: string }));
     }

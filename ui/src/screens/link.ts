@@ -162,6 +162,10 @@ export function linkScreen(): Screen {
         fields.map(({ field, input }) => row(input.id, field.label, input)),
         h("p", { class: "hint" }, t("link.credentials_note")),
         institution.id.startsWith("sandbox-") ? h("p", { class: "hint sandbox" }, t("link.sandbox_hint")) : null,
+        // In demo mode the exchanges are the sandbox's fakes, which know one read-only key.
+        store.info?.demo && institution.auth.kind === "api_key"
+          ? h("p", { class: "hint sandbox", id: "link-demo-key" }, t("link.demo_api_key"))
+          : null,
       ),
       row("link-name", t("link.display_name"), name, t("link.display_name_hint")),
       row("link-memo", t("link.memo"), memo),

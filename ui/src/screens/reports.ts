@@ -23,7 +23,7 @@ import { h, replaceChildren } from "../ui/dom";
 import { money, monthFigures, negated } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox, notify, notifyError } from "../ui/notices";
-import { yearChart } from "../ui/yearChart";
+import { chart } from "../ui/chart";
 import { showTransactions } from "./transactions";
 import type { Screen } from "./screen";
 
@@ -365,7 +365,20 @@ export function reportsScreen(): Screen {
       "section",
       { class: "card", "aria-labelledby": "year-title" },
       h("h2", { id: "year-title" }, t("rep.year", { year: report.year })),
-      yearChart(report.months),
+      // Income and spending side by side each month, as the core summed them (spending as the
+      // positive sum it reports, a bar up from zero; the table below gives it as money out).
+      chart({
+        kind: "bars",
+        label: t("rep.year_label"),
+        currency: report.currency,
+        id: "year-chart",
+        interval: "calendar-month",
+        series: [
+          { label: t("home.income"), class: "chart-income" },
+          { label: t("home.expense"), class: "chart-expense" },
+        ],
+        groups: report.months.map((line) => ({ date: line.month, values: [line.income, line.expense] })),
+      }),
       h(
         "table",
         { class: "report-table year-table", id: "year-table" },
