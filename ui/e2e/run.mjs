@@ -1647,6 +1647,36 @@ step("資産: the sandbox securities' holdings with 評価損益, points with th
   if (!btc || !/10\.240* BTC = ¥153,600,000/.test(btc.text) || !btc.text.includes("bitFlyer")) {
     throw new Error(`the coins in yen: ${JSON.stringify(coins)}`);
   }
+  // Dollars: SimpleFIN's demo bridge (the token is the one the link form's demo hint shows) brings
+  // two accounts in US dollars. With no rate they are listed apart, not in net worth; a rate typed
+  // on 資産 counts them at it: $1,234.56 × 151.20 = ¥186,665.472 → ¥186,665.
+  const netWorthBefore = await textOf("#assets-net-worth");
+  await go("#link", "#institution-search");
+  await type("#institution-search", "SimpleFIN");
+  await waitFor('button[data-institution="simplefin"]');
+  await click('button[data-institution="simplefin"]');
+  const token = (await textOf("#link-demo-key")).match(/[A-Za-z0-9+/=]{40,}/)?.[0];
+  if (!token) throw new Error("the demo hint shows no SimpleFIN token");
+  await type("#credential-setup_token", token);
+  typedSecrets.add(token);
+  await click("#link-submit");
+  await waitFor('li.connection[data-institution="simplefin"] .badge[data-status="ok"]', 30_000);
+  await go("#assets", "#assets-title");
+  await waitFor('#assets-unvalued li[data-currency="USD"]');
+  if ((await textOf("#assets-net-worth")) !== netWorthBefore) throw new Error("dollars without a rate changed the net worth");
+  await type('.rate-form[data-currency="USD"] input', "151.20");
+  await click('.rate-form[data-currency="USD"] button[type="submit"]');
+  await waitFor('#assets-currencies .converted-list li[data-currency="USD"]', 15_000);
+  const dollars = await script(
+    "return [...document.querySelectorAll('#assets-currencies .converted-list li[data-currency=\"USD\"]')].map(li => li.textContent)",
+  );
+  if (!dollars.some((line) => line.includes("$1,234.56 = ¥186,665") && /151\.2/.test(line))) {
+    throw new Error(`the dollars in yen: ${JSON.stringify(dollars)}`);
+  }
+  if ((await findAll('#assets-unvalued li[data-currency="USD"]')).length !== 0) throw new Error("dollars still listed apart");
+  await script("document.querySelector('#assets-currencies').scrollIntoView({ block: 'start' }); return true");
+  await screenshot("59-assets-currencies");
+  await script("window.scrollTo(0, 0); return true");
   // Points: their balance and what expires, soonest first.
   const expiries = await script("return [...document.querySelectorAll('#assets-points .expiry')].map(e => e.dataset.expires)");
   if (expiries.length === 0 || expiries.join() !== [...expiries].sort().join()) throw new Error(`expiries: ${expiries}`);

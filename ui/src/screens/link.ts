@@ -13,6 +13,10 @@ import type { Screen } from "./screen";
 
 const CATEGORIES = ["bank", "card", "securities", "pension", "points", "miles", "emoney", "crypto", "ecommerce", "mobile"];
 
+/** The demo bridge's setup token: base64 of its claim URL (gims_sandbox::exchanges::simplefin::setup_token
+ * for https://bridge.simplefin.org; demo mode sends that host to the fake). */
+const DEMO_SIMPLEFIN_TOKEN = "aHR0cHM6Ly9icmlkZ2Uuc2ltcGxlZmluLm9yZy9zaW1wbGVmaW4vY2xhaW0vZ2ltcy1kZW1v";
+
 export function linkScreen(): Screen {
   const root = h("section", { class: "screen", "aria-labelledby": "link-title" });
   const results = h("ul", { class: "institutions", "aria-live": "polite" });
@@ -164,7 +168,11 @@ export function linkScreen(): Screen {
         institution.id.startsWith("sandbox-") ? h("p", { class: "hint sandbox" }, t("link.sandbox_hint")) : null,
         // In demo mode the exchanges are the sandbox's fakes, which know one read-only key.
         store.info?.demo && institution.auth.kind === "api_key"
-          ? h("p", { class: "hint sandbox", id: "link-demo-key" }, t("link.demo_api_key"))
+          ? h(
+              "p",
+              { class: "hint sandbox", id: "link-demo-key" },
+              institution.id === "simplefin" ? t("link.demo_simplefin", { token: DEMO_SIMPLEFIN_TOKEN }) : t("link.demo_api_key"),
+            )
           : null,
       ),
       row("link-name", t("link.display_name"), name, t("link.display_name_hint")),
