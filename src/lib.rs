@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod build_info;
 pub mod error;
 pub mod export;
 pub mod import;

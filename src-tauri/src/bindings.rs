@@ -40,6 +40,7 @@ mod tests {
         export!(
             // results and the event
             AppInfo,
+            gims::build_info::BuildInfo,
             StatusView,
             AccountRow,
             TransactionRow,

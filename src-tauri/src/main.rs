@@ -17,10 +17,11 @@ use tauri::{Emitter, Manager};
 /// The one event name the window listens to; the payload is the core's `EngineEvent` as is.
 const ENGINE_EVENT: &str = "engine";
 
-const USAGE: &str = "usage: gims-desktop [--demo]
+const USAGE: &str = "usage: gims-desktop [--demo | --version]
 
-  --demo   start the sandbox institutions in-process and use a demo vault, so that a sandbox
-           bank can be linked and refreshed (one-time password included) without a real bank.
+  --demo      start the sandbox institutions in-process and use a demo vault, so that a sandbox
+              bank can be linked and refreshed (one-time password included) without a real bank.
+  --version   print the version, the commit it was built from and the SQLCipher it carries.
 
 Environment: GIMS_VAULT (the vault folder), GIMS_SANDBOX_URL_FILE (demo: write the sandbox's
 base URL there, for tests that play the user's phone), GIMS_LOG (error, warn, info, debug,
@@ -34,6 +35,10 @@ fn main() {
     for argument in std::env::args().skip(1) {
         match argument.as_str() {
             "--demo" => demo = true,
+            "-V" | "--version" => {
+                println!("{}", gims::build_info::BuildInfo::get().line("gims-desktop"));
+                return;
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return;

@@ -56,6 +56,8 @@ pub struct AppInfo {
     pub demo: bool,
     pub vault: PathBuf,
     pub version: &'static str,
+    /// The version, the commit and the SQLCipher of this build, as `--version` prints them.
+    pub build: gims::build_info::BuildInfo,
     /// Set when the vault could not be opened: the window shows it instead of empty screens.
     pub open_error: Option<GimsError>,
 }
@@ -84,8 +86,13 @@ impl Session {
             (Ok((dir, vault)), None) => (dir, Ok(vault)),
             (Err(error), None) => (vault_dir(demo).unwrap_or_default(), Err(error)),
         };
-        let info =
-            AppInfo { demo, vault: dir, version: env!("CARGO_PKG_VERSION"), open_error: vault.as_ref().err().cloned() };
+        let info = AppInfo {
+            demo,
+            vault: dir,
+            version: env!("CARGO_PKG_VERSION"),
+            build: gims::build_info::BuildInfo::get(),
+            open_error: vault.as_ref().err().cloned(),
+        };
         Session { info, started, vault, engine, consent_pages: Default::default(), _sandbox: sandbox }
     }
 

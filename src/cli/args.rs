@@ -4,7 +4,12 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "gims", version, about = "GIMS: your money, on your machine, encrypted")]
+#[command(
+    name = "gims",
+    disable_version_flag = true,
+    about = "GIMS: your money, on your machine, encrypted",
+    after_help = "`gims --version` prints the version, the commit it was built from and the SQLCipher it carries."
+)]
 pub struct Cli {
     /// The vault folder (default: the platform data directory).
     #[arg(long, global = true, env = "GIMS_VAULT", value_name = "DIR")]

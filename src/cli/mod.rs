@@ -25,6 +25,18 @@ const DRY_RUN_ROWS: usize = 500;
 pub fn run() -> i32 {
     init_logging();
     let json_requested = std::env::args().any(|a| a == "--json");
+    // `gims --version` (or -V): the version, the commit and the SQLCipher it carries.
+    if std::env::args().skip(1).any(|a| a == "--version" || a == "-V")
+        && std::env::args().skip(1).all(|a| matches!(a.as_str(), "--version" | "-V" | "--json"))
+    {
+        let info = gims::build_info::BuildInfo::get();
+        if json_requested {
+            println!("{}", serde_json::to_string(&info).expect("the build info serialises"));
+        } else {
+            println!("{}", info.line("gims"));
+        }
+        return 0;
+    }
     let cli = match <Cli as clap::Parser>::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

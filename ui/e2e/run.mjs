@@ -581,6 +581,14 @@ step("settings: the refresh interval is saved by the core and read back; a bad v
   if ((await script("return document.querySelector('#pref-interval').value")) !== "120") {
     throw new Error("the refused value was saved");
   }
+  // 設定 names this build as `gims-desktop --version` does: version, commit, SQLCipher.
+  const printed = spawnSync(app, ["--version"], { encoding: "utf8" }).stdout.trim();
+  const about = await script(
+    "return ['version', 'commit', 'sqlcipher'].map(k => document.querySelector('#about-' + k).textContent)",
+  );
+  if (printed !== `gims-desktop ${about[0]} (commit ${about[1]}, SQLCipher ${about[2]})` || !/^4\./.test(about[2])) {
+    throw new Error(`設定 says ${JSON.stringify(about)}, --version says ${printed}`);
+  }
   await go("#accounts", "#accounts-title");
 });
 

@@ -19,6 +19,7 @@ export type * from "./BalancePoint";
 export type * from "./BlockedLinkArgs";
 export type * from "./BudgetLine";
 export type * from "./BudgetReport";
+export type * from "./BuildInfo";
 export type * from "./CapturedStatement";
 export type * from "./CategoryEntry";
 export type * from "./CategoryHiddenArgs";

@@ -6,6 +6,7 @@ import { ipc, type GimsError, type Settings } from "../ipc";
 import { lang, setLang, t, type Lang } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { field } from "../ui/field";
+import { store } from "../store";
 import { errorBox, notify } from "../ui/notices";
 import type { Screen } from "./screen";
 
@@ -77,7 +78,7 @@ export function preferencesScreen(): Screen {
       " — ",
       t("access.link_hint"),
     );
-    replaceChildren(root, title, form, more);
+    replaceChildren(root, title, form, more, about());
   };
 
   const load = async () => {
@@ -93,3 +94,26 @@ export function preferencesScreen(): Screen {
   return { element: root };
 }
 
+/** This build, as `gims-desktop --version` prints it, and where the vault is. */
+function about(): HTMLElement | null {
+  const info = store.info;
+  if (!info) return null;
+  const build = info.build;
+  return h(
+    "section",
+    { class: "about", "aria-labelledby": "about-title" },
+    h("h2", { id: "about-title" }, t("preferences.about")),
+    h(
+      "dl",
+      { class: "about-list" },
+      h("dt", {}, t("preferences.version")),
+      h("dd", { id: "about-version" }, build.version),
+      h("dt", {}, t("preferences.commit")),
+      h("dd", { id: "about-commit" }, build.commit),
+      h("dt", {}, "SQLCipher"),
+      h("dd", { id: "about-sqlcipher" }, build.sqlcipher ?? t("preferences.unknown")),
+      h("dt", {}, t("preferences.vault")),
+      h("dd", { id: "about-vault" }, info.vault),
+    ),
+  );
+}
