@@ -24,6 +24,11 @@ pub struct RateRow {
     pub source_detail: Option<String>,
 }
 
+/// A row of `SELECT currency, rate, as_of, source, source_detail FROM rates`.
+fn rate_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RateRow> {
+    Ok(RateRow { currency: r.get(0)?, rate: r.get(1)?, as_of: r.get(2)?, source: r.get(3)?, source_detail: r.get(4)? })
+}
+
 /// Every rate of the ledger by currency, oldest first, for valuing figures on any day.
 pub struct Rates {
     by_currency: HashMap<String, Vec<(RateRow, Decimal)>>,
@@ -43,15 +48,7 @@ impl Rates {
         let mut statement = conn.prepare_cached(
             "SELECT currency, rate, as_of, source, source_detail FROM rates ORDER BY currency, as_of, id",
         )?;
-        let rows = statement.query_map([], |r| {
-            Ok(RateRow {
-                currency: r.get(0)?,
-                rate: r.get(1)?,
-                as_of: r.get(2)?,
-                source: r.get(3)?,
-                source_detail: r.get(4)?,
-            })
-        })?;
+        let rows = statement.query_map([], rate_row)?;
         let mut by_currency: HashMap<String, Vec<(RateRow, Decimal)>> = HashMap::new();
         for row in rows {
             let row = row?;
@@ -129,15 +126,7 @@ impl Ledger {
              WHERE as_of = (SELECT max(as_of) FROM rates l WHERE l.currency = r.currency AND l.source = r.source)
              ORDER BY currency, as_of DESC, source",
         )?;
-        let rows = statement.query_map([], |r| {
-            Ok(RateRow {
-                currency: r.get(0)?,
-                rate: r.get(1)?,
-                as_of: r.get(2)?,
-                source: r.get(3)?,
-                source_detail: r.get(4)?,
-            })
-        })?;
+        let rows = statement.query_map([], rate_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -42,6 +42,15 @@ class Store {
     this.changed();
   }
 
+  /** Calls `reload` each time a refresh (one or all) ends: a screen's figures may have changed. */
+  onRefreshEnd(reload: () => void): () => void {
+    let last = this.refreshing;
+    return this.subscribe(() => {
+      if (this.refreshing < last) reload();
+      last = this.refreshing;
+    });
+  }
+
   connectionName(id: number): string {
     return this.connections.find((c) => c.id === id)?.display_name ?? `#${id}`;
   }

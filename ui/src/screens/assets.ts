@@ -92,11 +92,7 @@ export function assetsScreen(): Screen {
     );
   };
 
-  let lastRefreshing = store.refreshing;
-  const unsubscribe = store.subscribe(() => {
-    if (store.refreshing < lastRefreshing) void load();
-    lastRefreshing = store.refreshing;
-  });
+  const unsubscribe = store.onRefreshEnd(() => void load());
   replaceChildren(root, title(), h("p", { class: "loading" }, t("common.loading")));
   void load();
   return {

@@ -122,11 +122,7 @@ export function homeScreen(): Screen {
     );
   };
 
-  let lastRefreshing = store.refreshing;
-  const unsubscribe = store.subscribe(() => {
-    if (store.refreshing < lastRefreshing) void load();
-    lastRefreshing = store.refreshing;
-  });
+  const unsubscribe = store.onRefreshEnd(() => void load());
   replaceChildren(root, title(), h("p", { class: "loading" }, t("common.loading")));
   void load();
   return {

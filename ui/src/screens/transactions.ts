@@ -610,11 +610,7 @@ export function transactionsScreen(): Screen {
     viewport,
   );
 
-  let lastRefreshing = store.refreshing;
-  const unsubscribe = store.subscribe(() => {
-    if (store.refreshing < lastRefreshing) void reset();
-    lastRefreshing = store.refreshing;
-  });
+  const unsubscribe = store.onRefreshEnd(() => void reset());
   void start();
   return {
     element: root,
