@@ -12,7 +12,7 @@ import { formatMoney, gain, groupDigits, money } from "../ui/money";
 import { fullDate } from "../ui/time";
 import { errorBox, errorText, notify } from "../ui/notices";
 import { field } from "../ui/field";
-import { composition, holdingsGain } from "../ui/assetFigures";
+import { composition, holdingsGain, netWorth } from "../ui/assetFigures";
 import type { Screen } from "./screen";
 
 /** Expiry shown this far ahead (the core lists what expires within it, soonest first). */
@@ -64,9 +64,7 @@ export function assetsScreen(): Screen {
         h(
           "section",
           { class: "card", "aria-labelledby": "assets-total-title" },
-          h("h2", { id: "assets-total-title" }, t("assets.net_worth")),
-          h("p", { class: "big-figure", id: "assets-net-worth" }, money(report.total, report.currency)),
-          h("p", { class: "hint" }, t("home.as_of", { date: fullDate(report.date) })),
+          netWorth(report, t("assets.net_worth"), { title: "assets-total-title", figure: "assets-net-worth" }),
           h(
             "dl",
             { class: "assets-sums" },

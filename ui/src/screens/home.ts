@@ -9,7 +9,7 @@ import { store } from "../store";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { groupDigits, money, monthFigures } from "../ui/money";
-import { composition, holdingsGain } from "../ui/assetFigures";
+import { composition, holdingsGain, netWorth } from "../ui/assetFigures";
 import { fullDate } from "../ui/time";
 import { errorBox } from "../ui/notices";
 import { lineChart } from "../ui/chart";
@@ -88,9 +88,7 @@ export function homeScreen(): Screen {
         h(
           "section",
           { class: "card net-worth", "aria-labelledby": "net-worth-title" },
-          h("h2", { id: "net-worth-title" }, t("home.net_worth")),
-          h("p", { class: "big-figure", id: "net-worth" }, money(assets.total, assets.currency)),
-          h("p", { class: "hint" }, t("home.as_of", { date: fullDate(assets.date) })),
+          netWorth(assets, t("home.net_worth"), { title: "net-worth-title", figure: "net-worth" }),
           composition(assets),
           holdingsGain(assets, "home-gain"),
         ),

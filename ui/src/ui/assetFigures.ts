@@ -6,6 +6,16 @@ import type { AssetReport } from "../ipc";
 import { t, tKnown } from "../i18n";
 import { h } from "./dom";
 import { gain, money } from "./money";
+import { fullDate } from "./time";
+
+/** Net worth as the core reported it: the card's heading, the figure and the date it is for. */
+export function netWorth(report: AssetReport, heading: string, ids: { title: string; figure: string }): HTMLElement[] {
+  return [
+    h("h2", { id: ids.title }, heading),
+    h("p", { class: "big-figure", id: ids.figure }, money(report.total, report.currency)),
+    h("p", { class: "hint" }, t("home.as_of", { date: fullDate(report.date) })),
+  ];
+}
 
 /** The holdings' 評価損益 as the core summed it, and how many holdings it could not count. */
 export function holdingsGain(assets: AssetReport, id: string): HTMLElement | null {
